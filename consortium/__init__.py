@@ -1,0 +1,93 @@
+"""The Consortium Registry: members, tools, councils, votes and cost sharing of a consortium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+
+from consortium import config, db
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("sv", "en")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    config.load(app, test_config)
+    if app.config["PROXY_FIX_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    db.init_app(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    from consortium.core import errors, navigation, security
+
+    errors.register(app)
+    security.register(app)
+    navigation.register(app)
+    return app
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "sv"
+
+
+def register_extensions(app: Flask) -> None:
+    from consortium import models  # noqa: F401  (every table known to the metadata)
+    from consortium.auth.access import enforce
+    from consortium.auth.models import User
+    from consortium.extensions import babel, csrf, limiter, login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Sign in to see this page.")
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    enforce(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from consortium.api import bp as api_bp
+    from consortium.audit.views import bp as audit_bp
+    from consortium.auth.views import bp as auth_bp
+    from consortium.core.views import bp as core_bp
+    from consortium.extensions import csrf
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(audit_bp)
+    csrf.exempt(api_bp)  # Bearer tokens only: no cookie, so no cross-site request to forge
+    app.register_blueprint(api_bp)
+
+
+def register_cli(app: Flask) -> None:
+    from consortium.auth.cli import users_cli
+    from consortium.cli import db_cli
+    from consortium.demo.cli import seed_demo
+
+    app.cli.add_command(db_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo)

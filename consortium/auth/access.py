@@ -1,0 +1,111 @@
+"""Who may open which route: declared on the route, checked centrally before each request.
+
+A route without a declared rule is refused (403) and a test walks the URL map to make sure
+none exists. API routes authenticate with a Bearer token only, never the session cookie."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, g, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from consortium import db
+from consortium.auth.models import ApiToken, Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ALL_ROLES = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    public: bool = False
+    roles: frozenset[Role] = ALL_ROLES
+
+    def allows(self, user: User | None) -> bool:
+        if self.public:
+            return True
+        return user is not None and user.role in self.roles
+
+
+def _declare(rule: AccessRule) -> Callable[[F], F]:
+    def decorator(view: F) -> F:
+        view.access_rule = rule  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def public(view: F) -> F:
+    """Open to anyone, signed in or not (login page, language switch, health check)."""
+    return _declare(AccessRule(public=True))(view)
+
+
+def roles(*allowed: Role) -> Callable[[F], F]:
+    """Open to signed-in users with one of these roles."""
+    return _declare(AccessRule(roles=frozenset(allowed)))
+
+
+#: Every signed-in user may read.
+readers = roles(*Role)
+admin_only = roles(Role.ADMIN)
+
+
+def rule_of(app: Flask, endpoint: str) -> AccessRule | None:
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def acting_user() -> User | None:
+    """The user of this request: the token's user on the API, the session's on the web."""
+    return g.get("user")
+
+
+def is_api_request() -> bool:
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
+def _user_from_bearer() -> User | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    token_row = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == ApiToken.hash_token(token.strip()))
+        .where(ApiToken.revoked_at.is_(None))
+    )
+    if token_row is None or not token_row.user.active:
+        return None
+    return token_row.user
+
+
+def enforce(app: Flask) -> None:
+    @app.before_request
+    def _check_access() -> Any:
+        endpoint = request.endpoint
+        if endpoint is None or endpoint == "static":
+            return None  # 404 / static files
+        rule = rule_of(current_app, endpoint)
+        if rule is None:
+            current_app.logger.error("Route %s declares no access rule; refused.", endpoint)
+            abort(403)
+        if is_api_request():
+            g.user = _user_from_bearer()
+        else:
+            g.user = current_user if current_user.is_authenticated else None
+        if rule.public:
+            return None
+        if g.user is None:
+            if is_api_request():
+                abort(401)
+            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        if not rule.allows(g.user):
+            abort(403)
+        return None

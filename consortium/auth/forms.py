@@ -1,0 +1,55 @@
+"""Forms for signing in and for managing users and tokens."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from consortium.auth.models import Role
+from consortium.auth.service import MIN_PASSWORD_LENGTH
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(role.value, str(label)) for role, label in ROLE_LABELS.items()]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator (office)"),
+    Role.FINANCE: _l("Finance officer"),
+    Role.REPRESENTATIVE: _l("Representative"),
+    Role.OBSERVER: _l("Observer (auditor)"),
+}
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Sign in"))
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change something."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=150)])
+    role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
+    municipality = SelectField(_l("Municipality"), choices=[], validate_choice=True)
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Create user"))
+
+
+class TokenForm(FlaskForm):
+    label = StringField(_l("What the token is for"), validators=[Optional(), Length(max=100)])
+    submit = SubmitField(_l("Create token"))

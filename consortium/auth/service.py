@@ -1,0 +1,141 @@
+"""Users, passwords and API tokens: the operations, each one transaction with its audit event."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from consortium import db
+from consortium.audit.service import record, snapshot
+from consortium.auth.models import ApiToken, Role, User
+from consortium.db import utcnow
+from consortium.members.models import Municipality
+
+USER_FIELDS = ("email", "name", "role", "municipality_id", "active")
+MIN_PASSWORD_LENGTH = 10
+# A hash to check against when the e-mail is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AuthError(ValueError):
+    """A refused user operation, with a message meant for the person who asked."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    record("user.login", "user", user.id, actor=user)
+    db.session.commit()
+    return user
+
+
+def create_user(
+    *,
+    email: str,
+    role: Role | str,
+    password: str,
+    name: str = "",
+    municipality_code: str | None = None,
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> User:
+    email = normalise_email(email)
+    try:
+        role = Role(role)
+    except ValueError:
+        raise AuthError(f"Unknown role {role!r}.", "role") from None
+    if "@" not in email:
+        raise AuthError("Enter a valid e-mail address.", "email")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", "password"
+        )
+    if db.session.scalar(select(func.count()).where(User.email == email)):
+        raise AuthError(f"A user with the e-mail {email} already exists.", "email")
+    municipality = None
+    if municipality_code:
+        municipality = db.session.scalar(
+            select(Municipality).where(Municipality.code == municipality_code)
+        )
+        if municipality is None:
+            raise AuthError(f"No municipality has the code {municipality_code}.", "municipality")
+    if role is Role.REPRESENTATIVE and municipality is None:
+        raise AuthError("A representative must belong to a municipality.", "municipality")
+    if role in (Role.ADMIN, Role.OBSERVER) and municipality is not None:
+        raise AuthError("Only representatives and finance users belong to a municipality.",
+                        "municipality")
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        municipality=municipality,
+        password_hash=generate_password_hash(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record("user.create", "user", user.id, after=snapshot(user, *USER_FIELDS),
+           actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return user
+
+
+def set_active(user: User, active: bool, *, actor: User) -> None:
+    if user.id == actor.id and not active:
+        raise AuthError("You cannot deactivate your own account.")
+    before = snapshot(user, *USER_FIELDS)
+    user.active = active
+    if not active:
+        for token in user_tokens(user):
+            token.revoked_at = token.revoked_at or utcnow()
+    record("user.activate" if active else "user.deactivate", "user", user.id,
+           before=before, after=snapshot(user, *USER_FIELDS), actor=actor)
+    db.session.commit()
+
+
+def issue_token(
+    user: User, *, label: str = "", actor: User | None = None, actor_label: str | None = None
+) -> str:
+    """Make a new API token for `user` and return it; only its hash is stored."""
+    token = "crt_" + secrets.token_urlsafe(32)
+    row = ApiToken(user=user, label=label.strip()[:100], token_hash=ApiToken.hash_token(token),
+                   prefix=token[:12])
+    db.session.add(row)
+    db.session.flush()
+    record("token.create", "api_token", row.id,
+           after={"user": user.email, "label": row.label, "prefix": row.prefix},
+           actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return token
+
+
+def revoke_token(token: ApiToken, *, actor: User) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record("token.revoke", "api_token", token.id,
+               after={"user": token.user.email, "prefix": token.prefix}, actor=actor)
+        db.session.commit()
+
+
+def user_tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
+    ))

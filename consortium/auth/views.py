@@ -1,0 +1,182 @@
+"""Signing in and out, and the administrators' pages for users and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from consortium import db
+from consortium.auth import service
+from consortium.auth.access import acting_user, admin_only, public, readers
+from consortium.auth.forms import ROLE_LABELS, EmptyForm, LoginForm, TokenForm, UserForm
+from consortium.auth.models import ApiToken, User
+from consortium.extensions import limiter
+from consortium.members.models import Municipality
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_throttle() -> str:
+    return current_app.config["LOGIN_THROTTLE"]
+
+
+def _login_key() -> str:
+    """Throttle per e-mail address, so guessing one account's password from many places fails."""
+    return "login:" + service.normalise_email(request.form.get("email", ""))
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("core.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_throttle, key_func=_login_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code == 401)
+def login() -> Any:
+    if acting_user() is not None:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            lang = session.get("lang")
+            session.clear()  # a fresh session on every sign-in
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            session.permanent = True
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("Wrong e-mail or password."))
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@readers
+def logout() -> Any:
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/admin/users")
+@admin_only
+def users() -> Any:
+    rows = db.session.execute(
+        select(User, func.count(ApiToken.id))
+        .outerjoin(ApiToken, (ApiToken.user_id == User.id) & ApiToken.revoked_at.is_(None))
+        .options(joinedload(User.municipality))
+        .group_by(User.id)
+        .order_by(User.role, User.email)
+    ).all()
+    return render_template("auth/users.html", rows=rows, role_labels=ROLE_LABELS,
+                           action_form=EmptyForm())
+
+
+def _municipality_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(Municipality.code, Municipality.name).order_by(Municipality.name)
+    ).all()
+    return [("", _("— none —"))] + [(code, f"{name} ({code})") for code, name in rows]
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@admin_only
+def new_user() -> Any:
+    form = UserForm()
+    form.municipality.choices = _municipality_choices()
+    if form.validate_on_submit():
+        try:
+            user = service.create_user(
+                email=form.email.data or "", role=form.role.data or "",
+                password=form.password.data or "", name=form.name.data or "",
+                municipality_code=form.municipality.data or None, actor=acting_user(),
+            )
+        except service.AuthError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(str(error))
+        else:
+            flash(_("The user %(email)s was created.", email=user.email), "success")
+            return redirect(url_for("auth.user_detail", user_id=user.id))
+    return render_template("auth/user_form.html", form=form), 200 if not form.errors else 422
+
+
+def _get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id, options=[joinedload(User.municipality)])
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/admin/users/<int:user_id>")
+@admin_only
+def user_detail(user_id: int) -> Any:
+    user = _get_user(user_id)
+    return render_template("auth/user_detail.html", user=user, tokens=service.user_tokens(user),
+                           role_labels=ROLE_LABELS, token_form=TokenForm(),
+                           action_form=EmptyForm(), new_token=None)
+
+
+@bp.route("/admin/users/<int:user_id>/tokens", methods=["POST"])
+@admin_only
+def create_token(user_id: int) -> Any:
+    user = _get_user(user_id)
+    form = TokenForm()
+    if not form.validate_on_submit():
+        abort(400)
+    token = service.issue_token(user, label=form.label.data or "", actor=acting_user())
+    # The token is shown once, in this response, and never again.
+    return render_template("auth/user_detail.html", user=user, tokens=service.user_tokens(user),
+                           role_labels=ROLE_LABELS, token_form=TokenForm(formdata=None),
+                           action_form=EmptyForm(), new_token=token)
+
+
+@bp.route("/admin/users/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
+@admin_only
+def revoke_token(user_id: int, token_id: int) -> Any:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    service.revoke_token(token, actor=acting_user())  # type: ignore[arg-type]
+    flash(_("The token was revoked."), "success")
+    return redirect(url_for("auth.user_detail", user_id=user_id))
+
+
+@bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
+@admin_only
+def toggle_active(user_id: int) -> Any:
+    user = _get_user(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        service.set_active(user, not user.active, actor=acting_user())  # type: ignore[arg-type]
+    except service.AuthError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Saved."), "success")
+    return redirect(url_for("auth.user_detail", user_id=user_id))

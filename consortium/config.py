@@ -1,0 +1,63 @@
+"""Configuration from the environment, with safe defaults for a local demo."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+TRUTHY = {"1", "true", "yes", "on"}
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in TRUTHY
+
+
+def load(app: Flask, overrides: dict[str, Any] | None) -> None:
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    demo = env_flag("CONSORTIUM_DEMO")
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'consortium.sqlite3'}",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or _secret_from_instance(instance),
+        DEMO=demo,
+        COUNTRY=os.environ.get("CONSORTIUM_COUNTRY", "SE"),
+        CONSORTIUM_NAME=os.environ.get("CONSORTIUM_NAME", "Sambruk"),
+        # Flask-Limiter: memory:// serves one process; several hosts share redis://.
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_KEY_PREFIX="consortium",
+        LOGIN_THROTTLE=os.environ.get("LOGIN_THROTTLE", "5 per 15 minutes"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=env_flag("SESSION_COOKIE_SECURE", default=not (demo or app.debug)),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        WTF_I18N_ENABLED=True,
+        BABEL_DEFAULT_LOCALE="sv",
+        BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        PROXY_FIX_HOPS=int(os.environ.get("PROXY_FIX_HOPS", "0")),
+    )
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        if demo or app.debug or app.testing:
+            app.config["SECRET_KEY"] = secrets.token_hex(32)
+        else:
+            raise RuntimeError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+                "(or write one into instance/secret_key) before serving the registry."
+            )
+
+
+def _secret_from_instance(instance: Path) -> str | None:
+    path = instance / "secret_key"
+    return path.read_text().strip() if path.exists() else None

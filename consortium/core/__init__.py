@@ -1,0 +1,1 @@
+"""The frame every page shares: home pages, language, errors and security headers."""

@@ -1,0 +1,89 @@
+"""Error pages for people and JSON errors for the API; neither shows internals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, jsonify, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from consortium import db
+from consortium.auth.access import is_api_request
+
+API_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+
+def api_error(status: int, message: str, fields: dict[str, Any] | None = None,
+              code: str | None = None) -> Any:
+    body: dict[str, Any] = {"code": code or API_CODES.get(status, "error"), "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Go back and try again.")),
+        401: (_("Sign in required"), _("Sign in to see this page.")),
+        403: (_("Not allowed"), _("Your role does not allow this page or action.")),
+        404: (_("Not found"), _("There is no such page. It may have been moved or removed.")),
+        405: (_("Not allowed"), _("This address does not accept that kind of request.")),
+        429: (_("Too many attempts"),
+              _("Too many attempts in a short time. Wait a few minutes and try again.")),
+        500: (_("Something went wrong"),
+              _("The registry could not finish the request. Nothing was saved. "
+                "Try again, and tell the consortium office if it happens again.")),
+    }
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> Any:
+        if is_api_request():
+            return api_error(400, "Missing or invalid CSRF token.", code="csrf")
+        return render_template(
+            "errors/error.html", status=400, title=_("The form has expired"),
+            message=_("The form was too old or incomplete. Go back, reload the page and "
+                      "send it again."),
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Any:
+        status = error.code or 500
+        if is_api_request():
+            message = error.description if status not in (500,) else "Internal error."
+            if status == 401:
+                message = "Missing or invalid bearer token."
+            return api_error(status, message)
+        title, message = _messages().get(status, (error.name, error.description or ""))
+        response = current_app.make_response(
+            (render_template("errors/error.html", status=status, title=title, message=message),
+             status)
+        )
+        if status == 429 and hasattr(error, "retry_after"):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        if isinstance(error, HTTPException):
+            return _http(error)
+        db.session.rollback()
+        current_app.logger.exception("Unhandled error")
+        return _http(InternalServerError())

@@ -1,0 +1,67 @@
+"""Home page per role, the language switch and a health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import joinedload
+
+from consortium import LANGUAGES, db
+from consortium.audit.models import AuditEvent
+from consortium.auth.access import acting_user, public, readers
+from consortium.auth.forms import EmptyForm
+from consortium.auth.models import Role, User
+from consortium.costs.models import Budget
+from consortium.governance.models import Motion, MotionStatus
+from consortium.members.models import MembershipStatus, Municipality
+from consortium.tools.models import Tool
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@readers
+def home() -> Any:
+    user = acting_user()
+    assert user is not None
+    counts = db.session.execute(
+        select(
+            select(func.count()).where(Municipality.status == MembershipStatus.MEMBER)
+            .scalar_subquery().label("members"),
+            select(func.count()).select_from(Tool).scalar_subquery().label("tools"),
+            select(func.count()).where(Motion.status == MotionStatus.OPEN)
+            .scalar_subquery().label("open_motions"),
+            select(func.count()).select_from(Budget).scalar_subquery().label("budgets"),
+            select(func.count()).select_from(User).scalar_subquery().label("users"),
+        )
+    ).one()
+    recent: list[AuditEvent] = []
+    if user.role is Role.ADMIN:
+        recent = list(db.session.scalars(
+            select(AuditEvent).options(joinedload(AuditEvent.actor))
+            .order_by(AuditEvent.id.desc()).limit(8)
+        ))
+    return render_template("core/home.html", counts=counts, recent=recent, Role=Role)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language() -> Any:
+    form = EmptyForm()
+    lang = request.form.get("lang")
+    if not form.validate_on_submit() or lang not in LANGUAGES:
+        abort(400)
+    session["lang"] = lang
+    target = request.form.get("next") or url_for("core.home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.home")
+    return redirect(target)
+
+
+@bp.route("/healthz")
+@public
+def health() -> Any:
+    db.session.execute(text("SELECT 1"))
+    return jsonify({"status": "ok"})

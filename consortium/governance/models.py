@@ -1,0 +1,329 @@
+"""Councils, meetings, agenda items, motions, ballots and their results."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consortium.auth.models import User
+from consortium.db import Base, UTCDateTime, str_enum, utcnow
+from consortium.members.models import Municipality
+from consortium.tools.models import Tool
+
+
+class CouncilKind(enum.StrEnum):
+    ASSEMBLY = "assembly"  # föreningsstämma
+    BOARD = "board"  # styrelse
+    TOOL = "tool"  # förvaltningsråd
+
+
+class MeetingStatus(enum.StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    MINUTES_SIGNED = "minutes_signed"
+
+
+class AttendanceCapacity(enum.StrEnum):
+    ORDINARY = "ordinary"
+    DEPUTY = "deputy"
+    OTHER = "other"  # övriga närvarande
+
+
+class OfficerRole(enum.StrEnum):
+    CHAIR = "chair"
+    SECRETARY = "secretary"
+    ADJUSTER = "adjuster"  # justerare
+
+
+class Weighting(enum.StrEnum):
+    EQUAL = "equal"
+    POPULATION = "population"
+    COST_SHARE = "cost_share"
+
+
+class Majority(enum.StrEnum):
+    SIMPLE = "simple"
+    ABSOLUTE = "absolute"
+    TWO_THIRDS = "two_thirds"
+    UNANIMOUS = "unanimous"
+
+
+class TieBreak(enum.StrEnum):
+    REJECTED = "rejected"
+    CHAIR = "chair"
+
+
+class MotionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Choice(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+class Outcome(enum.StrEnum):
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    NO_QUORUM = "no_quorum"
+
+
+class Council(Base):
+    __tablename__ = "councils"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[CouncilKind] = mapped_column(str_enum(CouncilKind, "council_kind"))
+    name: Mapped[str] = mapped_column(String(150))
+    tool_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
+    chair_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tool: Mapped[Tool | None] = relationship()
+    chair_municipality: Mapped[Municipality | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("(kind = 'tool') = (tool_id IS NOT NULL)", name="tool_council_has_tool"),
+    )
+
+
+class BoardSeat(Base):
+    """A seat of a board, listed explicitly (assembly and tool seats are derived)."""
+
+    __tablename__ = "board_seats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+
+    __table_args__ = (UniqueConstraint("council_id", "municipality_id"),)
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[date]
+    place: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[MeetingStatus] = mapped_column(
+        str_enum(MeetingStatus, "meeting_status"), default=MeetingStatus.PLANNED
+    )
+    chair_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    minutes_sha256: Mapped[str | None] = mapped_column(String(64))
+    minutes_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    council: Mapped[Council] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("council_id", "year", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+
+class MeetingOfficer(Base):
+    """Chair, secretary and the one or two adjusters (justerare) of a meeting."""
+
+    __tablename__ = "meeting_officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    role: Mapped[OfficerRole] = mapped_column(str_enum(OfficerRole, "officer_role"))
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    person_name: Mapped[str] = mapped_column(String(150))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "role", "position"),
+        CheckConstraint("position IN (1, 2)", name="position_one_or_two"),
+    )
+
+
+class MeetingSignature(Base):
+    """A confirmation of the minutes (justering) by the chair or an adjuster."""
+
+    __tablename__ = "meeting_signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("meeting_officers.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class Attendance(Base):
+    __tablename__ = "attendances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    person_name: Mapped[str] = mapped_column(String(150))
+    capacity: Mapped[AttendanceCapacity] = mapped_column(
+        str_enum(AttendanceCapacity, "attendance_capacity")
+    )
+
+    municipality: Mapped[Municipality | None] = relationship()
+
+
+class AgendaItem(Base):
+    """A numbered paragraph (§) of a meeting."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    diary_number: Mapped[str | None] = mapped_column(String(50))  # Dnr
+    summary: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(Text, default="")
+    adjusted_at_once: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+
+class Motion(Base):
+    """A proposal for decision (beslutsförslag), on an agenda item or per capsulam."""
+
+    __tablename__ = "motions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text, default="")
+    weighting: Mapped[Weighting] = mapped_column(
+        str_enum(Weighting, "weighting"), default=Weighting.EQUAL
+    )
+    majority: Mapped[Majority] = mapped_column(
+        str_enum(Majority, "majority"), default=Majority.SIMPLE
+    )
+    quorum_percent: Mapped[int] = mapped_column(Integer, default=50)
+    tie_break: Mapped[TieBreak] = mapped_column(
+        str_enum(TieBreak, "tie_break"), default=TieBreak.REJECTED
+    )
+    secret: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[MotionStatus] = mapped_column(
+        str_enum(MotionStatus, "motion_status"), default=MotionStatus.DRAFT
+    )
+    population_year: Mapped[int | None] = mapped_column(Integer)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    council: Mapped[Council] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("quorum_percent BETWEEN 0 AND 100", name="quorum_percent_range"),
+        CheckConstraint("NOT (secret AND tie_break = 'chair')", name="secret_has_no_chair_tie"),
+    )
+
+
+class MotionSeat(Base):
+    """A seat of a motion with its weight, snapshotted when the motion opens."""
+
+    __tablename__ = "motion_seats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    weight: Mapped[int] = mapped_column(BigInteger)
+
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("motion_id", "municipality_id"),
+        CheckConstraint("weight >= 0", name="weight_not_negative"),
+    )
+
+
+class Ballot(Base):
+    """One ballot per (motion, municipality). For a secret motion `choice` stays NULL:
+    the choice only goes into SecretTally, so nothing links it to the municipality."""
+
+    __tablename__ = "ballots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    choice: Mapped[Choice | None] = mapped_column(str_enum(Choice, "choice"))
+    cast_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (UniqueConstraint("motion_id", "municipality_id"),)
+
+
+class SecretTally(Base):
+    """Summed weight and count of one choice of a secret motion; updated in the ballot's
+    transaction, never per ballot, so the stored data cannot say who chose what."""
+
+    __tablename__ = "secret_tallies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"))
+    choice: Mapped[Choice] = mapped_column(str_enum(Choice, "choice"))
+    weight: Mapped[int] = mapped_column(BigInteger, default=0)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("motion_id", "choice"),)
+
+
+class MotionResult(Base):
+    """The counted result, stored when the motion closes and never recomputed."""
+
+    __tablename__ = "motion_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"), unique=True)
+    outcome: Mapped[Outcome] = mapped_column(str_enum(Outcome, "outcome"))
+    yes: Mapped[int] = mapped_column(BigInteger)
+    no: Mapped[int] = mapped_column(BigInteger)
+    abstain: Mapped[int] = mapped_column(BigInteger)
+    participating: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(BigInteger)
+    quorum_met: Mapped[bool] = mapped_column(Boolean)
+    decided_by_chair: Mapped[bool] = mapped_column(Boolean, default=False)
+    population_year: Mapped[int | None] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Reservation(Base):
+    """A municipality's dissent (reservation) against an adopted decision."""
+
+    __tablename__ = "reservations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (UniqueConstraint("motion_id", "municipality_id"),)

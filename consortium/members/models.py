@@ -1,0 +1,89 @@
+"""Municipalities, their population history and their membership periods."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consortium.db import Base, UTCDateTime, str_enum, utcnow
+
+
+class MembershipStatus(enum.StrEnum):
+    APPLICANT = "applicant"
+    MEMBER = "member"
+    RESIGNED = "resigned"
+
+
+class Municipality(Base):
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(4), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    county: Mapped[str] = mapped_column(String(100), default="")
+    country: Mapped[str] = mapped_column(String(2), default="SE")
+    org_number: Mapped[str | None] = mapped_column(String(20))
+    invoice_reference: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[MembershipStatus] = mapped_column(
+        str_enum(MembershipStatus, "membership_status"), default=MembershipStatus.APPLICANT
+    )
+    joined_on: Mapped[date | None]
+    left_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    population_figures: Mapped[list[PopulationFigure]] = relationship(
+        back_populates="municipality", order_by="PopulationFigure.year"
+    )
+    membership_periods: Mapped[list[MembershipPeriod]] = relationship(
+        back_populates="municipality", order_by="MembershipPeriod.joined_on"
+    )
+
+    __table_args__ = (
+        CheckConstraint("length(code) = 4", name="code_four_digits"),
+        CheckConstraint("left_on IS NULL OR joined_on IS NULL OR left_on >= joined_on",
+                        name="left_after_joined"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.code} {self.name}>"
+
+
+class PopulationFigure(Base):
+    """The population on 31 December of `year`."""
+
+    __tablename__ = "population_figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(200))
+
+    municipality: Mapped[Municipality] = relationship(back_populates="population_figures")
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "year"),
+        CheckConstraint("population >= 0", name="population_not_negative"),
+    )
+
+
+class MembershipPeriod(Base):
+    """One stretch of membership; a municipality that resigns and rejoins has several."""
+
+    __tablename__ = "membership_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    joined_on: Mapped[date]
+    left_on: Mapped[date | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+    municipality: Mapped[Municipality] = relationship(back_populates="membership_periods")
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "joined_on"),
+        CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="left_after_joined"),
+    )

@@ -1,0 +1,30 @@
+"""Imports every model so that Base.metadata knows the whole schema (for Alembic and tests)."""
+
+from consortium.audit.models import AuditEvent
+from consortium.auth.models import ApiToken, Role, User
+from consortium.costs.models import AllocationLine, Budget, FeeBand, FeeSchedule
+from consortium.governance.models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    BoardSeat,
+    Council,
+    Meeting,
+    MeetingOfficer,
+    MeetingSignature,
+    Motion,
+    MotionResult,
+    MotionSeat,
+    Reservation,
+    SecretTally,
+)
+from consortium.members.models import MembershipPeriod, Municipality, PopulationFigure
+from consortium.tools.models import Participation, Tool, UsageFigure
+
+__all__ = [
+    "AgendaItem", "AllocationLine", "ApiToken", "Attendance", "AuditEvent", "Ballot",
+    "BoardSeat", "Budget", "Council", "FeeBand", "FeeSchedule", "Meeting", "MeetingOfficer",
+    "MeetingSignature", "MembershipPeriod", "Motion", "MotionResult", "MotionSeat",
+    "Municipality", "Participation", "PopulationFigure", "Reservation", "Role", "SecretTally",
+    "Tool", "UsageFigure", "User",
+]

@@ -1,0 +1,77 @@
+"""Tools the consortium owns, who takes part in them and how much they use them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consortium.db import Base, UTCDateTime, str_enum, utcnow
+from consortium.members.models import Municipality
+
+
+class ToolStatus(enum.StrEnum):
+    DEVELOPMENT = "development"
+    OPERATION = "operation"
+    RETIRED = "retired"
+
+
+class Tool(Base):
+    __tablename__ = "tools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ToolStatus] = mapped_column(
+        str_enum(ToolStatus, "tool_status"), default=ToolStatus.DEVELOPMENT
+    )
+    origin: Mapped[str | None] = mapped_column(String(300))
+    owner_since: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    participations: Mapped[list[Participation]] = relationship(
+        back_populates="tool", order_by="Participation.joined_on"
+    )
+
+
+class Participation(Base):
+    """A municipality takes part in a tool from joined_on to left_on (open end allowed)."""
+
+    __tablename__ = "participations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    joined_on: Mapped[date]
+    left_on: Mapped[date | None]
+
+    tool: Mapped[Tool] = relationship(back_populates="participations")
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("tool_id", "municipality_id", "joined_on"),
+        CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="left_after_joined"),
+    )
+
+
+class UsageFigure(Base):
+    """Yearly usage units (licences, cases, pupils) of one participant in one tool."""
+
+    __tablename__ = "usage_figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    units: Mapped[int] = mapped_column(Integer)
+
+    tool: Mapped[Tool] = relationship()
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("tool_id", "municipality_id", "year"),
+        CheckConstraint("units >= 0", name="units_not_negative"),
+    )
