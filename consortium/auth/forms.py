@@ -23,8 +23,12 @@ ROLE_LABELS = {
 }
 
 
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()], filters=[strip])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     submit = SubmitField(_l("Sign in"))
 
@@ -36,7 +40,8 @@ class EmptyForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[strip])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=150)])
     role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
     municipality = SelectField(_l("Municipality"), choices=[], validate_choice=True)

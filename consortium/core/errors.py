@@ -72,13 +72,8 @@ def register(app: Flask) -> None:
                 message = "Missing or invalid bearer token."
             return api_error(status, message)
         title, message = _messages().get(status, (error.name, error.description or ""))
-        response = current_app.make_response(
-            (render_template("errors/error.html", status=status, title=title, message=message),
-             status)
-        )
-        if status == 429 and hasattr(error, "retry_after"):
-            response.headers["Retry-After"] = str(error.retry_after)
-        return response
+        return render_template("errors/error.html", status=status, title=title,
+                               message=message), status
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:

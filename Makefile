@@ -1,0 +1,81 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is set up here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+APP := $(BIN)/flask --app app
+PO := $(wildcard consortium/translations/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+# Debian packages the tests need: pdftotext/pdftoppm, headless Chromium, HarfBuzz subsetting.
+DEBIAN_PACKAGES := poppler-utils chromium libharfbuzz-subset0
+
+.PHONY: install run test test-sqlite test-postgres lint system-deps translations extract-messages bench clean
+
+install: $(STAMP) $(MO)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+translations: $(MO)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d consortium/translations --no-fuzzy-matching
+	rm -f messages.pot
+
+system-deps:
+	@missing=""; \
+	for pkg in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+	chmod 600 $@
+
+run: install instance/secret_key
+	CONSORTIUM_DEMO=1 $(APP) db upgrade
+	CONSORTIUM_DEMO=1 $(APP) seed-demo
+	@echo
+	@echo "  Consortium Registry: http://$(HOST):$(PORT)/"
+	@echo
+	CONSORTIUM_DEMO=1 $(APP) run --host $(HOST) --port $(PORT)
+
+test: install system-deps
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  $(MAKE) --no-print-directory test-postgres; \
+	else \
+	  echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped."; \
+	fi
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	env -u CONSORTIUM_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== test suite on PostgreSQL =="
+	CONSORTIUM_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

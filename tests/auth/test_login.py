@@ -1,0 +1,130 @@
+"""Signing in and out, wrong passwords, throttling and the session cookie."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from consortium import db
+from consortium.audit.models import AuditEvent
+from consortium.auth.models import Role
+from tests.conftest import PASSWORD, csrf_token, login
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_login_with_right_password_opens_the_home_page(client, make_user):
+    user = make_user(Role.ADMIN, name="Kansliet")
+    response = login(client, user.email)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    home = client.get("/", headers={"Accept-Language": "en"})
+    assert home.status_code == 200
+    assert "Welcome, Kansliet" in home.get_data(as_text=True)
+
+
+def test_login_is_case_insensitive_in_the_email(client, make_user):
+    user = make_user(Role.OBSERVER, email="revisor@example.se")
+    assert login(client, "  Revisor@Example.SE ").status_code == 302
+    assert client.get("/").status_code == 200
+    assert user.email == "revisor@example.se"
+
+
+def test_wrong_password_is_refused_with_a_message(client, make_user):
+    user = make_user(Role.ADMIN)
+    response = client.post("/login", headers={"Accept-Language": "en"}, data={
+        "email": user.email, "password": "wrong password", "csrf_token": csrf_token(client)})
+    assert response.status_code == 401
+    assert "Wrong e-mail or password." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_unknown_email_gets_the_same_answer_as_a_wrong_password(client):
+    response = client.post("/login", headers={"Accept-Language": "en"}, data={
+        "email": "nobody@example.se", "password": PASSWORD, "csrf_token": csrf_token(client)})
+    assert response.status_code == 401
+    assert "Wrong e-mail or password." in response.get_data(as_text=True)
+
+
+def test_deactivated_user_cannot_sign_in(client, make_user):
+    user = make_user(Role.FINANCE)
+    user.active = False
+    db.session.commit()
+    assert login(client, user.email).status_code == 401
+
+
+def test_login_is_audited(client, make_user):
+    user = make_user(Role.OBSERVER)
+    login(client, user.email)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.login")).one()
+    assert event.actor_id == user.id and event.object_id == str(user.id)
+
+
+def test_logout_ends_the_session(client, make_user):
+    user = make_user(Role.ADMIN)
+    login(client, user.email)
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_login_starts_a_new_session(client, make_user):
+    user = make_user(Role.ADMIN)
+    token = csrf_token(client)
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] == str(user.id)
+
+
+def test_next_parameter_only_redirects_inside_the_site(client, make_user):
+    user = make_user(Role.ADMIN)
+    token = csrf_token(client)
+    response = client.post("/login?next=//evil.example/x",
+                           data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/"
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    response = client.post("/login?next=/admin/audit", data={
+        "email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/admin/audit"
+
+
+def test_repeated_wrong_passwords_are_throttled(client, make_user):
+    user = make_user(Role.ADMIN)
+    token = csrf_token(client)
+    form = {"email": user.email, "password": "wrong", "csrf_token": token}
+    statuses = [client.post("/login", data=form).status_code for _ in range(5)]
+    assert statuses == [401] * 5
+    blocked = client.post("/login", headers={"Accept-Language": "en"},
+                          data={**form, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "Too many attempts" in blocked.get_data(as_text=True)
+    assert int(blocked.headers["Retry-After"]) > 0
+
+
+def test_successful_logins_do_not_count_towards_the_throttle(client, make_user):
+    user = make_user(Role.ADMIN)
+    for _ in range(7):
+        assert login(client, user.email).status_code == 302
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def test_throttle_is_per_account(client, make_user):
+    victim, other = make_user(Role.ADMIN), make_user(Role.ADMIN)
+    token = csrf_token(client)
+    for _ in range(5):
+        client.post("/login", data={"email": victim.email, "password": "x", "csrf_token": token})
+    assert login(client, other.email).status_code == 302
+
+
+def test_session_cookie_is_http_only_and_same_site(client, make_user):
+    user = make_user(Role.ADMIN)
+    response = login(client, user.email)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie

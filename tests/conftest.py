@@ -1,0 +1,205 @@
+"""Shared fixtures: one app per session on a database built by the migrations, a rolled-back
+transaction per test, factories, and logged-in clients per role.
+
+The suite runs on SQLite by default and on PostgreSQL when CONSORTIUM_TEST_DATABASE_URL is set
+(`make test` does both when TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from consortium import create_app, db
+from consortium.auth import service as auth_service
+from consortium.auth.models import Role, User
+from consortium.cli import alembic_config
+from consortium.extensions import limiter
+from consortium.members.models import Municipality
+
+PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("CONSORTIUM_TEST_DATABASE_URL")
+
+
+def on_postgres() -> bool:
+    return POSTGRES_URL is not None
+
+
+def reset_postgres(url: str) -> None:
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if POSTGRES_URL:
+        reset_postgres(POSTGRES_URL)
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def scratch_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database of the same kind, for tests that build and tear down the schema."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('scratch') / 'scratch.sqlite3'}"
+        return
+    url = make_url(db.normalise_url(POSTGRES_URL))
+    name = f"{url.database}_scratch"
+    admin = db.make_engine(url.set(database="postgres").render_as_string(hide_password=False),
+                           isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def migrate(url: str, revision: str = "head", *, down: bool = False) -> None:
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        cfg = alembic_config(url)
+        cfg.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+        conn.commit()
+    engine.dispose()
+
+
+TEST_CONFIG: dict[str, Any] = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "SESSION_COOKIE_SECURE": False,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SERVER_NAME": None,
+}
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Flask:
+    migrate(database_url)
+    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url})
+
+
+@pytest.fixture(autouse=True)
+def _isolated(app: Flask) -> Iterator[None]:
+    """Each test runs in a transaction that is rolled back; the services' commits become
+    savepoints inside it."""
+    engine = db.engine_of(app)
+    connection = engine.connect()
+    transaction = connection.begin()
+    db.session.remove()
+    db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    limiter.reset()
+    # No app context is pushed here on purpose: each request must get its own (and its own g).
+    yield
+    db.session.remove()
+    transaction.rollback()
+    connection.close()
+    db.session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+# --- factories ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_municipality() -> Callable[..., Municipality]:
+    def make(code: str = "0180", name: str = "Stockholm", county: str = "Stockholms län",
+             **fields: Any) -> Municipality:
+        municipality = Municipality(code=code, name=name, county=county, **fields)
+        db.session.add(municipality)
+        db.session.commit()
+        return municipality
+
+    return make
+
+
+@pytest.fixture
+def make_user(make_municipality: Callable[..., Municipality]) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role | str = Role.ADMIN, *, email: str | None = None,
+             municipality: Municipality | None = None, password: str = PASSWORD,
+             name: str = "") -> User:
+        role = Role(role)
+        if role is Role.REPRESENTATIVE and municipality is None:
+            municipality = db.session.query(Municipality).filter_by(code="0180").one_or_none() \
+                or make_municipality()
+        return auth_service.create_user(
+            email=email or f"{role.value}{next(counter)}@example.se", role=role,
+            password=password, name=name,
+            municipality_code=municipality.code if municipality else None,
+            actor_label="test",
+        )
+
+    return make
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    page = client.get(path)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    token = csrf_token(client)
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": token})
+
+
+@pytest.fixture
+def client_as(app: Flask, make_user: Callable[..., User]) -> Callable[..., FlaskClient]:
+    """A test client signed in as a new user with the given role."""
+
+    def make(role: Role | str, **user_fields: Any) -> FlaskClient:
+        user = make_user(role, **user_fields)
+        client = app.test_client()
+        response = login(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_token(make_user: Callable[..., User]) -> Callable[..., str]:
+    """A Bearer token of a new user with the given role."""
+
+    def make(role: Role | str, **user_fields: Any) -> str:
+        user = make_user(role, **user_fields)
+        return auth_service.issue_token(user, label="test", actor_label="test")
+
+    return make
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
