@@ -14,7 +14,8 @@ def test_swedish_is_chosen_from_the_browser(client):
 
 
 def test_english_is_chosen_from_the_browser(client):
-    html = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(as_text=True)
+    page = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    html = page.get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "Sign in" in html and "Logga in" not in html
 
