@@ -76,10 +76,14 @@ def register_blueprints(app: Flask) -> None:
     from consortium.auth.views import bp as auth_bp
     from consortium.core.views import bp as core_bp
     from consortium.extensions import csrf
+    from consortium.members.views import bp as members_bp
+    from consortium.tools.views import bp as tools_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(members_bp)
+    app.register_blueprint(tools_bp)
     csrf.exempt(api_bp)  # Bearer tokens only: no cookie, so no cross-site request to forge
     app.register_blueprint(api_bp)
 
@@ -88,7 +92,9 @@ def register_cli(app: Flask) -> None:
     from consortium.auth.cli import users_cli
     from consortium.cli import db_cli
     from consortium.demo.cli import seed_demo
+    from consortium.members.cli import import_cli
 
     app.cli.add_command(db_cli)
+    app.cli.add_command(import_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo)

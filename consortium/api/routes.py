@@ -1,20 +1,23 @@
-"""API routes of the foundation: who am I, and the audit log for administrators."""
+"""API routes of the frame: who am I, the audit log, and the OpenAPI document."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from sqlalchemy import select
 
 from consortium import db
 from consortium.api import bp
+from consortium.api import schemas as s
+from consortium.api.spec import build_spec, operation
 from consortium.audit.models import AuditEvent
-from consortium.auth.access import acting_user, admin_only, readers
+from consortium.auth.access import acting_user, admin_only, public, readers
 
 
 @bp.get("/me")
 @readers
+@operation("The user the token belongs to", tags=["Account"], response=s.Me)
 def me() -> Any:
     user = acting_user()
     assert user is not None
@@ -28,6 +31,8 @@ def me() -> Any:
 
 @bp.get("/audit-events")
 @admin_only
+@operation("The newest audit events (administrators)", tags=["Audit"],
+           response=s.AuditEventOut, many=True)
 def audit_events() -> Any:
     limit = min(max(request.args.get("limit", 100, type=int) or 100, 1), 1000)
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
@@ -48,3 +53,17 @@ def audit_events() -> Any:
         }
         for event in events
     ])
+
+
+def openapi_document() -> dict[str, Any]:
+    """Built once per process from the routes; identical in every process."""
+    cached = current_app.extensions.get("openapi")
+    if cached is None:
+        cached = current_app.extensions["openapi"] = build_spec(current_app)
+    return cached
+
+
+@bp.get("/openapi.json")
+@public
+def openapi() -> Any:
+    return jsonify(openapi_document())

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from consortium import db
 from consortium.auth.access import is_api_request
+from consortium.errors import DomainError
 
 API_CODES = {
     400: "bad_request",
@@ -63,6 +64,14 @@ def register(app: Flask) -> None:
                       "send it again."),
         ), 400
 
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError) -> Any:
+        db.session.rollback()
+        if is_api_request():
+            return api_error(error.status, error.message, error.fields, error.code)
+        return render_template("errors/error.html", status=error.status, title=error.message,
+                               message=" ".join(error.fields.values())), error.status
+
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:
         status = error.code or 500
@@ -79,6 +88,8 @@ def register(app: Flask) -> None:
     def _unexpected(error: Exception) -> Any:
         if isinstance(error, HTTPException):
             return _http(error)
+        if isinstance(error, DomainError):
+            return _domain(error)
         db.session.rollback()
         current_app.logger.exception("Unhandled error")
         return _http(InternalServerError())

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale, to_user_timezone
+from flask_babel import format_decimal, get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
 
 from consortium.auth.access import acting_user, rule_of
@@ -53,11 +53,47 @@ def role_label(role: Role | str) -> str:
     return str(ROLE_LABELS.get(Role(role), role))
 
 
+MEMBERSHIP_LABELS = {
+    None: _l("Not a member"),
+    "applicant": _l("Applicant"),
+    "member": _l("Member"),
+    "resigned": _l("Resigned"),
+}
+TOOL_STATUS_LABELS = {
+    "development": _l("In development"),
+    "operation": _l("In operation"),
+    "retired": _l("Retired"),
+}
+IMPORT_CHANGE_LABELS = {
+    "new_municipality": _l("New municipality"),
+    "new_figure": _l("New figure"),
+    "changed_figure": _l("Changed figure"),
+    "unchanged": _l("Unchanged"),
+}
+
+
+def _label(labels: dict[Any, Any], value: Any) -> str:
+    value = getattr(value, "value", value)
+    return str(labels.get(value, value))
+
+
+def number(value: int | None) -> str:
+    return "" if value is None else format_decimal(value)
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(number, "number")
+
     @app.template_filter("localtime")
     def _localtime(value: datetime | None) -> str:
         return to_user_timezone(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
-    @app.context_processor
-    def _frame() -> dict[str, Any]:
-        return {"nav_items": nav_items, "role_label": role_label, "get_locale": get_locale}
+    # Globals rather than a context processor, so that imported macros see them too.
+    app.jinja_env.globals.update(
+        nav_items=nav_items,
+        role_label=role_label,
+        get_locale=get_locale,
+        membership_label=lambda value: _label(MEMBERSHIP_LABELS, value),
+        tool_status_label=lambda value: _label(TOOL_STATUS_LABELS, value),
+        import_change_label=lambda value: _label(IMPORT_CHANGE_LABELS, value),
+    )

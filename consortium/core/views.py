@@ -60,6 +60,16 @@ def set_language() -> Any:
     return redirect(target)
 
 
+@bp.route("/help/api")
+@readers
+def api_reference() -> Any:
+    from consortium.api.routes import openapi_document
+
+    document = openapi_document()
+    return render_template("core/api.html", doc=document,
+                           schemas=document["components"]["schemas"])
+
+
 @bp.route("/healthz")
 @public
 def health() -> Any:

@@ -1,20 +1,28 @@
-"""What `seed-demo` loads. Figures come from the shipped CSV files (sources in data/SOURCE.md);
-nothing is made up."""
+"""What `seed-demo` loads, through the same services and import as the office uses.
+
+Population figures come from the shipped CSV files (sources in data/SOURCE.md); nothing is
+made up. Memberships, tools and participation are an illustration of a Sambruk-like
+consortium, not Sambruk's actual register (see data/SOURCE.md)."""
 
 from __future__ import annotations
 
 import csv
+import io
+from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from consortium import db
-from consortium.audit.service import record
 from consortium.auth import service as auth_service
 from consortium.auth.models import User
-from consortium.members.models import Municipality, PopulationFigure
+from consortium.members import importing
+from consortium.members import service as members
+from consortium.tools import service as tools
 
 DATA = Path(__file__).parent / "data"
+LABEL = "seed-demo"
 DEMO_PASSWORD = "sambruk-demo"
 DEMO_USERS = [
     ("kansli@sambruk.demo", "admin", None, "Kansliet"),
@@ -27,34 +35,119 @@ DEMO_USERS = [
     ("revisor@sambruk.demo", "observer", None, "Revisor"),
 ]
 
+# Member municipalities of the demo and the year they joined (1 January unless a date).
+MEMBERS: dict[str, date] = {
+    "0483": date(2007, 1, 1), "1980": date(2008, 1, 1), "0180": date(2009, 1, 1),
+    "1280": date(2010, 1, 1), "0380": date(2008, 1, 1), "0484": date(2009, 1, 1),
+    "2281": date(2010, 1, 1), "2081": date(2011, 1, 1), "2080": date(2011, 1, 1),
+    "1780": date(2012, 1, 1), "0182": date(2012, 1, 1), "0126": date(2013, 1, 1),
+    "0136": date(2013, 1, 1), "0163": date(2014, 1, 1), "0181": date(2014, 1, 1),
+    "0581": date(2015, 1, 1), "0580": date(2015, 1, 1), "1880": date(2015, 1, 1),
+    "2480": date(2016, 1, 1), "2482": date(2016, 1, 1), "2580": date(2017, 1, 1),
+    "2180": date(2017, 1, 1), "1494": date(2012, 1, 1), "1496": date(2013, 1, 1),
+    "1488": date(2014, 1, 1), "1485": date(2015, 1, 1), "1487": date(2016, 1, 1),
+    "1490": date(2017, 1, 1), "1384": date(2018, 1, 1), "1481": date(2018, 1, 1),
+    "1402": date(2019, 1, 1), "1441": date(2019, 1, 1), "1489": date(2020, 1, 1),
+    "1401": date(2020, 1, 1), "2085": date(2018, 1, 1), "2084": date(2019, 1, 1),
+    "2083": date(2019, 1, 1), "1080": date(2020, 1, 1), "1081": date(2021, 1, 1),
+    "0880": date(2021, 1, 1), "0780": date(2021, 1, 1), "0680": date(2022, 1, 1),
+    "1380": date(2022, 1, 1), "1283": date(2022, 1, 1), "1281": date(2023, 1, 1),
+    "2380": date(2023, 1, 1), "2584": date(2023, 1, 1), "1860": date(2024, 1, 1),
+    "0486": date(2024, 1, 1), "0482": date(2024, 7, 1), "0428": date(2025, 4, 1),
+    "0480": date(2025, 1, 1),
+}
+RESIGNED = {"0488": (date(2010, 1, 1), date(2019, 12, 31))}  # Trosa
+APPLICANTS = ["0461"]  # Gnesta
 
-def read_csv(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+TOOLS = [
+    {"slug": "provisum", "name": "Provisum", "status": "operation",
+     "origin": "A gift from Västerås and Stockholm", "owner_since": date(2019, 1, 1),
+     "description": "Case management for the municipal guardianship boards "
+                    "(överförmyndare): cases, annual reports and fees."},
+    {"slug": "bibblix", "name": "Bibblix", "status": "operation",
+     "origin": "Developed with the libraries of Stockholm, Malmö and Katrineholm",
+     "owner_since": date(2021, 1, 1),
+     "description": "The children's reading app of the public libraries: "
+                    "tips, reading challenges and e-books."},
+    {"slug": "egil", "name": "Egil", "status": "operation",
+     "origin": "Built by the consortium with its member schools",
+     "owner_since": date(2016, 1, 1),
+     "description": "Ordering and distribution of digital learning material for schools, "
+                    "with single sign-on for pupils and teachers."},
+]
+PROVISUM = {"1980": date(2019, 1, 1), "0180": date(2019, 1, 1), "0484": date(2019, 7, 1),
+            "0380": date(2020, 1, 1), "0483": date(2020, 1, 1), "2281": date(2020, 1, 1),
+            "2081": date(2020, 7, 1), "1780": date(2021, 1, 1), "0581": date(2021, 1, 1),
+            "1880": date(2021, 1, 1), "2180": date(2022, 1, 1), "1496": date(2022, 1, 1)}
+BIBBLIX_FIRST = ["0180", "1280", "0483"]
+BIBBLIX_LATER = ["0484", "1980", "0380", "0182", "0126", "2480", "1490", "1481", "1402",
+                 "1283", "1380", "0680", "2085", "1080", "0880", "0780", "2380", "1860",
+                 "0486", "0482"]
+EGIL = ["0483", "0484", "2281", "2081", "2080", "1780", "0182", "0136", "0163", "0181",
+        "0580", "2482", "2580", "1494", "1488", "1485", "1487", "1384", "1441", "1489",
+        "1401", "2084", "2083", "1081", "1281"]
+
+
+def read_text(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+def _load_population_files() -> None:
+    parsed = importing.parse(read_text("se_municipalities.csv"))
+    importing.apply(parsed, source="SCB 2016 (marcusasplund/kommundata)", actor_label=LABEL)
+    groups: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    with (DATA / "se_population.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            groups[(row["population_year"], row["source"])].append(row)
+    for (year, source), rows in sorted(groups.items()):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(importing.COLUMNS)
+        for row in rows:
+            writer.writerow([row[column] for column in importing.COLUMNS])
+        importing.apply(importing.parse(buffer.getvalue()), source=f"{source} {year}",
+                        actor_label=LABEL)
+
+
+def _memberships() -> None:
+    for code, joined in MEMBERS.items():
+        members.change_membership(members.get_by_code(code), "admit", joined,
+                                  actor_label=LABEL)
+    for code, (joined, left) in RESIGNED.items():
+        municipality = members.get_by_code(code)
+        members.change_membership(municipality, "admit", joined, actor_label=LABEL)
+        members.change_membership(municipality, "resign", left, actor_label=LABEL)
+    for code in APPLICANTS:
+        members.change_membership(members.get_by_code(code), "apply", None, actor_label=LABEL)
+
+
+def _tools() -> None:
+    by_slug = {data["slug"]: tools.create_tool(data, actor_label=LABEL) for data in TOOLS}
+
+    def join(slug: str, code: str, on: date, until: date | None = None) -> None:
+        tools.set_participation(by_slug[slug], members.get_by_code(code), on, until,
+                                actor_label=LABEL)
+
+    for code, on in PROVISUM.items():
+        join("provisum", code, on)
+    for code in BIBBLIX_FIRST:
+        join("bibblix", code, date(2021, 1, 1))
+    for index, code in enumerate(BIBBLIX_LATER):
+        join("bibblix", code, date(2023, 1, 1) if index < 12 else date(2024, 1, 1))
+    for index, code in enumerate(EGIL):
+        join("egil", code, date(2017 + index % 4, 1, 1))
+    join("egil", "1860", date(2024, 7, 1))  # Laxå joins in the middle of a year
+    join("egil", "0488", date(2016, 1, 1), date(2019, 12, 31))  # Trosa left with membership
 
 
 def seed() -> bool:
     """Load the demo into an empty database; return False (and change nothing) otherwise."""
     if db.session.scalar(select(func.count()).select_from(User)):
         return False
-    municipalities: dict[str, Municipality] = {}
-    for row in read_csv("se_municipalities.csv"):
-        municipality = Municipality(code=row["code"], name=row["name"], county=row["county"],
-                                    country="SE")
-        municipality.population_figures.append(PopulationFigure(
-            year=int(row["population_year"]), population=int(row["population"]),
-            source="SCB via marcusasplund/kommundata"))
-        municipalities[row["code"]] = municipality
-    for row in read_csv("se_population.csv"):
-        municipalities[row["code"]].population_figures.append(PopulationFigure(
-            year=int(row["population_year"]), population=int(row["population"]),
-            source=row["source"]))
-    db.session.add_all(municipalities.values())
-    db.session.flush()
-    record("demo.seed", "municipality", "*", after={"municipalities": len(municipalities)},
-           actor_label="seed-demo")
+    _load_population_files()
+    _memberships()
+    _tools()
     for email, role, code, name in DEMO_USERS:
         auth_service.create_user(email=email, role=role, password=DEMO_PASSWORD, name=name,
-                                 municipality_code=code, actor_label="seed-demo")
-    db.session.commit()
+                                 municipality_code=code, actor_label=LABEL)
     return True

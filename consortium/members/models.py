@@ -27,8 +27,9 @@ class Municipality(Base):
     country: Mapped[str] = mapped_column(String(2), default="SE")
     org_number: Mapped[str | None] = mapped_column(String(20))
     invoice_reference: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[MembershipStatus] = mapped_column(
-        str_enum(MembershipStatus, "membership_status"), default=MembershipStatus.APPLICANT
+    # NULL: in the national list but never a member nor an applicant.
+    status: Mapped[MembershipStatus | None] = mapped_column(
+        str_enum(MembershipStatus, "membership_status")
     )
     joined_on: Mapped[date | None]
     left_on: Mapped[date | None]

@@ -1,0 +1,31 @@
+"""Helpers shared by the web forms of every domain."""
+
+from __future__ import annotations
+
+from flask import flash
+from flask_wtf import FlaskForm
+
+from consortium import db
+from consortium.errors import DomainError
+
+
+def show_domain_error(form: FlaskForm, error: DomainError, aliases: dict[str, str] | None = None
+                      ) -> None:
+    """Put a service's refusal on the form: each field error next to its field, the rest
+    as a message at the top. The transaction is rolled back, so nothing was written."""
+    db.session.rollback()
+    aliases = aliases or {}
+    placed = False
+    for key, message in error.fields.items():
+        name = aliases.get(key, key)
+        if name in form._fields:
+            field = form._fields[name]
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) \
+                else [message]
+            placed = True
+    if not placed or set(error.fields) - set(form._fields) - set(aliases):
+        flash(error.message, "error")
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value

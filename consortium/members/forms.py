@@ -1,0 +1,89 @@
+"""Forms for municipalities, membership changes, population figures and the CSV import."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from consortium.core.forms import strip
+from consortium.members.validation import MAX_YEAR, MIN_YEAR
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [("", str(_l("Not a member"))), ("applicant", str(_l("Applicant"))),
+            ("member", str(_l("Member"))), ("resigned", str(_l("Resigned")))]
+
+
+class MunicipalityEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip])
+    county = StringField(_l("County (län)"), validators=[DataRequired(), Length(max=100)],
+                         filters=[strip])
+    org_number = StringField(_l("Organisation number"), validators=[Optional(), Length(max=20)],
+                             filters=[strip])
+    invoice_reference = StringField(_l("Invoice reference"),
+                                    validators=[Optional(), Length(max=200)], filters=[strip])
+    submit = SubmitField(_l("Save"))
+
+
+class MunicipalityForm(MunicipalityEditForm):
+    code = StringField(
+        _l("Municipality code (kommunkod)"), filters=[strip],
+        validators=[DataRequired(), Regexp(r"^\d{4}$", message=_l(
+            "The municipality code (kommunkod) must be exactly four digits, e.g. 0180."))])
+    status = SelectField(_l("Membership"), choices=status_choices)
+    joined_on = DateField(_l("Member since"), validators=[Optional()])
+    left_on = DateField(_l("Left on"), validators=[Optional()])
+    submit = SubmitField(_l("Add municipality"))
+
+    field_order = ("code", "name", "county", "org_number", "invoice_reference", "status",
+                   "joined_on", "left_on")
+
+
+class MembershipForm(FlaskForm):
+    action = RadioField(_l("Change"), choices=[
+        ("apply", _l("Register an application")),
+        ("admit", _l("Admit as member")),
+        ("resign", _l("Record a resignation")),
+    ], validators=[DataRequired()])
+    on = DateField(_l("Date"), validators=[Optional()])
+    note = StringField(_l("Note (e.g. the decision's reference)"),
+                       validators=[Optional(), Length(max=300)], filters=[strip])
+    submit = SubmitField(_l("Save the change"))
+
+
+class PopulationForm(FlaskForm):
+    year = IntegerField(_l("Year (population on 31 December)"),
+                        validators=[InputRequired(), NumberRange(MIN_YEAR, MAX_YEAR)])
+    population = IntegerField(_l("Population"), validators=[
+        InputRequired(message=_l("Enter the population as a whole number.")),
+        NumberRange(min=0, message=_l("The population cannot be negative."))])
+    source = StringField(_l("Source"), validators=[Optional(), Length(max=200)], filters=[strip])
+    submit = SubmitField(_l("Save the figure"))
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
+    submit = SubmitField(_l("Check the file"))
+
+
+class ImportConfirmForm(FlaskForm):
+    content = HiddenField()
+    filename = HiddenField()
+    submit = SubmitField(_l("Import"))
+
+
+class DeleteForm(FlaskForm):
+    confirm = TextAreaField(validators=[Optional()])
+    submit = SubmitField(_l("Delete"))

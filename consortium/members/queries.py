@@ -1,0 +1,123 @@
+"""Read queries of the register, each a fixed number of statements whatever the row count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from consortium import db
+from consortium.auth.models import Role, User
+from consortium.members.models import MembershipStatus, Municipality, PopulationFigure
+from consortium.members.service import latest_population_columns
+from consortium.tools.models import Participation, Tool
+
+SORTS = {"code", "name", "county", "status", "population", "tools"}
+PAGE_SIZE = 50
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    county: str = ""
+    status: str = ""
+    sort: str = "name"
+    desc: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Any) -> Filters:
+        sort = args.get("sort", "name")
+        return cls(
+            q=args.get("q", "").strip()[:100],
+            county=args.get("county", "").strip(),
+            status=args.get("status", "").strip(),
+            sort=sort if sort in SORTS else "name",
+            desc=args.get("dir") == "desc",
+            page=max(1, args.get("page", 1, type=int) or 1),
+        )
+
+    def as_args(self, **overrides: Any) -> dict[str, Any]:
+        args = {"q": self.q, "county": self.county, "status": self.status, "sort": self.sort,
+                "dir": "desc" if self.desc else "asc"}
+        args.update(overrides)
+        return {key: value for key, value in args.items() if value not in ("", None)}
+
+
+def _active_tools_count(on: date) -> Any:
+    return (select(func.count(func.distinct(Participation.tool_id)))
+            .where(Participation.municipality_id == Municipality.id,
+                   Participation.joined_on <= on,
+                   or_(Participation.left_on.is_(None), Participation.left_on >= on))
+            .correlate(Municipality).scalar_subquery())
+
+
+def register_query(filters: Filters, on: date | None = None) -> Select[Any]:
+    """Municipalities with their newest population and the number of tools they use today."""
+    latest = latest_population_columns()
+    tools = _active_tools_count(on or date.today()).label("tools")
+    query = (select(Municipality, latest.c.population, latest.c.year, tools)
+             .outerjoin(latest, latest.c.municipality_id == Municipality.id))
+    if filters.q:
+        pattern = f"%{filters.q.lower()}%"
+        query = query.where(or_(func.lower(Municipality.name).like(pattern),
+                                Municipality.code.startswith(filters.q)))
+    if filters.county:
+        query = query.where(Municipality.county == filters.county)
+    if filters.status == "none":
+        query = query.where(Municipality.status.is_(None))
+    elif filters.status in {s.value for s in MembershipStatus}:
+        query = query.where(Municipality.status == MembershipStatus(filters.status))
+    order = {
+        "code": Municipality.code, "name": Municipality.name, "county": Municipality.county,
+        "status": Municipality.status, "population": latest.c.population, "tools": tools,
+    }[filters.sort]
+    order = order.desc() if filters.desc else order.asc()
+    return query.order_by(order.nulls_last() if filters.sort == "population" else order,
+                          Municipality.code)
+
+
+def register_page(filters: Filters) -> tuple[list[Any], int, list[str]]:
+    query = register_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(
+        query.order_by(None).subquery())) or 0
+    rows = db.session.execute(query.limit(PAGE_SIZE)
+                              .offset((filters.page - 1) * PAGE_SIZE)).all()
+    counties = list(db.session.scalars(
+        select(Municipality.county).distinct().order_by(Municipality.county)))
+    return rows, total, counties
+
+
+@dataclass
+class Detail:
+    municipality: Municipality
+    people: list[User]
+    participations: list[tuple[Participation, Tool]]
+
+
+def detail(code: str) -> Detail | None:
+    municipality = db.session.scalar(
+        select(Municipality).where(Municipality.code == code)
+        .options(selectinload(Municipality.population_figures),
+                 selectinload(Municipality.membership_periods)))
+    if municipality is None:
+        return None
+    people = list(db.session.scalars(
+        select(User).where(User.municipality_id == municipality.id,
+                           User.role.in_([Role.REPRESENTATIVE, Role.FINANCE]))
+        .order_by(User.role, User.name)))
+    participations = [tuple(row) for row in db.session.execute(
+        select(Participation, Tool).join(Tool, Tool.id == Participation.tool_id)
+        .where(Participation.municipality_id == municipality.id)
+        .order_by(Tool.name, Participation.joined_on))]
+    return Detail(municipality, people, participations)  # type: ignore[arg-type]
+
+
+def population_on(municipality_ids: list[int], year: int) -> dict[int, int]:
+    return dict(db.session.execute(
+        select(PopulationFigure.municipality_id, PopulationFigure.population)
+        .where(and_(PopulationFigure.municipality_id.in_(municipality_ids),
+                    PopulationFigure.year == year))).all())

@@ -1,0 +1,344 @@
+"""Municipalities: creating, correcting, membership changes and population figures.
+Each operation is one transaction that checks the rules and writes the audit log."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import exists, func, select
+
+from consortium import db
+from consortium.audit.service import record, snapshot
+from consortium.auth.models import User
+from consortium.errors import Conflict, Invalid, NotFound
+from consortium.members.models import (
+    MembershipPeriod,
+    MembershipStatus,
+    Municipality,
+    PopulationFigure,
+)
+from consortium.members.validation import (
+    code_error,
+    normalise_org_number,
+    population_error,
+    year_error,
+)
+
+FIELDS = ("code", "name", "county", "country", "org_number", "invoice_reference", "status",
+          "joined_on", "left_on")
+EDITABLE = ("name", "county", "org_number", "invoice_reference")
+
+
+def installation_country() -> str:
+    return current_app.config["COUNTRY"] if has_app_context() else "SE"
+
+
+def get_by_code(code: str) -> Municipality:
+    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    if municipality is None:
+        raise NotFound(f"No municipality has the code {code}.")
+    return municipality
+
+
+def _clean_text(data: dict[str, Any], key: str, errors: dict[str, str], *, required: bool,
+                max_length: int) -> str | None:
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors[key] = "This field is required."
+        return None
+    if not isinstance(value, str):
+        errors[key] = "Must be text."
+        return None
+    value = value.strip()
+    if len(value) > max_length:
+        errors[key] = f"At most {max_length} characters."
+    return value
+
+
+def _check_details(data: dict[str, Any], country: str, errors: dict[str, str], *,
+                   creating: bool) -> dict[str, Any]:
+    """Validate the descriptive fields present in `data`; return them cleaned."""
+    clean: dict[str, Any] = {}
+    for key, max_length, required in (("name", 100, True), ("county", 100, True),
+                                      ("invoice_reference", 200, False)):
+        if creating or key in data:
+            clean[key] = _clean_text(data, key, errors, required=required,
+                                     max_length=max_length)
+    if "org_number" in data:
+        raw = _clean_text(data, "org_number", errors, required=False, max_length=20)
+        if raw:
+            try:
+                clean["org_number"] = normalise_org_number(raw, country)
+            except ValueError as error:
+                errors["org_number"] = str(error)
+        else:
+            clean["org_number"] = None
+    return clean
+
+
+def create_municipality(data: dict[str, Any], *, actor: User | None = None,
+                        actor_label: str | None = None) -> Municipality:
+    errors: dict[str, str] = {}
+    code = data.get("code")
+    code = code.strip() if isinstance(code, str) else ""
+    if message := code_error(code):
+        errors["code"] = message
+    country = data.get("country") or installation_country()
+    if country != installation_country():
+        errors["country"] = (f"This registry keeps the municipalities of "
+                             f"{installation_country()} only.")
+    clean = _check_details(data, country, errors, creating=True)
+    status = _parse_status(data.get("status"), errors)
+    joined_on, left_on = data.get("joined_on"), data.get("left_on")
+    _check_dates_for_status(status, joined_on, left_on, errors)
+    if errors:
+        raise Invalid("The municipality could not be saved.", errors)
+    if db.session.scalar(select(exists().where(Municipality.code == code))):
+        raise Conflict(f"A municipality with the code {code} already exists.",
+                       {"code": "This code is already in the register."})
+    municipality = Municipality(code=code, country=country, **clean)
+    db.session.add(municipality)
+    if status is MembershipStatus.MEMBER or status is MembershipStatus.RESIGNED:
+        municipality.membership_periods.append(MembershipPeriod(joined_on=joined_on,
+                                                                left_on=left_on))
+        municipality.joined_on, municipality.left_on = joined_on, left_on
+    municipality.status = status
+    db.session.flush()
+    record("municipality.create", "municipality", code, after=snapshot(municipality, *FIELDS),
+           actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return municipality
+
+
+def _parse_status(value: Any, errors: dict[str, str]) -> MembershipStatus | None:
+    if value in (None, "", "none"):
+        return None
+    try:
+        return MembershipStatus(value)
+    except ValueError:
+        errors["status"] = "Must be one of applicant, member, resigned."
+        return None
+
+
+def _check_dates_for_status(status: MembershipStatus | None, joined_on: date | None,
+                            left_on: date | None, errors: dict[str, str]) -> None:
+    if status in (MembershipStatus.MEMBER, MembershipStatus.RESIGNED) and joined_on is None:
+        errors["joined_on"] = "Give the date the municipality became a member."
+    if status is MembershipStatus.RESIGNED and left_on is None:
+        errors["left_on"] = "Give the date the municipality left."
+    if status is MembershipStatus.MEMBER and left_on is not None:
+        errors["left_on"] = "A member has no leaving date; resign it instead."
+    if status in (None, MembershipStatus.APPLICANT) and (joined_on or left_on):
+        errors["status"] = "Membership dates belong to a member or a resigned member."
+    if joined_on and left_on and left_on < joined_on:
+        errors["left_on"] = "The leaving date must not be before the joining date."
+
+
+def update_municipality(municipality: Municipality, data: dict[str, Any], *,
+                        actor: User | None = None) -> Municipality:
+    """Correct descriptive fields; a status change in `data` becomes the membership change."""
+    errors: dict[str, str] = {}
+    if "code" in data and data["code"] != municipality.code:
+        errors["code"] = "The municipality code cannot be changed."
+    if "country" in data and data["country"] != municipality.country:
+        errors["country"] = "The country cannot be changed."
+    clean = _check_details(data, municipality.country, errors, creating=False)
+    status_given = "status" in data
+    status = _parse_status(data.get("status"), errors) if status_given else municipality.status
+    if errors:
+        raise Invalid("The municipality could not be saved.", errors)
+    before = snapshot(municipality, *FIELDS)
+    for key, value in clean.items():
+        setattr(municipality, key, value)
+    if status_given and status is not municipality.status:
+        _change_status(municipality, status, data.get("joined_on"), data.get("left_on"))
+    elif "joined_on" in data or "left_on" in data:
+        _correct_dates(municipality, data)
+    after = snapshot(municipality, *FIELDS)
+    if after != before:
+        record("municipality.update", "municipality", municipality.code, before=before,
+               after=after, actor=actor)
+    db.session.commit()
+    return municipality
+
+
+def _latest_period(municipality: Municipality) -> MembershipPeriod | None:
+    periods = municipality.membership_periods
+    return max(periods, key=lambda p: p.joined_on) if periods else None
+
+
+def _change_status(municipality: Municipality, status: MembershipStatus | None,
+                   joined_on: date | None, left_on: date | None) -> None:
+    if status is MembershipStatus.MEMBER:
+        if joined_on is None:
+            raise Invalid("Give the date the municipality became a member.",
+                          {"joined_on": "Give the date the municipality became a member."})
+        _admit(municipality, joined_on)
+    elif status is MembershipStatus.RESIGNED:
+        if left_on is None:
+            raise Invalid("Give the date the municipality left.",
+                          {"left_on": "Give the date the municipality left."})
+        _resign(municipality, left_on)
+    elif status is MembershipStatus.APPLICANT:
+        _apply(municipality)
+    else:
+        if municipality.membership_periods:
+            raise Conflict("A municipality with a membership history keeps its status; "
+                           "resign it instead.", {"status": "Resign the member instead."})
+        municipality.status = None
+
+
+def _apply(municipality: Municipality) -> None:
+    if municipality.status is MembershipStatus.MEMBER:
+        raise Conflict(f"{municipality.name} is already a member.",
+                       {"status": "Already a member."})
+    if municipality.status is MembershipStatus.APPLICANT:
+        raise Conflict(f"{municipality.name} has already applied.",
+                       {"status": "Already an applicant."})
+    municipality.status = MembershipStatus.APPLICANT
+
+
+def _admit(municipality: Municipality, on: date) -> None:
+    if municipality.status is MembershipStatus.MEMBER:
+        raise Conflict(f"{municipality.name} is already a member.",
+                       {"status": "Already a member."})
+    latest = _latest_period(municipality)
+    if latest is not None and (latest.left_on is None or on <= latest.left_on):
+        raise Invalid("A new membership must start after the previous one ended.",
+                      {"joined_on": f"Must be after {latest.left_on}."})
+    municipality.membership_periods.append(MembershipPeriod(joined_on=on))
+    municipality.status = MembershipStatus.MEMBER
+    municipality.joined_on, municipality.left_on = on, None
+
+
+def _resign(municipality: Municipality, on: date) -> None:
+    latest = _latest_period(municipality)
+    if municipality.status is not MembershipStatus.MEMBER or latest is None:
+        raise Conflict(f"{municipality.name} is not a member.", {"status": "Not a member."})
+    if on < latest.joined_on:
+        raise Invalid("The leaving date must not be before the joining date.",
+                      {"left_on": f"Must be on or after {latest.joined_on}."})
+    latest.left_on = on
+    municipality.status = MembershipStatus.RESIGNED
+    municipality.left_on = on
+
+
+def _correct_dates(municipality: Municipality, data: dict[str, Any]) -> None:
+    latest = _latest_period(municipality)
+    if latest is None:
+        raise Invalid("Only a member or former member has membership dates.",
+                      {"joined_on": "Not a member."})
+    joined_on = data.get("joined_on", latest.joined_on)
+    left_on = data.get("left_on", latest.left_on)
+    if joined_on is None:
+        raise Invalid("The joining date is required.", {"joined_on": "Required."})
+    if municipality.status is MembershipStatus.MEMBER and left_on is not None:
+        raise Invalid("A member has no leaving date; resign it instead.",
+                      {"left_on": "Resign the member instead."})
+    if municipality.status is MembershipStatus.RESIGNED and left_on is None:
+        raise Invalid("A resigned member needs its leaving date.", {"left_on": "Required."})
+    if left_on is not None and left_on < joined_on:
+        raise Invalid("The leaving date must not be before the joining date.",
+                      {"left_on": "Before the joining date."})
+    earlier = [p for p in municipality.membership_periods if p is not latest]
+    if any(p.left_on is not None and p.left_on >= joined_on for p in earlier):
+        raise Invalid("The membership would overlap an earlier one.",
+                      {"joined_on": "Overlaps an earlier membership."})
+    latest.joined_on, latest.left_on = joined_on, left_on
+    municipality.joined_on, municipality.left_on = joined_on, left_on
+
+
+def change_membership(municipality: Municipality, action: str, on: date | None, *,
+                      actor: User | None = None, note: str | None = None,
+                      actor_label: str | None = None) -> None:
+    """The three dated membership changes of the web page: apply, admit, resign."""
+    before = snapshot(municipality, *FIELDS)
+    if action == "apply":
+        _apply(municipality)
+    elif action in ("admit", "resign"):
+        if on is None:
+            raise Invalid("Give the date.", {"on": "Required."})
+        (_admit if action == "admit" else _resign)(municipality, on)
+    else:
+        raise Invalid("Unknown membership change.", {"action": "Unknown."})
+    record(f"municipality.{action}", "municipality", municipality.code, before=before,
+           after=snapshot(municipality, *FIELDS), actor=actor, note=note,
+           actor_label=actor_label)
+    db.session.commit()
+
+
+def set_population(municipality: Municipality, year: int, population: Any, *,
+                   source: str | None = None, actor: User | None = None,
+                   actor_label: str | None = None) -> tuple[PopulationFigure, bool]:
+    """Add or correct the population of 31 December of `year`. Returns (figure, created)."""
+    errors = {}
+    if message := year_error(year):
+        errors["year"] = message
+    if message := population_error(population):
+        errors["population"] = message
+    if errors:
+        raise Invalid("The population figure could not be saved.", errors)
+    figure = db.session.scalar(select(PopulationFigure).where(
+        PopulationFigure.municipality_id == municipality.id, PopulationFigure.year == year))
+    created = figure is None
+    before = None if created else {"year": year, "population": figure.population}
+    if figure is None:
+        figure = PopulationFigure(municipality_id=municipality.id, year=year,
+                                  population=population, source=source)
+        db.session.add(figure)
+    else:
+        figure.population = population
+        figure.source = source or figure.source
+    if before != {"year": year, "population": population}:
+        record("population.set", "municipality", municipality.code, before=before,
+               after={"year": year, "population": population, "source": figure.source},
+               actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return figure, created
+
+
+def has_history(municipality: Municipality) -> bool:
+    """True when anything refers to the municipality (then it is never deleted)."""
+    from consortium.auth.models import User as UserModel
+    from consortium.costs.models import AllocationLine
+    from consortium.governance.models import Ballot, BoardSeat, MotionSeat
+    from consortium.tools.models import Participation, UsageFigure
+
+    mid = municipality.id
+    checks = [
+        exists().where(PopulationFigure.municipality_id == mid),
+        exists().where(MembershipPeriod.municipality_id == mid),
+        exists().where(Participation.municipality_id == mid),
+        exists().where(UsageFigure.municipality_id == mid),
+        exists().where(UserModel.municipality_id == mid),
+        exists().where(AllocationLine.municipality_id == mid),
+        exists().where(MotionSeat.municipality_id == mid),
+        exists().where(Ballot.municipality_id == mid),
+        exists().where(BoardSeat.municipality_id == mid),
+    ]
+    return any(db.session.execute(select(*checks)).one())
+
+
+def delete_municipality(municipality: Municipality, *, actor: User) -> None:
+    """Remove a municipality entered by mistake; refused once it has any history."""
+    if municipality.status is not None or has_history(municipality):
+        raise Conflict(f"{municipality.name} has a history in the registry and is never "
+                       "deleted. Record a resignation instead.")
+    record("municipality.delete", "municipality", municipality.code,
+           before=snapshot(municipality, *FIELDS), actor=actor)
+    db.session.delete(municipality)
+    db.session.commit()
+
+
+def latest_population_columns() -> Any:
+    """A subquery of each municipality's newest population figure."""
+    newest = (select(PopulationFigure.municipality_id, func.max(PopulationFigure.year)
+                     .label("year")).group_by(PopulationFigure.municipality_id).subquery())
+    return (select(PopulationFigure.municipality_id, PopulationFigure.year,
+                   PopulationFigure.population)
+            .join(newest, (newest.c.municipality_id == PopulationFigure.municipality_id)
+                  & (newest.c.year == PopulationFigure.year))
+            .subquery())

@@ -1,0 +1,43 @@
+"""Checks of municipality data shared by forms, the API and the CSV import."""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.no import orgnr as no_orgnr
+from stdnum.se import orgnr as se_orgnr
+
+CODE_RE = re.compile(r"^\d{4}$")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def code_error(code: str) -> str | None:
+    if not CODE_RE.match(code or ""):
+        return "The municipality code (kommunkod) must be exactly four digits, e.g. 0180."
+    return None
+
+
+def normalise_org_number(value: str, country: str) -> str:
+    """Return the organisation number in its standard form, or raise ValueError."""
+    module = no_orgnr if country == "NO" else se_orgnr
+    try:
+        return module.format(module.validate(value))
+    except stdnum_errors.ValidationError:
+        raise ValueError(
+            "The organisation number is not valid (check the digits and the check digit)."
+        ) from None
+
+
+def year_error(year: int) -> str | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return f"The year must be between {MIN_YEAR} and {MAX_YEAR}."
+    return None
+
+
+def population_error(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "The population must be a whole number."
+    if value < 0:
+        return "The population cannot be negative."
+    return None

@@ -1,0 +1,224 @@
+"""Web pages of the municipality register."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from consortium import db
+from consortium.auth.access import acting_user, admin_only, readers
+from consortium.charts import columns
+from consortium.core.exports import table_response
+from consortium.core.forms import show_domain_error
+from consortium.errors import DomainError
+from consortium.members import importing, queries, service
+from consortium.members.forms import (
+    DeleteForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    MembershipForm,
+    MunicipalityEditForm,
+    MunicipalityForm,
+    PopulationForm,
+)
+from consortium.members.models import MembershipStatus, Municipality
+
+bp = Blueprint("members", __name__, url_prefix="/municipalities")
+
+EXPORT_HEADER = ["code", "name", "county", "country", "status", "joined_on", "left_on",
+                 "org_number", "invoice_reference", "population", "population_year",
+                 "tools_in_use"]
+
+
+@bp.route("/")
+@readers
+def index() -> Any:
+    filters = queries.Filters.from_args(request.args)
+    rows, total, counties = queries.register_page(filters)
+    pages = max(1, -(-total // queries.PAGE_SIZE))
+    return render_template("members/index.html", rows=rows, total=total, counties=counties,
+                           filters=filters, page=filters.page, pages=pages,
+                           statuses=[s.value for s in MembershipStatus])
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@readers
+def export(fmt: str) -> Any:
+    filters = queries.Filters.from_args(request.args)
+    rows = db.session.execute(queries.register_query(filters)).all()
+    table = [[m.code, m.name, m.county, m.country, m.status.value if m.status else "",
+              m.joined_on, m.left_on, m.org_number, m.invoice_reference, population, year,
+              tools] for m, population, year, tools in rows]
+    return table_response(fmt, f"municipalities-{date.today().isoformat()}", "Municipalities",
+                          EXPORT_HEADER, table)
+
+
+def _municipality_or_404(code: str) -> Municipality:
+    try:
+        return service.get_by_code(code)
+    except DomainError:
+        abort(404)
+
+
+@bp.route("/<code>")
+@readers
+def detail(code: str) -> Any:
+    found = queries.detail(code)
+    if found is None:
+        abort(404)
+    municipality = found.municipality
+    figures = municipality.population_figures
+    chart = columns([(str(f.year), f.population) for f in figures],
+                    label=_("Population of %(name)s by year", name=municipality.name),
+                    locale=str(get_locale())) if len(figures) > 1 else None
+    user = acting_user()
+    return render_template(
+        "members/detail.html", detail=found, m=municipality, chart=chart,
+        membership_form=MembershipForm(formdata=None, on=date.today()),
+        population_form=PopulationForm(formdata=None),
+        delete_form=DeleteForm(formdata=None),
+        can_edit=user is not None and user.role.value == "admin",
+        can_delete=municipality.status is None and not service.has_history(municipality),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_only
+def new() -> Any:
+    form = MunicipalityForm()
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in MunicipalityForm.field_order}
+        try:
+            municipality = service.create_municipality(data, actor=acting_user())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("%(name)s (%(code)s) was added to the register.", name=municipality.name,
+                    code=municipality.code), "success")
+            return redirect(url_for("members.detail", code=municipality.code))
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template("members/form.html", form=form, municipality=None), status
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@admin_only
+def edit(code: str) -> Any:
+    municipality = _municipality_or_404(code)
+    form = MunicipalityEditForm(obj=municipality)
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in
+                ("name", "county", "org_number", "invoice_reference")}
+        try:
+            service.update_municipality(municipality, data, actor=acting_user())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("members.detail", code=code))
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template("members/form.html", form=form, municipality=municipality), status
+
+
+@bp.route("/<code>/membership", methods=["POST"])
+@admin_only
+def membership(code: str) -> Any:
+    municipality = _municipality_or_404(code)
+    form = MembershipForm()
+    if form.validate_on_submit():
+        try:
+            service.change_membership(municipality, form.action.data or "", form.on.data,
+                                      actor=acting_user(), note=form.note.data or None)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message + " " + " ".join(error.fields.values()), "error")
+        else:
+            flash(_("The membership change was recorded."), "success")
+    else:
+        flash(_("Choose a change and give a valid date."), "error")
+    return redirect(url_for("members.detail", code=code) + "#membership")
+
+
+@bp.route("/<code>/population", methods=["POST"])
+@admin_only
+def population(code: str) -> Any:
+    municipality = _municipality_or_404(code)
+    form = PopulationForm()
+    if form.validate_on_submit():
+        try:
+            _figure, created = service.set_population(
+                municipality, form.year.data, form.population.data,  # type: ignore[arg-type]
+                source=form.source.data or None, actor=acting_user())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The population for %(year)s was saved.", year=form.year.data), "success")
+            return redirect(url_for("members.detail", code=code) + "#population")
+    found = queries.detail(code)
+    assert found is not None
+    return render_template(
+        "members/detail.html", detail=found, m=found.municipality, chart=None,
+        membership_form=MembershipForm(formdata=None, on=date.today()),
+        population_form=form, delete_form=DeleteForm(formdata=None), can_edit=True,
+        can_delete=False,
+    ), 422
+
+
+@bp.route("/<code>/delete", methods=["POST"])
+@admin_only
+def delete(code: str) -> Any:
+    municipality = _municipality_or_404(code)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    try:
+        service.delete_municipality(municipality, actor=acting_user())  # type: ignore[arg-type]
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("members.detail", code=code))
+    flash(_("%(name)s was removed from the register.", name=municipality.name), "success")
+    return redirect(url_for("members.index"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@admin_only
+def import_file() -> Any:
+    """Step 1: upload and check the file; show every error or a preview of the changes."""
+    form = ImportUploadForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("members/import.html", form=form, parsed=None), status
+    upload = form.file.data
+    text = importing.decode(upload.read())
+    parsed = importing.parse(text)
+    if parsed.errors:
+        return render_template("members/import.html", form=form, parsed=parsed,
+                               filename=upload.filename), 422
+    plan = importing.plan(parsed)
+    confirm = ImportConfirmForm(formdata=None, content=text, filename=upload.filename)
+    return render_template("members/import_preview.html", plan=plan, confirm=confirm,
+                           filename=upload.filename, summary=importing.summary(plan))
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@admin_only
+def import_confirm() -> Any:
+    """Step 2: the file is checked again (nothing is kept between the steps) and written."""
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    parsed = importing.parse(form.content.data or "")
+    if parsed.errors:
+        return render_template("members/import.html", form=ImportUploadForm(formdata=None),
+                               parsed=parsed, filename=form.filename.data), 422
+    result = importing.apply(parsed, source=(form.filename.data or "upload.csv")[:100],
+                             actor=acting_user())
+    counts = importing.summary(result)
+    flash(_("Imported %(rows)s rows: %(new)s new municipalities, %(added)s new figures, "
+            "%(changed)s changed figures.", rows=len(parsed.rows),
+            new=counts["new_municipality"], added=counts["new_figure"],
+            changed=counts["changed_figure"]), "success")
+    return redirect(url_for("members.index"))

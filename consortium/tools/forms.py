@@ -1,0 +1,56 @@
+"""Forms for tools, participation periods and usage figures."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from consortium.core.forms import strip
+
+
+def tool_status_choices() -> list[tuple[str, str]]:
+    return [("development", str(_l("In development"))), ("operation", str(_l("In operation"))),
+            ("retired", str(_l("Retired")))]
+
+
+class ToolEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[strip])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    status = SelectField(_l("Status"), choices=tool_status_choices)
+    origin = StringField(_l("Origin"), validators=[Optional(), Length(max=300)], filters=[strip])
+    owner_since = DateField(_l("Owned by the consortium since"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    field_order = ("name", "description", "status", "origin", "owner_since")
+
+
+class ToolForm(ToolEditForm):
+    slug = StringField(
+        _l("Identifier in addresses"), filters=[strip],
+        validators=[DataRequired(), Length(max=60), Regexp(
+            r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+            message=_l("Use lower-case letters a–z, digits and single hyphens."))])
+    submit = SubmitField(_l("Add tool"))
+
+
+class ParticipationForm(FlaskForm):
+    municipality = SelectField(_l("Municipality"), choices=[], validators=[DataRequired()])
+    joined_on = DateField(_l("Takes part from"), validators=[InputRequired()])
+    left_on = DateField(_l("Until (leave empty if ongoing)"), validators=[Optional()])
+    submit = SubmitField(_l("Add participation"))
+
+
+class EndParticipationForm(FlaskForm):
+    left_on = DateField(_l("Last day"), validators=[InputRequired()])
+    submit = SubmitField(_l("End"))
+
+
+class UsageForm(FlaskForm):
+    municipality = SelectField(_l("Municipality"), choices=[], validators=[DataRequired()])
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(1900, 2100)])
+    units = IntegerField(_l("Units (licences, cases, pupils …)"), validators=[
+        InputRequired(message=_l("Enter the units as a whole number.")),
+        NumberRange(min=0, message=_l("The units cannot be negative."))])
+    submit = SubmitField(_l("Save usage"))

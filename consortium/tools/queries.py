@@ -1,0 +1,128 @@
+"""Read queries for tools and the participation matrix; fixed statement counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from consortium import db
+from consortium.members.models import MembershipStatus, Municipality
+from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
+
+
+def active_on(on: date) -> Any:
+    return (Participation.joined_on <= on) & or_(Participation.left_on.is_(None),
+                                                 Participation.left_on >= on)
+
+
+def tools_with_counts(on: date) -> list[tuple[Tool, int, int]]:
+    """Each tool with its number of participants on `on` and of participants ever."""
+    current = (select(func.count(func.distinct(Participation.municipality_id)))
+               .where(Participation.tool_id == Tool.id, active_on(on))
+               .correlate(Tool).scalar_subquery())
+    ever = (select(func.count(func.distinct(Participation.municipality_id)))
+            .where(Participation.tool_id == Tool.id).correlate(Tool).scalar_subquery())
+    return [tuple(row) for row in db.session.execute(
+        select(Tool, current, ever).order_by(Tool.name))]  # type: ignore[misc]
+
+
+@dataclass
+class ToolDetail:
+    tool: Tool
+    periods: list[Participation]
+    usage_year: int
+    usage: dict[int, int]
+    usage_years: list[int]
+    participants_in_year: list[Municipality]
+
+
+def detail(slug: str, usage_year: int) -> ToolDetail | None:
+    tool = db.session.scalar(select(Tool).where(Tool.slug == slug))
+    if tool is None:
+        return None
+    periods = list(db.session.scalars(
+        select(Participation).where(Participation.tool_id == tool.id)
+        .options(joinedload(Participation.municipality))
+        .join(Municipality, Municipality.id == Participation.municipality_id)
+        .order_by(Municipality.name, Participation.joined_on)))
+    usage = dict(db.session.execute(
+        select(UsageFigure.municipality_id, UsageFigure.units)
+        .where(UsageFigure.tool_id == tool.id, UsageFigure.year == usage_year)).all())
+    years = list(db.session.scalars(
+        select(UsageFigure.year).where(UsageFigure.tool_id == tool.id).distinct()
+        .order_by(UsageFigure.year)))
+    start, end = date(usage_year, 1, 1), date(usage_year, 12, 31)
+    seen: dict[int, Municipality] = {}
+    for period in periods:
+        if period.joined_on <= end and (period.left_on is None or period.left_on >= start):
+            seen.setdefault(period.municipality_id, period.municipality)
+    return ToolDetail(tool, periods, usage_year, usage, years,
+                      sorted(seen.values(), key=lambda m: m.name))
+
+
+@dataclass
+class MatrixFilters:
+    on: date
+    county: str = ""
+    status: str = ""
+    only_participants: bool = True
+    include_retired: bool = False
+
+    @classmethod
+    def from_args(cls, args: Any) -> MatrixFilters:
+        try:
+            on = date.fromisoformat(args.get("on", ""))
+        except ValueError:
+            on = date.today()
+        return cls(on=on, county=args.get("county", "").strip(),
+                   status=args.get("status", "").strip(),
+                   only_participants=args.get("all") != "1",
+                   include_retired=args.get("retired") == "1")
+
+    def as_args(self) -> dict[str, Any]:
+        args = {"on": self.on.isoformat(), "county": self.county, "status": self.status,
+                "all": "" if self.only_participants else "1",
+                "retired": "1" if self.include_retired else ""}
+        return {key: value for key, value in args.items() if value}
+
+
+@dataclass
+class Matrix:
+    tools: list[Tool]
+    rows: list[tuple[Municipality, list[bool]]]
+    counties: list[str]
+
+    @property
+    def totals(self) -> list[int]:
+        return [sum(1 for _m, cells in self.rows if cells[i]) for i in range(len(self.tools))]
+
+
+def matrix(filters: MatrixFilters) -> Matrix:
+    """Municipalities × tools: who takes part on the date. Three statements in all."""
+    tool_query = select(Tool).order_by(Tool.name)
+    if not filters.include_retired:
+        tool_query = tool_query.where(Tool.status != ToolStatus.RETIRED)
+    tools = list(db.session.scalars(tool_query))
+    pairs = set(db.session.execute(
+        select(Participation.municipality_id, Participation.tool_id)
+        .where(active_on(filters.on))).tuples())
+    query = select(Municipality).order_by(Municipality.name)
+    if filters.county:
+        query = query.where(Municipality.county == filters.county)
+    if filters.status == "none":
+        query = query.where(Municipality.status.is_(None))
+    elif filters.status in {s.value for s in MembershipStatus}:
+        query = query.where(Municipality.status == MembershipStatus(filters.status))
+    rows = []
+    for municipality in db.session.scalars(query):
+        cells = [(municipality.id, tool.id) in pairs for tool in tools]
+        if filters.only_participants and not any(cells):
+            continue
+        rows.append((municipality, cells))
+    counties = list(db.session.scalars(
+        select(Municipality.county).distinct().order_by(Municipality.county)))
+    return Matrix(tools, rows, counties)

@@ -1,0 +1,183 @@
+"""Tools, participation periods and usage figures: the operations, each one transaction."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+
+from consortium import db
+from consortium.audit.service import record, snapshot
+from consortium.auth.models import User
+from consortium.errors import Conflict, Invalid, NotFound
+from consortium.members.models import Municipality
+from consortium.members.validation import year_error
+from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FIELDS = ("slug", "name", "description", "status", "origin", "owner_since")
+
+
+def get_by_slug(slug: str) -> Tool:
+    tool = db.session.scalar(select(Tool).where(Tool.slug == slug))
+    if tool is None:
+        raise NotFound(f"No tool has the identifier {slug}.")
+    return tool
+
+
+def _check(data: dict[str, Any], errors: dict[str, str], *, creating: bool) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    if creating or "name" in data:
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            errors["name"] = "This field is required."
+        elif len(name.strip()) > 120:
+            errors["name"] = "At most 120 characters."
+        else:
+            clean["name"] = name.strip()
+    for key, limit in (("description", 5000), ("origin", 300)):
+        if key in data:
+            value = data[key]
+            if value is not None and not isinstance(value, str):
+                errors[key] = "Must be text."
+            elif value and len(value) > limit:
+                errors[key] = f"At most {limit} characters."
+            else:
+                clean[key] = (value or "").strip() or ("" if key == "description" else None)
+    if "status" in data or creating:
+        raw = data.get("status") or ToolStatus.DEVELOPMENT.value
+        try:
+            clean["status"] = ToolStatus(raw)
+        except ValueError:
+            errors["status"] = "Must be one of development, operation, retired."
+    if "owner_since" in data:
+        clean["owner_since"] = data["owner_since"]
+    return clean
+
+
+def create_tool(data: dict[str, Any], *, actor: User | None = None,
+                actor_label: str | None = None) -> Tool:
+    errors: dict[str, str] = {}
+    slug = data.get("slug")
+    slug = slug.strip() if isinstance(slug, str) else ""
+    if not SLUG_RE.match(slug) or len(slug) > 60:
+        errors["slug"] = ("Use lower-case letters a–z, digits and single hyphens, "
+                          "e.g. provisum or skol-id (at most 60 characters).")
+    clean = _check(data, errors, creating=True)
+    if errors:
+        raise Invalid("The tool could not be saved.", errors)
+    if db.session.scalar(select(exists().where(Tool.slug == slug))):
+        raise Conflict(f"A tool with the identifier {slug} already exists.",
+                       {"slug": "This identifier is taken."})
+    tool = Tool(slug=slug, **clean)
+    db.session.add(tool)
+    db.session.flush()
+    record("tool.create", "tool", slug, after=snapshot(tool, *FIELDS), actor=actor,
+           actor_label=actor_label)
+    db.session.commit()
+    return tool
+
+
+def update_tool(tool: Tool, data: dict[str, Any], *, actor: User | None = None) -> Tool:
+    errors: dict[str, str] = {}
+    if "slug" in data and data["slug"] != tool.slug:
+        errors["slug"] = "The identifier of a tool cannot be changed."
+    clean = _check(data, errors, creating=False)
+    if errors:
+        raise Invalid("The tool could not be saved.", errors)
+    before = snapshot(tool, *FIELDS)
+    for key, value in clean.items():
+        setattr(tool, key, value)
+    after = snapshot(tool, *FIELDS)
+    if after != before:
+        record("tool.update", "tool", tool.slug, before=before, after=after, actor=actor)
+    db.session.commit()
+    return tool
+
+
+def overlaps(a_from: date, a_to: date | None, b_from: date, b_to: date | None) -> bool:
+    """Two inclusive date ranges overlap (an open end runs for ever)."""
+    return a_from <= (b_to or date.max) and b_from <= (a_to or date.max)
+
+
+def set_participation(tool: Tool, municipality: Municipality, joined_on: date | None,
+                      left_on: date | None, *, actor: User | None = None,
+                      actor_label: str | None = None) -> tuple[Participation, bool]:
+    """Record a period of participation. A period is known by its start: giving the start of
+    an existing period sets (or corrects) its end; a new start adds a period. Periods of one
+    municipality in one tool never overlap."""
+    if joined_on is None:
+        raise Invalid("Give the date the participation starts.", {"joined_on": "Required."})
+    if left_on is not None and left_on < joined_on:
+        raise Invalid("The participation cannot end before it starts.",
+                      {"left_on": "Before the start date."})
+    periods = list(db.session.scalars(select(Participation).where(
+        Participation.tool_id == tool.id, Participation.municipality_id == municipality.id)
+        .with_for_update()))
+    current = next((p for p in periods if p.joined_on == joined_on), None)
+    for other in periods:
+        if other is not current and overlaps(joined_on, left_on, other.joined_on, other.left_on):
+            until = other.left_on.isoformat() if other.left_on else "ongoing"
+            raise Conflict(
+                f"{municipality.name} already takes part in {tool.name} from "
+                f"{other.joined_on.isoformat()} ({until}); periods must not overlap.",
+                {"joined_on": "Overlaps another period."})
+    created = current is None
+    before = None if created else {"joined_on": current.joined_on, "left_on": current.left_on}
+    if current is None:
+        current = Participation(tool_id=tool.id, municipality_id=municipality.id,
+                                joined_on=joined_on, left_on=left_on)
+        db.session.add(current)
+    else:
+        current.left_on = left_on
+    after = {"joined_on": joined_on, "left_on": left_on}
+    if before != after:
+        record("participation.set", "tool", tool.slug, before=before,
+               after={"municipality": municipality.code, **after}, actor=actor,
+               actor_label=actor_label)
+    db.session.commit()
+    return current, created
+
+
+def participated_in_year(tool: Tool, municipality: Municipality, year: int) -> bool:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return bool(db.session.scalar(select(exists().where(
+        Participation.tool_id == tool.id, Participation.municipality_id == municipality.id,
+        Participation.joined_on <= end,
+        or_(Participation.left_on.is_(None), Participation.left_on >= start)))))
+
+
+def set_usage(tool: Tool, municipality: Municipality, year: int, units: Any, *,
+              actor: User | None = None, actor_label: str | None = None
+              ) -> tuple[UsageFigure, bool]:
+    errors = {}
+    if message := year_error(year):
+        errors["year"] = message
+    if isinstance(units, bool) or not isinstance(units, int):
+        errors["units"] = "The units must be a whole number."
+    elif units < 0:
+        errors["units"] = "The units cannot be negative."
+    if errors:
+        raise Invalid("The usage figure could not be saved.", errors)
+    if not participated_in_year(tool, municipality, year):
+        raise Invalid(f"{municipality.name} did not take part in {tool.name} in {year}.",
+                      {"municipality": "Not a participant that year."})
+    figure = db.session.scalar(select(UsageFigure).where(
+        UsageFigure.tool_id == tool.id, UsageFigure.municipality_id == municipality.id,
+        UsageFigure.year == year))
+    created = figure is None
+    before = None if created else {"year": year, "units": figure.units}
+    if figure is None:
+        figure = UsageFigure(tool_id=tool.id, municipality_id=municipality.id, year=year,
+                             units=units)
+        db.session.add(figure)
+    else:
+        figure.units = units
+    if before != {"year": year, "units": units}:
+        record("usage.set", "tool", tool.slug, before=before,
+               after={"municipality": municipality.code, "year": year, "units": units},
+               actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return figure, created

@@ -1,0 +1,208 @@
+"""Web pages of the tools, their participants and usage, and the participation matrix."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from consortium import db
+from consortium.auth.access import acting_user, admin_only, readers
+from consortium.auth.models import Role
+from consortium.core.exports import table_response
+from consortium.core.forms import show_domain_error
+from consortium.errors import DomainError
+from consortium.members.models import Municipality
+from consortium.tools import queries, service
+from consortium.tools.forms import (
+    EndParticipationForm,
+    ParticipationForm,
+    ToolEditForm,
+    ToolForm,
+    UsageForm,
+)
+from consortium.tools.models import Participation, Tool
+
+bp = Blueprint("tools", __name__, url_prefix="/tools")
+
+
+def _tool_or_404(slug: str) -> Tool:
+    try:
+        return service.get_by_slug(slug)
+    except DomainError:
+        abort(404)
+
+
+def _municipality_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(Municipality.code, Municipality.name).order_by(Municipality.name)).all()
+    return [(code, f"{name} ({code})") for code, name in rows]
+
+
+@bp.route("/")
+@readers
+def index() -> Any:
+    return render_template("tools/index.html", rows=queries.tools_with_counts(date.today()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_only
+def new() -> Any:
+    form = ToolForm()
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in ("slug", *ToolForm.field_order)}
+        try:
+            tool = service.create_tool(data, actor=acting_user())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("%(name)s was added.", name=tool.name), "success")
+            return redirect(url_for("tools.detail", slug=tool.slug))
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template("tools/form.html", form=form, tool=None), status
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@admin_only
+def edit(slug: str) -> Any:
+    tool = _tool_or_404(slug)
+    form = ToolEditForm(obj=tool)
+    if request.method == "GET":
+        form.status.data = tool.status.value
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in ToolEditForm.field_order}
+        try:
+            service.update_tool(tool, data, actor=acting_user())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("tools.detail", slug=slug))
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template("tools/form.html", form=form, tool=tool), status
+
+
+def _render_detail(slug: str, participation_form: ParticipationForm | None = None,
+                   usage_form: UsageForm | None = None, status: int = 200) -> Any:
+    year = request.args.get("year", date.today().year, type=int) or date.today().year
+    found = queries.detail(slug, year)
+    if found is None:
+        abort(404)
+    today = date.today()
+    participation_form = participation_form or ParticipationForm(formdata=None, joined_on=today)
+    participation_form.municipality.choices = _municipality_choices()
+    usage_form = usage_form or UsageForm(formdata=None, year=year)
+    usage_form.municipality.choices = [(m.code, f"{m.name} ({m.code})")
+                                       for m in found.participants_in_year]
+    user = acting_user()
+    current = [p for p in found.periods if p.joined_on <= today
+               and (p.left_on is None or p.left_on >= today)]
+    other = [p for p in found.periods if p not in current]
+    return render_template(
+        "tools/detail.html", d=found, tool=found.tool, current=current, other=other,
+        participation_form=participation_form, usage_form=usage_form,
+        end_form=EndParticipationForm(formdata=None, left_on=today),
+        can_edit=user is not None and user.role is Role.ADMIN, today=today,
+    ), status
+
+
+@bp.route("/<slug>")
+@readers
+def detail(slug: str) -> Any:
+    return _render_detail(slug)
+
+
+@bp.route("/<slug>/participants", methods=["POST"])
+@admin_only
+def add_participant(slug: str) -> Any:
+    tool = _tool_or_404(slug)
+    form = ParticipationForm()
+    form.municipality.choices = _municipality_choices()
+    if form.validate_on_submit():
+        municipality = db.session.scalar(select(Municipality).where(
+            Municipality.code == form.municipality.data))
+        try:
+            service.set_participation(tool, municipality, form.joined_on.data,  # type: ignore[arg-type]
+                                      form.left_on.data, actor=acting_user())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("%(name)s takes part in %(tool)s from %(date)s.", name=municipality.name,
+                    tool=tool.name, date=form.joined_on.data.isoformat()), "success")
+            return redirect(url_for("tools.detail", slug=slug) + "#participants")
+    return _render_detail(slug, participation_form=form, status=422)
+
+
+@bp.route("/<slug>/participants/<int:participation_id>/end", methods=["POST"])
+@admin_only
+def end_participation(slug: str, participation_id: int) -> Any:
+    tool = _tool_or_404(slug)
+    participation = db.session.get(Participation, participation_id)
+    if participation is None or participation.tool_id != tool.id:
+        abort(404)
+    form = EndParticipationForm()
+    if not form.validate_on_submit():
+        flash(_("Give the last day of the participation."), "error")
+    else:
+        try:
+            service.set_participation(tool, participation.municipality, participation.joined_on,
+                                      form.left_on.data, actor=acting_user())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("The participation was ended."), "success")
+    return redirect(url_for("tools.detail", slug=slug) + "#participants")
+
+
+@bp.route("/<slug>/usage", methods=["POST"])
+@admin_only
+def set_usage(slug: str) -> Any:
+    tool = _tool_or_404(slug)
+    form = UsageForm()
+    form.municipality.choices = _municipality_choices()
+    if form.validate_on_submit():
+        municipality = db.session.scalar(select(Municipality).where(
+            Municipality.code == form.municipality.data))
+        try:
+            service.set_usage(tool, municipality, form.year.data, form.units.data,  # type: ignore[arg-type]
+                              actor=acting_user())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Usage saved."), "success")
+            return redirect(url_for("tools.detail", slug=slug, year=form.year.data) + "#usage")
+    return _render_detail(slug, usage_form=form, status=422)
+
+
+@bp.route("/matrix")
+@readers
+def matrix() -> Any:
+    filters = queries.MatrixFilters.from_args(request.args)
+    return render_template("tools/matrix.html", m=queries.matrix(filters), filters=filters)
+
+
+@bp.route("/matrix.<any(csv, xlsx):fmt>")
+@readers
+def matrix_export(fmt: str) -> Any:
+    filters = queries.MatrixFilters.from_args(request.args)
+    found = queries.matrix(filters)
+    header = ["code", "name", "county", "status", *[tool.slug for tool in found.tools]]
+    rows = [[m.code, m.name, m.county, m.status.value if m.status else "",
+             *["x" if cell else "" for cell in cells]] for m, cells in found.rows]
+    return table_response(fmt, f"participation-{filters.on.isoformat()}", "Participation",
+                          header, rows)
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@readers
+def export(fmt: str) -> Any:
+    rows = queries.tools_with_counts(date.today())
+    header = ["slug", "name", "status", "origin", "owner_since", "participants_today",
+              "participants_ever", "description"]
+    table = [[t.slug, t.name, t.status.value, t.origin, t.owner_since, now, ever,
+              t.description] for t, now, ever in rows]
+    return table_response(fmt, "tools", "Tools", header, table)
