@@ -203,3 +203,41 @@ def api_token(make_user: Callable[..., User]) -> Callable[..., str]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def make_tool() -> Callable[..., Any]:
+    from consortium.tools import service as tool_service
+
+    def make(slug: str = "provisum", name: str | None = None, **fields: Any) -> Any:
+        return tool_service.create_tool({"slug": slug, "name": name or slug.title(), **fields},
+                                        actor_label="test")
+
+    return make
+
+
+class QueryCounter:
+    """Counts the SQL statements sent while it is active."""
+
+    def __init__(self, engine: Any):
+        self.engine = engine
+        self.count = 0
+
+    def _count(self, *_args: Any) -> None:
+        self.count += 1
+
+    def __enter__(self) -> QueryCounter:
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], QueryCounter]:
+    return lambda: QueryCounter(db.engine_of(app))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from consortium.auth.models import Role
 from consortium.auth.service import MIN_PASSWORD_LENGTH
+from consortium.core.forms import choices
 
 
-def role_choices() -> list[tuple[str, str]]:
-    return [(role.value, str(label)) for role, label in ROLE_LABELS.items()]
+def role_choices() -> list[SelectChoice]:
+    return choices((role.value, label) for role, label in ROLE_LABELS.items())
 
 
 ROLE_LABELS = {

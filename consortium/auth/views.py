@@ -19,12 +19,14 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
 
 from consortium import db
 from consortium.auth import service
 from consortium.auth.access import acting_user, admin_only, public, readers
 from consortium.auth.forms import ROLE_LABELS, EmptyForm, LoginForm, TokenForm, UserForm
 from consortium.auth.models import ApiToken, User
+from consortium.core.forms import choices
 from consortium.extensions import limiter
 from consortium.members.models import Municipality
 
@@ -96,11 +98,11 @@ def users() -> Any:
                            action_form=EmptyForm())
 
 
-def _municipality_choices() -> list[tuple[str, str]]:
+def _municipality_choices() -> list[SelectChoice]:
     rows = db.session.execute(
         select(Municipality.code, Municipality.name).order_by(Municipality.name)
     ).all()
-    return [("", _("— none —"))] + [(code, f"{name} ({code})") for code, name in rows]
+    return choices([("", _("— none —"))] + [(code, f"{name} ({code})") for code, name in rows])
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

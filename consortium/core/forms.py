@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from consortium import db
 from consortium.errors import DomainError
@@ -29,3 +33,8 @@ def show_domain_error(form: FlaskForm, error: DomainError, aliases: dict[str, st
 
 def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
+
+
+def choices(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs; labels may be lazy translations."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]

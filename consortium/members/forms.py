@@ -10,6 +10,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -17,13 +18,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from consortium.core.forms import strip
+from consortium.core.forms import choices, strip
 from consortium.members.validation import MAX_YEAR, MIN_YEAR
 
 
-def status_choices() -> list[tuple[str, str]]:
-    return [("", str(_l("Not a member"))), ("applicant", str(_l("Applicant"))),
-            ("member", str(_l("Member"))), ("resigned", str(_l("Resigned")))]
+def status_choices() -> list[SelectChoice]:
+    return choices([("", _l("Not a member")), ("applicant", _l("Applicant")),
+                    ("member", _l("Member")), ("resigned", _l("Resigned"))])
 
 
 class MunicipalityEditForm(FlaskForm):
@@ -52,11 +53,11 @@ class MunicipalityForm(MunicipalityEditForm):
 
 
 class MembershipForm(FlaskForm):
-    action = RadioField(_l("Change"), choices=[
+    action = RadioField(_l("Change"), choices=lambda: choices([
         ("apply", _l("Register an application")),
         ("admit", _l("Admit as member")),
         ("resign", _l("Record a resignation")),
-    ], validators=[DataRequired()])
+    ]), validators=[DataRequired()])
     on = DateField(_l("Date"), validators=[Optional()])
     note = StringField(_l("Note (e.g. the decision's reference)"),
                        validators=[Optional(), Length(max=300)], filters=[strip])

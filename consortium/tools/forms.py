@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from consortium.core.forms import strip
+from consortium.core.forms import choices, strip
 
 
-def tool_status_choices() -> list[tuple[str, str]]:
-    return [("development", str(_l("In development"))), ("operation", str(_l("In operation"))),
-            ("retired", str(_l("Retired")))]
+def tool_status_choices() -> list[SelectChoice]:
+    return choices([("development", _l("In development")), ("operation", _l("In operation")),
+                    ("retired", _l("Retired"))])
 
 
 class ToolEditForm(FlaskForm):

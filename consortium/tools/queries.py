@@ -109,7 +109,7 @@ def matrix(filters: MatrixFilters) -> Matrix:
     tools = list(db.session.scalars(tool_query))
     pairs = set(db.session.execute(
         select(Participation.municipality_id, Participation.tool_id)
-        .where(active_on(filters.on))).tuples())
+        .where(active_on(filters.on))).all())
     query = select(Municipality).order_by(Municipality.name)
     if filters.county:
         query = query.where(Municipality.county == filters.county)

@@ -8,12 +8,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from consortium import db
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.auth.models import Role
 from consortium.core.exports import table_response
-from consortium.core.forms import show_domain_error
+from consortium.core.forms import choices, show_domain_error
 from consortium.errors import DomainError
 from consortium.members.models import Municipality
 from consortium.tools import queries, service
@@ -36,10 +37,10 @@ def _tool_or_404(slug: str) -> Tool:
         abort(404)
 
 
-def _municipality_choices() -> list[tuple[str, str]]:
+def _municipality_choices() -> list[SelectChoice]:
     rows = db.session.execute(
         select(Municipality.code, Municipality.name).order_by(Municipality.name)).all()
-    return [(code, f"{name} ({code})") for code, name in rows]
+    return choices((code, f"{name} ({code})") for code, name in rows)
 
 
 @bp.route("/")
@@ -95,8 +96,8 @@ def _render_detail(slug: str, participation_form: ParticipationForm | None = Non
     participation_form = participation_form or ParticipationForm(formdata=None, joined_on=today)
     participation_form.municipality.choices = _municipality_choices()
     usage_form = usage_form or UsageForm(formdata=None, year=year)
-    usage_form.municipality.choices = [(m.code, f"{m.name} ({m.code})")
-                                       for m in found.participants_in_year]
+    usage_form.municipality.choices = choices((m.code, f"{m.name} ({m.code})")
+                                              for m in found.participants_in_year)
     user = acting_user()
     current = [p for p in found.periods if p.joined_on <= today
                and (p.left_on is None or p.left_on >= today)]
