@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 
 from consortium import config, db
 
@@ -40,6 +40,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def select_locale() -> str:
+    """The web follows the switch, then the browser (Swedish by default); the API and the
+    command line answer in English unless the client asks for Swedish."""
+    if not has_request_context():
+        return "en"
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(("en", "sv")) or "en"
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen

@@ -6,10 +6,10 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -25,8 +25,35 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+_outside_app: dict[str, Engine | Connection] = {}
+
+
+def _new_session() -> Session:
+    """A session bound to the current app's database (or, outside any app context, to the
+    last app's). Tests put a connection in place of the engine to roll everything back."""
+    if has_app_context():
+        extensions = current_app.extensions
+        bind = extensions.get("db_bind") or extensions["db_engine"]
+    else:
+        bind = _outside_app["bind"]
+    if isinstance(bind, Connection):
+        return Session(bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint")
+    return Session(bind=bind, expire_on_commit=False)
+
+
 # One session per thread (and so per request); removed when the app context ends.
-session = scoped_session(sessionmaker(expire_on_commit=False))
+session = scoped_session(_new_session)
+
+
+def bind_to(app: Flask, bind: Engine | Connection | None) -> None:
+    """Use `bind` (a test's connection) instead of the app's engine; None restores it."""
+    session.remove()
+    if bind is None:
+        app.extensions.pop("db_bind", None)
+        _outside_app["bind"] = app.extensions["db_engine"]
+    else:
+        app.extensions["db_bind"] = bind
+        _outside_app["bind"] = bind
 
 
 def utcnow() -> datetime:
@@ -98,7 +125,7 @@ def _make_sqlite_behave(engine: Engine) -> None:
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
-    session.configure(bind=engine)
+    _outside_app["bind"] = engine
 
     @app.teardown_appcontext
     def _remove_session(_exc: BaseException | None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -49,23 +50,32 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
-@pytest.fixture(scope="session")
-def scratch_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An empty database of the same kind, for tests that build and tear down the schema."""
+@contextmanager
+def fresh_database(tmp_path_factory: pytest.TempPathFactory, suffix: str) -> Iterator[str]:
+    """An empty database of the kind under test, dropped afterwards."""
     if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('scratch') / 'scratch.sqlite3'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp(suffix) / (suffix + '.sqlite3')}"
         return
     url = make_url(db.normalise_url(POSTGRES_URL))
-    name = f"{url.database}_scratch"
+    name = f"{url.database}_{suffix}"
     admin = db.make_engine(url.set(database="postgres").render_as_string(hide_password=False),
                            isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def scratch_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database, for tests that build and tear down the schema."""
+    with fresh_database(tmp_path_factory, "scratch") as url:
+        yield url
 
 
 def migrate(url: str, revision: str = "head", *, down: bool = False) -> None:
@@ -100,15 +110,14 @@ def _isolated(app: Flask) -> Iterator[None]:
     engine = db.engine_of(app)
     connection = engine.connect()
     transaction = connection.begin()
-    db.session.remove()
-    db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    db.bind_to(app, connection)
     limiter.reset()
     # No app context is pushed here on purpose: each request must get its own (and its own g).
     yield
     db.session.remove()
     transaction.rollback()
     connection.close()
-    db.session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+    db.bind_to(app, None)
 
 
 @pytest.fixture

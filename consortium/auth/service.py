@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -62,26 +63,29 @@ def create_user(
     try:
         role = Role(role)
     except ValueError:
-        raise AuthError(f"Unknown role {role!r}.", "role") from None
+        raise AuthError(_("Unknown role %(role)s.", role=role), "role") from None
     if "@" not in email:
-        raise AuthError("Enter a valid e-mail address.", "email")
+        raise AuthError(_("Enter a valid e-mail address."), "email")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", "password"
+            _("The password must have at least %(min)s characters.", min=MIN_PASSWORD_LENGTH),
+            "password",
         )
     if db.session.scalar(select(func.count()).where(User.email == email)):
-        raise AuthError(f"A user with the e-mail {email} already exists.", "email")
+        raise AuthError(_("A user with the e-mail %(email)s already exists.", email=email),
+                        "email")
     municipality = None
     if municipality_code:
         municipality = db.session.scalar(
             select(Municipality).where(Municipality.code == municipality_code)
         )
         if municipality is None:
-            raise AuthError(f"No municipality has the code {municipality_code}.", "municipality")
+            raise AuthError(_("No municipality has the code %(code)s.", code=municipality_code),
+                            "municipality")
     if role is Role.REPRESENTATIVE and municipality is None:
-        raise AuthError("A representative must belong to a municipality.", "municipality")
+        raise AuthError(_("A representative must belong to a municipality."), "municipality")
     if role in (Role.ADMIN, Role.OBSERVER) and municipality is not None:
-        raise AuthError("Only representatives and finance users belong to a municipality.",
+        raise AuthError(_("Only representatives and finance users belong to a municipality."),
                         "municipality")
     user = User(
         email=email,
@@ -100,7 +104,7 @@ def create_user(
 
 def set_active(user: User, active: bool, *, actor: User) -> None:
     if user.id == actor.id and not active:
-        raise AuthError("You cannot deactivate your own account.")
+        raise AuthError(_("You cannot deactivate your own account."))
     before = snapshot(user, *USER_FIELDS)
     user.active = active
     if not active:

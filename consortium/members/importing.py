@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -40,7 +41,7 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        return f"Line {self.line}: {self.message}"
+        return _("Line %(line)s: %(message)s", line=self.line, message=self.message)
 
 
 @dataclass
@@ -92,8 +93,8 @@ def parse(text: str) -> ParsedFile:
     result = ParsedFile()
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        result.errors.append(LineError(1, "The file is empty; the first line must name the "
-                                          f"columns {', '.join(COLUMNS)}."))
+        result.errors.append(LineError(1, _("The file is empty; the first line must name the "
+                                            "columns %(columns)s.", columns=", ".join(COLUMNS))))
         return result
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -102,12 +103,14 @@ def parse(text: str) -> ParsedFile:
     missing = [name for name in COLUMNS if name not in header]
     duplicated = sorted({name for name in header if header.count(name) > 1})
     for name in unknown:
-        result.errors.append(LineError(1, f"Unknown column '{name}'. The columns are "
-                                          f"{', '.join(COLUMNS)}."))
+        result.errors.append(LineError(1, _("Unknown column '%(name)s'. The columns are "
+                                            "%(columns)s.", name=name,
+                                            columns=", ".join(COLUMNS))))
     for name in missing:
-        result.errors.append(LineError(1, f"The column '{name}' is missing."))
+        result.errors.append(LineError(1, _("The column '%(name)s' is missing.", name=name)))
     for name in duplicated:
-        result.errors.append(LineError(1, f"The column '{name}' appears twice."))
+        result.errors.append(LineError(1, _("The column '%(name)s' appears twice.",
+                                            name=name)))
     if result.errors:
         return result
     position = {name: header.index(name) for name in COLUMNS}
@@ -117,43 +120,48 @@ def parse(text: str) -> ParsedFile:
         if not any(value.strip() for value in values):
             continue
         if len(result.rows) + len(result.errors) >= MAX_ROWS:
-            result.errors.append(LineError(line, f"The file has more than {MAX_ROWS} rows."))
+            result.errors.append(LineError(line, _("The file has more than %(max)s rows.",
+                                                   max=MAX_ROWS)))
             break
         row = _parse_row(line, values, position, len(header), result.errors)
         if row is None:
             continue
         if row.code in first_line_of:
-            result.errors.append(LineError(line, f"The code {row.code} appears twice "
-                                                 f"(first on line {first_line_of[row.code]})."))
+            result.errors.append(LineError(line, _(
+                "The code %(code)s appears twice (first on line %(first)s).", code=row.code,
+                first=first_line_of[row.code])))
             continue
         first_line_of[row.code] = line
         result.rows.append(row)
     if not result.rows and not result.errors:
-        result.errors.append(LineError(2, "The file has no rows."))
+        result.errors.append(LineError(2, _("The file has no rows.")))
     return result
 
 
 def _parse_row(line: int, values: list[str], position: dict[str, int], width: int,
                errors: list[LineError]) -> ImportRow | None:
     if len(values) != width:
-        errors.append(LineError(line, f"Expected {width} values, found {len(values)}."))
+        errors.append(LineError(line, _("Expected %(expected)s values, found %(found)s.",
+                                        expected=width, found=len(values))))
         return None
     get = {name: values[index].strip() for name, index in position.items()}
     problems = []
     if message := code_error(get["code"]):
         problems.append(f"'{get['code']}': {message}")
     if not get["name"]:
-        problems.append("The name is empty.")
+        problems.append(_("The name is empty."))
     if not get["county"]:
-        problems.append("The county is empty.")
+        problems.append(_("The county is empty."))
     population = _whole_number(get["population"])
     if population is None:
-        problems.append(f"The population '{get['population']}' is not a whole number.")
+        problems.append(_("The population '%(value)s' is not a whole number.",
+                          value=get["population"]))
     elif population < 0:
-        problems.append(f"The population {population} is negative.")
+        problems.append(_("The population %(value)s is negative.", value=population))
     year = _whole_number(get["population_year"])
     if year is None:
-        problems.append(f"The year '{get['population_year']}' is not a whole number.")
+        problems.append(_("The year '%(value)s' is not a whole number.",
+                          value=get["population_year"]))
     elif message := year_error(year):
         problems.append(message)
     if problems:
@@ -166,7 +174,7 @@ def _parse_row(line: int, values: list[str], position: dict[str, int], width: in
 def plan(parsed: ParsedFile) -> ImportPlan:
     """What the import would change, row by row, without writing anything."""
     if parsed.errors:
-        raise Invalid("The file has errors; nothing was imported.",
+        raise Invalid(_("The file has errors; nothing was imported."),
                       {"file": "; ".join(str(error) for error in parsed.errors)})
     codes = [row.code for row in parsed.rows]
     existing = {m.code: m for m in db.session.scalars(
@@ -181,8 +189,9 @@ def plan(parsed: ParsedFile) -> ImportPlan:
             continue
         note = None
         if (municipality.name, municipality.county) != (row.name, row.county):
-            note = (f"The file says {row.name}, {row.county}; the register keeps "
-                    f"{municipality.name}, {municipality.county}.")
+            note = _("The file says %(name)s, %(county)s; the register keeps "
+                     "%(kept_name)s, %(kept_county)s.", name=row.name, county=row.county,
+                     kept_name=municipality.name, kept_county=municipality.county)
         figures = {f.year: f.population for f in municipality.population_figures}
         previous = figures.get(row.year)
         kind = ("new_figure" if previous is None

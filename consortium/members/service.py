@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from consortium import db
@@ -38,7 +39,7 @@ def installation_country() -> str:
 def get_by_code(code: str) -> Municipality:
     municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
     if municipality is None:
-        raise NotFound(f"No municipality has the code {code}.")
+        raise NotFound(_("No municipality has the code %(code)s.", code=code))
     return municipality
 
 
@@ -47,14 +48,14 @@ def _clean_text(data: dict[str, Any], key: str, errors: dict[str, str], *, requi
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            errors[key] = "This field is required."
+            errors[key] = _("This field is required.")
         return None
     if not isinstance(value, str):
-        errors[key] = "Must be text."
+        errors[key] = _("Must be text.")
         return None
     value = value.strip()
     if len(value) > max_length:
-        errors[key] = f"At most {max_length} characters."
+        errors[key] = _("At most %(max)s characters.", max=max_length)
     return value
 
 
@@ -88,17 +89,17 @@ def create_municipality(data: dict[str, Any], *, actor: User | None = None,
         errors["code"] = message
     country = data.get("country") or installation_country()
     if country != installation_country():
-        errors["country"] = (f"This registry keeps the municipalities of "
-                             f"{installation_country()} only.")
+        errors["country"] = _("This registry keeps the municipalities of %(country)s only.",
+                              country=installation_country())
     clean = _check_details(data, country, errors, creating=True)
     status = _parse_status(data.get("status"), errors)
     joined_on, left_on = data.get("joined_on"), data.get("left_on")
     _check_dates_for_status(status, joined_on, left_on, errors)
     if errors:
-        raise Invalid("The municipality could not be saved.", errors)
+        raise Invalid(_("The municipality could not be saved."), errors)
     if db.session.scalar(select(exists().where(Municipality.code == code))):
-        raise Conflict(f"A municipality with the code {code} already exists.",
-                       {"code": "This code is already in the register."})
+        raise Conflict(_("A municipality with the code %(code)s already exists.", code=code),
+                       {"code": _("This code is already in the register.")})
     municipality = Municipality(code=code, country=country, **clean)
     db.session.add(municipality)
     if status is MembershipStatus.MEMBER or status is MembershipStatus.RESIGNED:
@@ -119,22 +120,22 @@ def _parse_status(value: Any, errors: dict[str, str]) -> MembershipStatus | None
     try:
         return MembershipStatus(value)
     except ValueError:
-        errors["status"] = "Must be one of applicant, member, resigned."
+        errors["status"] = _("Must be one of applicant, member, resigned.")
         return None
 
 
 def _check_dates_for_status(status: MembershipStatus | None, joined_on: date | None,
                             left_on: date | None, errors: dict[str, str]) -> None:
     if status in (MembershipStatus.MEMBER, MembershipStatus.RESIGNED) and joined_on is None:
-        errors["joined_on"] = "Give the date the municipality became a member."
+        errors["joined_on"] = _("Give the date the municipality became a member.")
     if status is MembershipStatus.RESIGNED and left_on is None:
-        errors["left_on"] = "Give the date the municipality left."
+        errors["left_on"] = _("Give the date the municipality left.")
     if status is MembershipStatus.MEMBER and left_on is not None:
-        errors["left_on"] = "A member has no leaving date; resign it instead."
+        errors["left_on"] = _("A member has no leaving date; resign it instead.")
     if status in (None, MembershipStatus.APPLICANT) and (joined_on or left_on):
-        errors["status"] = "Membership dates belong to a member or a resigned member."
+        errors["status"] = _("Membership dates belong to a member or a resigned member.")
     if joined_on and left_on and left_on < joined_on:
-        errors["left_on"] = "The leaving date must not be before the joining date."
+        errors["left_on"] = _("The leaving date must not be before the joining date.")
 
 
 def update_municipality(municipality: Municipality, data: dict[str, Any], *,
@@ -142,14 +143,14 @@ def update_municipality(municipality: Municipality, data: dict[str, Any], *,
     """Correct descriptive fields; a status change in `data` becomes the membership change."""
     errors: dict[str, str] = {}
     if "code" in data and data["code"] != municipality.code:
-        errors["code"] = "The municipality code cannot be changed."
+        errors["code"] = _("The municipality code cannot be changed.")
     if "country" in data and data["country"] != municipality.country:
-        errors["country"] = "The country cannot be changed."
+        errors["country"] = _("The country cannot be changed.")
     clean = _check_details(data, municipality.country, errors, creating=False)
     status_given = "status" in data
     status = _parse_status(data.get("status"), errors) if status_given else municipality.status
     if errors:
-        raise Invalid("The municipality could not be saved.", errors)
+        raise Invalid(_("The municipality could not be saved."), errors)
     before = snapshot(municipality, *FIELDS)
     for key, value in clean.items():
         setattr(municipality, key, value)
@@ -174,41 +175,41 @@ def _change_status(municipality: Municipality, status: MembershipStatus | None,
                    joined_on: date | None, left_on: date | None) -> None:
     if status is MembershipStatus.MEMBER:
         if joined_on is None:
-            raise Invalid("Give the date the municipality became a member.",
-                          {"joined_on": "Give the date the municipality became a member."})
+            message = _("Give the date the municipality became a member.")
+            raise Invalid(message, {"joined_on": message})
         _admit(municipality, joined_on)
     elif status is MembershipStatus.RESIGNED:
         if left_on is None:
-            raise Invalid("Give the date the municipality left.",
-                          {"left_on": "Give the date the municipality left."})
+            message = _("Give the date the municipality left.")
+            raise Invalid(message, {"left_on": message})
         _resign(municipality, left_on)
     elif status is MembershipStatus.APPLICANT:
         _apply(municipality)
     else:
         if municipality.membership_periods:
-            raise Conflict("A municipality with a membership history keeps its status; "
-                           "resign it instead.", {"status": "Resign the member instead."})
+            raise Conflict(_("A municipality with a membership history keeps its status; "
+                             "resign it instead."), {"status": _("Resign the member instead.")})
         municipality.status = None
 
 
 def _apply(municipality: Municipality) -> None:
     if municipality.status is MembershipStatus.MEMBER:
-        raise Conflict(f"{municipality.name} is already a member.",
-                       {"status": "Already a member."})
+        raise Conflict(_("%(name)s is already a member.", name=municipality.name),
+                       {"status": _("Already a member.")})
     if municipality.status is MembershipStatus.APPLICANT:
-        raise Conflict(f"{municipality.name} has already applied.",
-                       {"status": "Already an applicant."})
+        raise Conflict(_("%(name)s has already applied.", name=municipality.name),
+                       {"status": _("Already an applicant.")})
     municipality.status = MembershipStatus.APPLICANT
 
 
 def _admit(municipality: Municipality, on: date) -> None:
     if municipality.status is MembershipStatus.MEMBER:
-        raise Conflict(f"{municipality.name} is already a member.",
-                       {"status": "Already a member."})
+        raise Conflict(_("%(name)s is already a member.", name=municipality.name),
+                       {"status": _("Already a member.")})
     latest = _latest_period(municipality)
     if latest is not None and (latest.left_on is None or on <= latest.left_on):
-        raise Invalid("A new membership must start after the previous one ended.",
-                      {"joined_on": f"Must be after {latest.left_on}."})
+        raise Invalid(_("A new membership must start after the previous one ended."),
+                      {"joined_on": _("Must be after %(date)s.", date=latest.left_on)})
     municipality.membership_periods.append(MembershipPeriod(joined_on=on))
     municipality.status = MembershipStatus.MEMBER
     municipality.joined_on, municipality.left_on = on, None
@@ -217,10 +218,11 @@ def _admit(municipality: Municipality, on: date) -> None:
 def _resign(municipality: Municipality, on: date) -> None:
     latest = _latest_period(municipality)
     if municipality.status is not MembershipStatus.MEMBER or latest is None:
-        raise Conflict(f"{municipality.name} is not a member.", {"status": "Not a member."})
+        raise Conflict(_("%(name)s is not a member.", name=municipality.name),
+                       {"status": _("Not a member.")})
     if on < latest.joined_on:
-        raise Invalid("The leaving date must not be before the joining date.",
-                      {"left_on": f"Must be on or after {latest.joined_on}."})
+        raise Invalid(_("The leaving date must not be before the joining date."),
+                      {"left_on": _("Must be on or after %(date)s.", date=latest.joined_on)})
     latest.left_on = on
     municipality.status = MembershipStatus.RESIGNED
     municipality.left_on = on
@@ -229,24 +231,25 @@ def _resign(municipality: Municipality, on: date) -> None:
 def _correct_dates(municipality: Municipality, data: dict[str, Any]) -> None:
     latest = _latest_period(municipality)
     if latest is None:
-        raise Invalid("Only a member or former member has membership dates.",
-                      {"joined_on": "Not a member."})
+        raise Invalid(_("Only a member or former member has membership dates."),
+                      {"joined_on": _("Not a member.")})
     joined_on = data.get("joined_on", latest.joined_on)
     left_on = data.get("left_on", latest.left_on)
     if joined_on is None:
-        raise Invalid("The joining date is required.", {"joined_on": "Required."})
+        raise Invalid(_("The joining date is required."), {"joined_on": _("Required.")})
     if municipality.status is MembershipStatus.MEMBER and left_on is not None:
-        raise Invalid("A member has no leaving date; resign it instead.",
-                      {"left_on": "Resign the member instead."})
+        raise Invalid(_("A member has no leaving date; resign it instead."),
+                      {"left_on": _("Resign the member instead.")})
     if municipality.status is MembershipStatus.RESIGNED and left_on is None:
-        raise Invalid("A resigned member needs its leaving date.", {"left_on": "Required."})
+        raise Invalid(_("A resigned member needs its leaving date."),
+                      {"left_on": _("Required.")})
     if left_on is not None and left_on < joined_on:
-        raise Invalid("The leaving date must not be before the joining date.",
-                      {"left_on": "Before the joining date."})
+        raise Invalid(_("The leaving date must not be before the joining date."),
+                      {"left_on": _("Before the joining date.")})
     earlier = [p for p in municipality.membership_periods if p is not latest]
     if any(p.left_on is not None and p.left_on >= joined_on for p in earlier):
-        raise Invalid("The membership would overlap an earlier one.",
-                      {"joined_on": "Overlaps an earlier membership."})
+        raise Invalid(_("The membership would overlap an earlier one."),
+                      {"joined_on": _("Overlaps an earlier membership.")})
     latest.joined_on, latest.left_on = joined_on, left_on
     municipality.joined_on, municipality.left_on = joined_on, left_on
 
@@ -260,10 +263,10 @@ def change_membership(municipality: Municipality, action: str, on: date | None, 
         _apply(municipality)
     elif action in ("admit", "resign"):
         if on is None:
-            raise Invalid("Give the date.", {"on": "Required."})
+            raise Invalid(_("Give the date."), {"on": _("Required.")})
         (_admit if action == "admit" else _resign)(municipality, on)
     else:
-        raise Invalid("Unknown membership change.", {"action": "Unknown."})
+        raise Invalid(_("Unknown membership change."), {"action": _("Unknown.")})
     record(f"municipality.{action}", "municipality", municipality.code, before=before,
            after=snapshot(municipality, *FIELDS), actor=actor, note=note,
            actor_label=actor_label)
@@ -280,7 +283,7 @@ def set_population(municipality: Municipality, year: int, population: Any, *,
     if message := population_error(population):
         errors["population"] = message
     if errors:
-        raise Invalid("The population figure could not be saved.", errors)
+        raise Invalid(_("The population figure could not be saved."), errors)
     figure = db.session.scalar(select(PopulationFigure).where(
         PopulationFigure.municipality_id == municipality.id, PopulationFigure.year == year))
     created = figure is None
@@ -325,8 +328,8 @@ def has_history(municipality: Municipality) -> bool:
 def delete_municipality(municipality: Municipality, *, actor: User) -> None:
     """Remove a municipality entered by mistake; refused once it has any history."""
     if municipality.status is not None or has_history(municipality):
-        raise Conflict(f"{municipality.name} has a history in the registry and is never "
-                       "deleted. Record a resignation instead.")
+        raise Conflict(_("%(name)s has a history in the registry and is never deleted. "
+                         "Record a resignation instead.", name=municipality.name))
     record("municipality.delete", "municipality", municipality.code,
            before=snapshot(municipality, *FIELDS), actor=actor)
     db.session.delete(municipality)

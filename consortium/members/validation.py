@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.no import orgnr as no_orgnr
 from stdnum.se import orgnr as se_orgnr
@@ -14,7 +15,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 
 def code_error(code: str) -> str | None:
     if not CODE_RE.match(code or ""):
-        return "The municipality code (kommunkod) must be exactly four digits, e.g. 0180."
+        return _("The municipality code (kommunkod) must be exactly four digits, e.g. 0180.")
     return None
 
 
@@ -24,20 +25,19 @@ def normalise_org_number(value: str, country: str) -> str:
     try:
         return module.format(module.validate(value))
     except stdnum_errors.ValidationError:
-        raise ValueError(
-            "The organisation number is not valid (check the digits and the check digit)."
-        ) from None
+        raise ValueError(_("The organisation number is not valid "
+                           "(check the digits and the check digit).")) from None
 
 
 def year_error(year: int) -> str | None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        return f"The year must be between {MIN_YEAR} and {MAX_YEAR}."
+        return _("The year must be between %(low)s and %(high)s.", low=MIN_YEAR, high=MAX_YEAR)
     return None
 
 
 def population_error(value: object) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int):
-        return "The population must be a whole number."
+        return _("The population must be a whole number.")
     if value < 0:
-        return "The population cannot be negative."
+        return _("The population cannot be negative.")
     return None

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 
 from consortium import db
@@ -23,7 +24,7 @@ FIELDS = ("slug", "name", "description", "status", "origin", "owner_since")
 def get_by_slug(slug: str) -> Tool:
     tool = db.session.scalar(select(Tool).where(Tool.slug == slug))
     if tool is None:
-        raise NotFound(f"No tool has the identifier {slug}.")
+        raise NotFound(_("No tool has the identifier %(slug)s.", slug=slug))
     return tool
 
 
@@ -32,18 +33,18 @@ def _check(data: dict[str, Any], errors: dict[str, str], *, creating: bool) -> d
     if creating or "name" in data:
         name = data.get("name")
         if not isinstance(name, str) or not name.strip():
-            errors["name"] = "This field is required."
+            errors["name"] = _("This field is required.")
         elif len(name.strip()) > 120:
-            errors["name"] = "At most 120 characters."
+            errors["name"] = _("At most %(max)s characters.", max=120)
         else:
             clean["name"] = name.strip()
     for key, limit in (("description", 5000), ("origin", 300)):
         if key in data:
             value = data[key]
             if value is not None and not isinstance(value, str):
-                errors[key] = "Must be text."
+                errors[key] = _("Must be text.")
             elif value and len(value) > limit:
-                errors[key] = f"At most {limit} characters."
+                errors[key] = _("At most %(max)s characters.", max=limit)
             else:
                 clean[key] = (value or "").strip() or ("" if key == "description" else None)
     if "status" in data or creating:
@@ -51,7 +52,7 @@ def _check(data: dict[str, Any], errors: dict[str, str], *, creating: bool) -> d
         try:
             clean["status"] = ToolStatus(raw)
         except ValueError:
-            errors["status"] = "Must be one of development, operation, retired."
+            errors["status"] = _("Must be one of development, operation, retired.")
     if "owner_since" in data:
         clean["owner_since"] = data["owner_since"]
     return clean
@@ -63,14 +64,14 @@ def create_tool(data: dict[str, Any], *, actor: User | None = None,
     slug = data.get("slug")
     slug = slug.strip() if isinstance(slug, str) else ""
     if not SLUG_RE.match(slug) or len(slug) > 60:
-        errors["slug"] = ("Use lower-case letters a–z, digits and single hyphens, "
-                          "e.g. provisum or skol-id (at most 60 characters).")
+        errors["slug"] = _("Use lower-case letters a–z, digits and single hyphens, "
+                           "e.g. provisum or skol-id (at most 60 characters).")
     clean = _check(data, errors, creating=True)
     if errors:
-        raise Invalid("The tool could not be saved.", errors)
+        raise Invalid(_("The tool could not be saved."), errors)
     if db.session.scalar(select(exists().where(Tool.slug == slug))):
-        raise Conflict(f"A tool with the identifier {slug} already exists.",
-                       {"slug": "This identifier is taken."})
+        raise Conflict(_("A tool with the identifier %(slug)s already exists.", slug=slug),
+                       {"slug": _("This identifier is taken.")})
     tool = Tool(slug=slug, **clean)
     db.session.add(tool)
     db.session.flush()
@@ -83,10 +84,10 @@ def create_tool(data: dict[str, Any], *, actor: User | None = None,
 def update_tool(tool: Tool, data: dict[str, Any], *, actor: User | None = None) -> Tool:
     errors: dict[str, str] = {}
     if "slug" in data and data["slug"] != tool.slug:
-        errors["slug"] = "The identifier of a tool cannot be changed."
+        errors["slug"] = _("The identifier of a tool cannot be changed.")
     clean = _check(data, errors, creating=False)
     if errors:
-        raise Invalid("The tool could not be saved.", errors)
+        raise Invalid(_("The tool could not be saved."), errors)
     before = snapshot(tool, *FIELDS)
     for key, value in clean.items():
         setattr(tool, key, value)
@@ -109,21 +110,23 @@ def set_participation(tool: Tool, municipality: Municipality, joined_on: date | 
     an existing period sets (or corrects) its end; a new start adds a period. Periods of one
     municipality in one tool never overlap."""
     if joined_on is None:
-        raise Invalid("Give the date the participation starts.", {"joined_on": "Required."})
+        raise Invalid(_("Give the date the participation starts."),
+                      {"joined_on": _("Required.")})
     if left_on is not None and left_on < joined_on:
-        raise Invalid("The participation cannot end before it starts.",
-                      {"left_on": "Before the start date."})
+        raise Invalid(_("The participation cannot end before it starts."),
+                      {"left_on": _("Before the start date.")})
     periods = list(db.session.scalars(select(Participation).where(
         Participation.tool_id == tool.id, Participation.municipality_id == municipality.id)
         .with_for_update()))
     current = next((p for p in periods if p.joined_on == joined_on), None)
     for other in periods:
         if other is not current and overlaps(joined_on, left_on, other.joined_on, other.left_on):
-            until = other.left_on.isoformat() if other.left_on else "ongoing"
+            until = other.left_on.isoformat() if other.left_on else _("ongoing")
             raise Conflict(
-                f"{municipality.name} already takes part in {tool.name} from "
-                f"{other.joined_on.isoformat()} ({until}); periods must not overlap.",
-                {"joined_on": "Overlaps another period."})
+                _("%(name)s already takes part in %(tool)s from %(start)s (%(until)s); "
+                  "periods must not overlap.", name=municipality.name, tool=tool.name,
+                  start=other.joined_on.isoformat(), until=until),
+                {"joined_on": _("Overlaps another period.")})
     created = current is None
     before = None if created else {"joined_on": current.joined_on, "left_on": current.left_on}
     if current is None:
@@ -156,14 +159,15 @@ def set_usage(tool: Tool, municipality: Municipality, year: int, units: Any, *,
     if message := year_error(year):
         errors["year"] = message
     if isinstance(units, bool) or not isinstance(units, int):
-        errors["units"] = "The units must be a whole number."
+        errors["units"] = _("The units must be a whole number.")
     elif units < 0:
-        errors["units"] = "The units cannot be negative."
+        errors["units"] = _("The units cannot be negative.")
     if errors:
-        raise Invalid("The usage figure could not be saved.", errors)
+        raise Invalid(_("The usage figure could not be saved."), errors)
     if not participated_in_year(tool, municipality, year):
-        raise Invalid(f"{municipality.name} did not take part in {tool.name} in {year}.",
-                      {"municipality": "Not a participant that year."})
+        raise Invalid(_("%(name)s did not take part in %(tool)s in %(year)s.",
+                        name=municipality.name, tool=tool.name, year=year),
+                      {"municipality": _("Not a participant that year.")})
     figure = db.session.scalar(select(UsageFigure).where(
         UsageFigure.tool_id == tool.id, UsageFigure.municipality_id == municipality.id,
         UsageFigure.year == year))

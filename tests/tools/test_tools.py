@@ -175,3 +175,28 @@ def test_matrix_query_count_is_fixed(client_as, make_tool, make_municipality, co
     with count_queries() as many:
         client.get("/tools/matrix?all=1")
     assert few.count == many.count
+
+
+def test_refusals_speak_the_users_language(client_as, make_tool, laxa):
+    tool = make_tool("egil", "Egil")
+    service.set_participation(tool, laxa, date(2020, 1, 1), None)
+    admin = client_as("admin")
+    response = admin.post("/tools/egil/participants", headers={"Accept-Language": "sv"}, data={
+        "csrf_token": csrf_token(admin, "/tools/egil"), "municipality": "1860",
+        "joined_on": "2022-01-01"})
+    assert "Överlappar en annan period." in response.get_data(as_text=True)
+
+
+def test_api_refusals_are_english_unless_swedish_is_asked_for(client, api_token, make_tool,
+                                                             laxa):
+    from tests.conftest import bearer
+
+    headers = bearer(api_token("admin"))
+    tool = make_tool("egil", "Egil")
+    service.set_participation(tool, laxa, date(2020, 1, 1), None)
+    url = "/api/v1/tools/egil/participants/1860"
+    english = client.put(url, headers=headers, json={"joined_on": "2021-01-01"})
+    assert "periods must not overlap" in english.json["error"]["message"]
+    swedish = client.put(url, headers={**headers, "Accept-Language": "sv"},
+                         json={"joined_on": "2021-01-01"})
+    assert "perioder får inte överlappa" in swedish.json["error"]["message"]
