@@ -81,7 +81,8 @@ class AllocationLine(Base):
     budget_id: Mapped[int] = mapped_column(ForeignKey("budgets.id"), index=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
     basis: Mapped[str] = mapped_column(String(100))  # the weight's basis, e.g. population
-    share: Mapped[str] = mapped_column(String(60))  # exact fraction "p/q"
+    fraction: Mapped[str] = mapped_column(String(40), default="1")  # f(m), exact "p/q"
+    share: Mapped[str] = mapped_column(String(60))  # exact fraction "p/q" of the budget
     amount: Mapped[int] = mapped_column(BigInteger)  # öre
 
     budget: Mapped[Budget] = relationship(back_populates="lines")

@@ -1,0 +1,174 @@
+"""API: budgets, allocation, adoption, statements and membership fees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, jsonify
+
+from consortium import db
+from consortium.api import bp
+from consortium.api import schemas as s
+from consortium.api.spec import operation
+from consortium.auth.access import acting_user, readers, roles
+from consortium.auth.models import Role
+from consortium.costs import queries, service
+from consortium.costs.allocation import as_decimal
+from consortium.costs.fees import FeeBand
+from consortium.costs.models import Budget
+from consortium.costs.statements import may_read_statement
+from consortium.errors import NotFound
+from consortium.members import service as members
+from consortium.tools import service as tools
+
+TAGS = ["Cost sharing"]
+finance_or_admin = roles(Role.ADMIN, Role.FINANCE)
+
+
+def budget_json(budget: Budget) -> dict[str, Any]:
+    previous = db.session.get(Budget, budget.previous_id) if budget.previous_id else None
+    return s.BudgetOut().dump({
+        "tool": budget.tool.slug, "year": budget.year, "version": budget.version,
+        "previous_version": previous.version if previous else None,
+        "change_reason": budget.change_reason, "amount": budget.amount,
+        "status": budget.status.value, "key": service.key_json(service.key_of(budget)),
+        "adopted_at": budget.adopted_at, "decision_motion_id": budget.decision_motion_id})
+
+
+def allocation_json(view: service.AllocationView) -> dict[str, Any]:
+    budget = view.budget
+    return s.AllocationOut().dump({
+        "tool": budget.tool.slug, "year": budget.year, "version": budget.version,
+        "amount": budget.amount, "status": budget.status.value,
+        "key": service.key_json(view.key), "population_year": view.population_year,
+        "total": view.total,
+        "lines": [{"code": line.code, "name": line.name, "basis": line.basis,
+                   "fraction": as_decimal(line.fraction, 10),
+                   "share": as_decimal(line.share, 10), "amount": line.amount}
+                  for line in view.lines]})
+
+
+@bp.put("/tools/<slug>/budgets/<int:year>")
+@finance_or_admin
+@operation("Enter or change the draft budget and key of a tool for a year", tags=TAGS,
+           body=s.BudgetPut, response=s.BudgetOut, extra_status=[201])
+def put_budget(slug: str, year: int, data: dict[str, Any]) -> Any:
+    tool = tools.get_by_slug(slug)
+    key = service.key_from_data(data["key"])
+    budget, created = service.set_budget(tool, year, data["amount"], key, actor=acting_user())
+    response = jsonify(budget_json(budget))
+    response.status_code = 201 if created else 200
+    return response
+
+
+@bp.get("/tools/<slug>/budgets/<int:year>")
+@readers
+@operation("The current version of a budget", tags=TAGS, response=s.BudgetOut)
+def get_budget(slug: str, year: int) -> Any:
+    return jsonify(budget_json(service.get_current(tools.get_by_slug(slug), year)))
+
+
+@bp.get("/tools/<slug>/budgets/<int:year>/versions")
+@readers
+@operation("Every version of a budget, oldest first", tags=TAGS, response=s.BudgetOut,
+           many=True)
+def list_versions(slug: str, year: int) -> Any:
+    found = service.versions(tools.get_by_slug(slug), year)
+    if not found:
+        raise NotFound(f"No budget for {slug} in {year}.")
+    return jsonify([budget_json(budget) for budget in found])
+
+
+@bp.post("/tools/<slug>/budgets/<int:year>/versions")
+@finance_or_admin
+@operation("Make a new draft version of an adopted budget, saying why", tags=TAGS,
+           body=s.BudgetVersionIn, response=s.BudgetOut, status=201)
+def post_version(slug: str, year: int, data: dict[str, Any]) -> Any:
+    tool = tools.get_by_slug(slug)
+    key = service.key_from_data(data["key"])
+    budget = service.revise(tool, year, data["amount"], key, data["reason"], actor=acting_user())
+    response = jsonify(budget_json(budget))
+    response.status_code = 201
+    return response
+
+
+@bp.get("/tools/<slug>/budgets/<int:year>/allocation")
+@readers
+@operation("Every municipality's share: frozen when adopted, computed when a draft",
+           tags=TAGS, response=s.AllocationOut)
+def get_allocation(slug: str, year: int) -> Any:
+    budget = service.get_current(tools.get_by_slug(slug), year)
+    return jsonify(allocation_json(service.allocation_of(budget)))
+
+
+@bp.post("/tools/<slug>/budgets/<int:year>/adopt")
+@finance_or_admin
+@operation("Adopt the budget; it and its allocation never change afterwards", tags=TAGS,
+           response=s.AllocationOut)
+def adopt(slug: str, year: int) -> Any:
+    from flask import request
+
+    budget = service.get_current(tools.get_by_slug(slug), year)
+    payload = request.get_json(silent=True) or {}
+    motion = payload.get("decision_motion_id") if isinstance(payload, dict) else None
+    view = service.adopt(budget, actor=acting_user(),
+                         decision_motion_id=motion if isinstance(motion, int) else None)
+    return jsonify(allocation_json(view))
+
+
+@bp.get("/municipalities/<code>/statements/<int:year>")
+@readers
+@operation("A municipality's statement (kostnadsunderlag) for a year", tags=TAGS,
+           response=s.StatementOut)
+def get_statement(code: str, year: int) -> Any:
+    municipality = members.get_by_code(code)
+    if not may_read_statement(acting_user(), municipality):
+        abort(403)
+    found = queries.statement(municipality, year)
+    lines = [{"tool": item.tool.slug, "type": "tool", "key": item.budget.key_method.value,
+              "basis": item.line.basis, "share": as_decimal(item.line.share, 10),
+              "status": item.budget.status.value, "amount": item.line.amount}
+             for item in found.lines]
+    if found.fee is not None:
+        lines.append({"tool": None, "type": "membership_fee", "key": None, "basis": None,
+                      "share": None, "status": None, "amount": found.fee.amount})
+    return jsonify(s.StatementOut().dump({
+        "code": municipality.code, "name": municipality.name, "year": year,
+        "preliminary": found.preliminary, "lines": lines, "total": found.total,
+        "problems": found.problems}))
+
+
+def fees_json(year: int) -> dict[str, Any]:
+    schedule = service.fee_schedule(year)
+    if schedule is None:
+        raise NotFound(f"No fee schedule for {year}.")
+    lines = service.fees_for(schedule)
+    return s.FeesOut().dump({
+        "year": year, "population_year": service.fee_population_year(schedule),
+        "bands": [{"up_to": b.up_to, "annual": b.annual, "entry": b.entry}
+                  for b in schedule.bands],
+        "lines": [{"code": line.code, "name": line.name, "band": line.band,
+                   "annual": line.annual, "entry": line.entry, "amount": line.amount}
+                  for line in lines],
+        "total": sum(line.amount for line in lines)})
+
+
+@bp.put("/fees/<int:year>")
+@finance_or_admin
+@operation("Set the membership fee schedule (medlemsavgift) of a year", tags=TAGS,
+           body=s.FeesPut, response=s.FeesOut, extra_status=[201])
+def put_fees(year: int, data: dict[str, Any]) -> Any:
+    bands = [FeeBand(b["up_to"], b["annual"], b["entry"]) for b in data["bands"]]
+    _schedule, created = service.set_fee_schedule(year, data.get("population_year"), bands,
+                                                  actor=acting_user())
+    response = jsonify(fees_json(year))
+    response.status_code = 201 if created else 200
+    return response
+
+
+@bp.get("/fees/<int:year>")
+@readers
+@operation("The fee schedule of a year with every member's fee", tags=TAGS,
+           response=s.FeesOut)
+def get_fees(year: int) -> Any:
+    return jsonify(fees_json(year))

@@ -1,0 +1,382 @@
+"""Budgets, their versions and adoption, and fee schedules: each operation one transaction
+with its audit event. The arithmetic lives in allocation.py and fees.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from consortium import db
+from consortium.audit.service import record
+from consortium.auth.models import User
+from consortium.costs import inputs
+from consortium.costs.allocation import (
+    Allocation,
+    AllocationError,
+    Band,
+    Key,
+    Method,
+    allocate,
+    check_key,
+)
+from consortium.costs.fees import FeeBand as PureFeeBand
+from consortium.costs.fees import FeeLine, check_bands, fee_lines
+from consortium.costs.models import (
+    AllocationLine,
+    Budget,
+    BudgetStatus,
+    FeeBand,
+    FeeSchedule,
+    KeyMethod,
+)
+from consortium.db import utcnow
+from consortium.errors import Conflict, Invalid, NotFound
+from consortium.members.models import Municipality
+from consortium.members.validation import year_error
+from consortium.tools.models import Tool
+
+
+def explain(error: AllocationError) -> Invalid:
+    """The pure module's refusal as a message for people, naming every municipality."""
+    names = ", ".join(f"{name} ({code})" for code, name in error.missing)
+    messages = {
+        "missing_population": _("No population figure for %(year)s for: %(names)s. Enter the "
+                                "figures or choose another population year.",
+                                year=error.year, names=names),
+        "missing_usage": _("No usage figure for %(year)s for: %(names)s.", year=error.year,
+                           names=names),
+        "no_participants": _("No municipality takes part in the tool in %(year)s.",
+                             year=error.year),
+        "zero_weights": _("The weights of all participants sum to zero; there is nothing to "
+                          "share by."),
+    }
+    message = messages.get(error.kind, str(error))
+    return Invalid(message, {"key": message})
+
+
+# --- keys -----------------------------------------------------------------------------------
+
+def key_from_data(data: dict[str, Any]) -> Key:
+    """A key from API or form data: {method, population_year?, base_share?, bands?}."""
+    errors: dict[str, str] = {}
+    try:
+        method = Method(data.get("method"))
+    except ValueError:
+        raise Invalid(_("Unknown allocation key."), {"key.method": _(
+            "Must be one of equal, per_capita, base_plus_per_capita, tiered, usage.")}) from None
+    population_year = data.get("population_year")
+    if population_year is not None and (message := year_error(population_year)):
+        errors["key.population_year"] = message
+    base_share = None
+    if method is Method.BASE_PLUS_PER_CAPITA:
+        raw = data.get("base_share")
+        try:
+            base_share = Fraction(str(raw)) if raw is not None and str(raw).strip() else None
+        except (ValueError, ZeroDivisionError):
+            base_share = None
+        if base_share is None or not 0 <= base_share <= 1:
+            errors["key.base_share"] = _("Give the base share as a decimal between 0 and 1, "
+                                         "e.g. 0.3.")
+    bands: list[Band] = []
+    if method is Method.TIERED:
+        raw_bands = data.get("bands") or []
+        for index, band in enumerate(raw_bands):
+            try:
+                up_to = band.get("up_to")
+                if up_to is not None and (isinstance(up_to, bool) or not isinstance(up_to, int)
+                                          or up_to < 0):
+                    raise ValueError
+                weight = Fraction(str(band.get("weight")))
+                if weight < 0:
+                    raise ValueError
+                bands.append(Band(up_to, weight))
+            except (ValueError, ZeroDivisionError, AttributeError, TypeError):
+                errors[f"key.bands.{index}"] = _("Each band needs up_to (a whole number, or "
+                                                 "null for the last) and a weight such as "
+                                                 "\"2\".")
+        if not raw_bands:
+            errors["key.bands"] = _("A tiered key needs at least one band.")
+    if errors:
+        raise Invalid(_("The allocation key is not valid."), errors)
+    key = Key(method, population_year, base_share, tuple(bands))
+    try:
+        check_key(key)
+    except AllocationError as error:
+        raise Invalid(str(error), {"key.bands" if method is Method.TIERED else "key": str(error)}
+                      ) from None
+    return key
+
+
+def key_of(budget: Budget) -> Key:
+    return Key(
+        Method(budget.key_method.value), budget.key_population_year,
+        Fraction(budget.key_base_share) if budget.key_base_share is not None else None,
+        tuple(Band(b["up_to"], Fraction(b["weight"])) for b in budget.key_bands or []))
+
+
+def key_json(key: Key) -> dict[str, Any]:
+    data: dict[str, Any] = {"method": key.method.value}
+    if key.population_year is not None:
+        data["population_year"] = key.population_year
+    if key.base_share is not None:
+        data["base_share"] = _decimal(key.base_share)
+    if key.bands:
+        data["bands"] = [{"up_to": b.up_to, "weight": _decimal(b.weight)} for b in key.bands]
+    return data
+
+
+def _decimal(value: Fraction) -> str:
+    """A fraction typed as a decimal comes back as that decimal; others as p/q."""
+    for places in range(0, 13):
+        scaled = value * 10 ** places
+        if scaled.denominator == 1:
+            text = str(abs(scaled.numerator)).rjust(places + 1, "0")
+            whole, part = text[:len(text) - places] or "0", text[len(text) - places:]
+            sign = "-" if value < 0 else ""
+            return f"{sign}{whole}.{part}" if places else f"{sign}{whole}"
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _store_key(budget: Budget, key: Key) -> None:
+    budget.key_method = KeyMethod(key.method.value)
+    budget.key_population_year = key.population_year
+    budget.key_base_share = _decimal(key.base_share) if key.base_share is not None else None
+    budget.key_bands = [{"up_to": b.up_to, "weight": _decimal(b.weight)} for b in key.bands] \
+        or None
+
+
+# --- budgets ------------------------------------------------------------------------------
+
+def versions(tool: Tool, year: int) -> list[Budget]:
+    return list(db.session.scalars(
+        select(Budget).where(Budget.tool_id == tool.id, Budget.year == year)
+        .order_by(Budget.version)))
+
+
+def current(tool: Tool, year: int) -> Budget | None:
+    found = versions(tool, year)
+    return found[-1] if found else None
+
+
+def get_current(tool: Tool, year: int) -> Budget:
+    budget = current(tool, year)
+    if budget is None:
+        raise NotFound(_("%(tool)s has no budget for %(year)s.", tool=tool.name, year=year))
+    return budget
+
+
+def _snapshot(budget: Budget) -> dict[str, Any]:
+    return {"version": budget.version, "amount": budget.amount, "status": budget.status.value,
+            "key": key_json(key_of(budget))}
+
+
+def _check_year(year: int) -> None:
+    if message := year_error(year):
+        raise Invalid(message, {"year": message})
+
+
+def set_budget(tool: Tool, year: int, amount: int, key: Key, *, actor: User | None = None,
+               actor_label: str | None = None) -> tuple[Budget, bool]:
+    """Enter or change the draft budget of a tool and year. An adopted budget never changes:
+    that needs a new version (revise)."""
+    _check_year(year)
+    latest = current(tool, year)
+    if latest is not None and latest.status is BudgetStatus.ADOPTED:
+        raise Conflict(_("The budget of %(tool)s for %(year)s is adopted and cannot be changed. "
+                         "Make a new version that says why.", tool=tool.name, year=year))
+    created = latest is None
+    before = None if latest is None else _snapshot(latest)
+    budget = latest or Budget(tool_id=tool.id, year=year, version=1)
+    budget.amount = amount
+    _store_key(budget, key)
+    if created:
+        db.session.add(budget)
+    db.session.flush()
+    record("budget.set", "budget", f"{tool.slug}/{year}", before=before,
+           after=_snapshot(budget), actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return budget, created
+
+
+def revise(tool: Tool, year: int, amount: int, key: Key, reason: str, *,
+           actor: User | None = None, actor_label: str | None = None) -> Budget:
+    """A new draft version of an adopted budget; it names the version it replaces and why."""
+    latest = get_current(tool, year)
+    if latest.status is not BudgetStatus.ADOPTED:
+        raise Conflict(_("Version %(version)s is still a draft: change it instead of making a "
+                         "new version.", version=latest.version))
+    if not reason or not reason.strip():
+        raise Invalid(_("Say why the adopted budget is changed."),
+                      {"reason": _("Required.")})
+    budget = Budget(tool_id=tool.id, year=year, version=latest.version + 1,
+                    previous_id=latest.id, change_reason=reason.strip(), amount=amount)
+    _store_key(budget, key)
+    db.session.add(budget)
+    db.session.flush()
+    record("budget.revise", "budget", f"{tool.slug}/{year}", before=_snapshot(latest),
+           after=_snapshot(budget), note=reason.strip(), actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return budget
+
+
+def compute(budget: Budget, tool: Tool | None = None) -> Allocation:
+    """The allocation of a budget from today's register (for drafts and for adoption)."""
+    key = key_of(budget)
+    population_year = key.effective_population_year(budget.year) \
+        if key.method in (Method.PER_CAPITA, Method.BASE_PLUS_PER_CAPITA, Method.TIERED) \
+        else None
+    people = inputs.participants({budget.tool_id: (budget.year, population_year)})
+    try:
+        return allocate(budget.amount, key, budget.year,
+                        [p for _mid, p in people.get(budget.tool_id, [])])
+    except AllocationError as error:
+        raise explain(error) from None
+
+
+@dataclass
+class ViewLine:
+    code: str
+    name: str
+    basis: str
+    fraction: Fraction
+    share: Fraction
+    amount: int
+
+
+@dataclass
+class AllocationView:
+    budget: Budget
+    key: Key
+    population_year: int | None
+    lines: list[ViewLine]
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+
+def _basis_text(basis: int | Fraction) -> str:
+    return str(basis) if isinstance(basis, int) else _decimal(basis)
+
+
+def view_of(allocation: Allocation, budget: Budget) -> AllocationView:
+    return AllocationView(budget, allocation.key, allocation.population_year, [
+        ViewLine(line.code, line.name, _basis_text(line.basis), line.fraction,
+                 line.share(allocation.amount), line.amount) for line in allocation.lines])
+
+
+def allocation_of(budget: Budget) -> AllocationView:
+    """Adopted: the frozen lines, never recomputed. Draft: computed from today's register."""
+    if budget.status is BudgetStatus.ADOPTED:
+        rows = list(db.session.scalars(
+            select(AllocationLine).where(AllocationLine.budget_id == budget.id)
+            .options(selectinload(AllocationLine.municipality))))
+        key = key_of(budget)
+        view_lines = sorted((ViewLine(r.municipality.code, r.municipality.name, r.basis,
+                                      Fraction(r.fraction), Fraction(r.share), r.amount)
+                             for r in rows), key=lambda line: line.code)
+        return AllocationView(budget, key, key.population_year, view_lines)
+    return view_of(compute(budget), budget)
+
+
+def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None = None,
+          decision_motion_id: int | None = None) -> AllocationView:
+    """Freeze the budget and its allocation. Later changes need a new version."""
+    if budget.status is BudgetStatus.ADOPTED:
+        raise Conflict(_("Version %(version)s of this budget is already adopted.",
+                         version=budget.version))
+    if decision_motion_id is not None:
+        from consortium.governance.models import Motion
+
+        if db.session.get(Motion, decision_motion_id) is None:
+            raise Invalid(_("No decision has that number."),
+                          {"decision_motion_id": _("Unknown decision.")})
+    allocation = compute(budget)
+    ids = dict(db.session.execute(select(Municipality.code, Municipality.id).where(
+        Municipality.code.in_([line.code for line in allocation.lines]))).all())
+    for line in allocation.lines:
+        db.session.add(AllocationLine(
+            budget_id=budget.id, municipality_id=ids[line.code],
+            basis=_basis_text(line.basis), fraction=_fraction_text(line.fraction),
+            share=_fraction_text(line.share(allocation.amount)), amount=line.amount))
+    budget.status = BudgetStatus.ADOPTED
+    budget.key_population_year = allocation.population_year  # the year actually used
+    budget.adopted_at = utcnow()
+    budget.adopted_by_id = actor.id if actor else None
+    budget.decision_motion_id = decision_motion_id
+    record("budget.adopt", "budget", f"{budget.tool.slug}/{budget.year}",
+           after={**_snapshot(budget), "lines": {line.code: line.amount
+                                                 for line in allocation.lines}},
+           actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return view_of(allocation, budget)
+
+
+def _fraction_text(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 \
+        else f"{value.numerator}/{value.denominator}"
+
+
+# --- fees -------------------------------------------------------------------------------------
+
+def fee_schedule(year: int) -> FeeSchedule | None:
+    return db.session.scalar(select(FeeSchedule).where(FeeSchedule.year == year)
+                             .options(selectinload(FeeSchedule.bands)))
+
+
+def pure_bands(schedule: FeeSchedule) -> list[PureFeeBand]:
+    return [PureFeeBand(b.up_to, b.annual, b.entry) for b in schedule.bands]
+
+
+def set_fee_schedule(year: int, population_year: int | None, bands: list[PureFeeBand], *,
+                     actor: User | None = None, actor_label: str | None = None
+                     ) -> tuple[FeeSchedule, bool]:
+    _check_year(year)
+    if population_year is not None and (message := year_error(population_year)):
+        raise Invalid(message, {"population_year": message})
+    try:
+        check_bands(bands)
+    except AllocationError as error:
+        raise Invalid(str(error), {"bands": str(error)}) from None
+    schedule = fee_schedule(year)
+    created = schedule is None
+    before = None if schedule is None else _fee_snapshot(schedule)
+    if schedule is None:
+        schedule = FeeSchedule(year=year)
+        db.session.add(schedule)
+    schedule.population_year = population_year
+    schedule.bands.clear()
+    db.session.flush()
+    for position, band in enumerate(bands, start=1):
+        schedule.bands.append(FeeBand(position=position, up_to=band.up_to, annual=band.annual,
+                                      entry=band.entry))
+    db.session.flush()
+    record("fees.set", "fee_schedule", year, before=before, after=_fee_snapshot(schedule),
+           actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return schedule, created
+
+
+def _fee_snapshot(schedule: FeeSchedule) -> dict[str, Any]:
+    return {"population_year": schedule.population_year,
+            "bands": [{"up_to": b.up_to, "annual": b.annual, "entry": b.entry}
+                      for b in schedule.bands]}
+
+
+def fee_population_year(schedule: FeeSchedule) -> int:
+    return schedule.population_year if schedule.population_year is not None \
+        else schedule.year - 2
+
+
+def fees_for(schedule: FeeSchedule) -> list[FeeLine]:
+    population_year = fee_population_year(schedule)
+    members = [member for _mid, member in inputs.members(schedule.year, population_year)]
+    try:
+        return fee_lines(schedule.year, pure_bands(schedule), members, population_year)
+    except AllocationError as error:
+        raise explain(error) from None

@@ -1,0 +1,72 @@
+"""Money at the edges: integer öre inside, "1250000.00" in the API, "1 250 000,00 kr" on pages."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_currency
+
+_PLAIN = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
+class MoneyError(ValueError):
+    pass
+
+
+def to_api(ore: int) -> str:
+    """1250000 öre -> "12500.00" (SEK with two decimals, never a float)."""
+    sign = "-" if ore < 0 else ""
+    whole, cents = divmod(abs(ore), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def parse_api(value: object) -> int:
+    """A non-negative amount in SEK from the API: a decimal string ("1250000.00"), an integer,
+    or a JSON number with at most two decimals. Returns öre."""
+    if isinstance(value, bool):
+        raise MoneyError("Give the amount in SEK as a decimal string, e.g. \"1250000.00\".")
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        text = repr(value)
+        if "e" in text.lower():
+            raise MoneyError("Give the amount in SEK as a decimal string, e.g. \"1250000.00\".")
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise MoneyError("Give the amount in SEK as a decimal string, e.g. \"1250000.00\".")
+    if text.startswith("-"):
+        raise MoneyError("The amount cannot be negative.")
+    if text.endswith(".0") and isinstance(value, float):
+        text = text[:-2]
+    if not _PLAIN.match(text):
+        raise MoneyError("Give the amount in SEK with at most two decimals, e.g. \"1250000.00\".")
+    return _to_ore(text)
+
+
+def parse_form(text: str) -> int:
+    """An amount typed by a person: "1 250 000,50", "1250000.50", "1 250 000 kr". Returns öre."""
+    cleaned = re.sub(r"[\s\u00a0\u202f]|kr|sek", "", text.strip().lower())
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    if cleaned.startswith("-"):
+        raise MoneyError("The amount cannot be negative.")
+    if not _PLAIN.match(cleaned):
+        raise MoneyError("Write the amount in kronor, e.g. 1 250 000 or 1 250 000,50.")
+    return _to_ore(cleaned)
+
+
+def _to_ore(text: str) -> int:
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise MoneyError("Not an amount.") from None
+    return int(amount * 100)
+
+
+def format_sek(ore: int | None, locale: str = "sv") -> str:
+    """For people: 1 250 000,00 kr (sv) or SEK 1,250,000.00 (en)."""
+    if ore is None:
+        return ""
+    return format_currency(Decimal(ore) / 100, "SEK", locale=locale)
