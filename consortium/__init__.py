@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from consortium.audit.views import bp as audit_bp
     from consortium.auth.views import bp as auth_bp
     from consortium.core.views import bp as core_bp
+    from consortium.costs.views import bp as costs_bp
     from consortium.extensions import csrf
     from consortium.members.views import bp as members_bp
     from consortium.tools.views import bp as tools_bp
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(tools_bp)
+    app.register_blueprint(costs_bp)
     csrf.exempt(api_bp)  # Bearer tokens only: no cookie, so no cross-site request to forge
     app.register_blueprint(api_bp)
 

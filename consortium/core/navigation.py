@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
@@ -13,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from consortium.auth.access import acting_user, rule_of
 from consortium.auth.forms import ROLE_LABELS
 from consortium.auth.models import Role
+from consortium.costs.allocation import as_decimal
+from consortium.money import format_sek
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,22 @@ def number(value: int | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def sek(ore: int | None) -> str:
+    """1 250 000,00 kr in Swedish, SEK 1,250,000.00 in English."""
+    return format_sek(ore, str(get_locale())) if ore is not None else ""
+
+
+def percent(share: Fraction | None, places: int = 2) -> str:
+    if share is None:
+        return ""
+    return format_decimal(Decimal(as_decimal(share * 100, places)),
+                          format="#,##0." + "0" * places) + " %"
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(number, "number")
+    app.add_template_filter(sek, "sek")
+    app.add_template_filter(percent, "percent")
 
     @app.template_filter("localtime")
     def _localtime(value: datetime | None) -> str:

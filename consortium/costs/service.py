@@ -211,8 +211,8 @@ def revise(tool: Tool, year: int, amount: int, key: Key, reason: str, *,
         raise Conflict(_("Version %(version)s is still a draft: change it instead of making a "
                          "new version.", version=latest.version))
     if not reason or not reason.strip():
-        raise Invalid(_("Say why the adopted budget is changed."),
-                      {"reason": _("Required.")})
+        message = _("Say why the adopted budget is changed.")
+        raise Invalid(message, {"reason": message})
     budget = Budget(tool_id=tool.id, year=year, version=latest.version + 1,
                     previous_id=latest.id, change_reason=reason.strip(), amount=amount)
     _store_key(budget, key)
@@ -380,3 +380,23 @@ def fees_for(schedule: FeeSchedule) -> list[FeeLine]:
         return fee_lines(schedule.year, pure_bands(schedule), members, population_year)
     except AllocationError as error:
         raise explain(error) from None
+
+
+def preview(tool: Tool, year: int, amount: int, key: Key) -> AllocationView:
+    """What a budget would give, computed without saving anything."""
+    budget = Budget(tool_id=tool.id, year=year, version=0, amount=amount,
+                    status=BudgetStatus.DRAFT)
+    _store_key(budget, key)
+    return view_of(compute(budget), budget)
+
+
+def amounts_of(tool: Tool, year: int) -> dict[str, int]:
+    """Each municipality's amount in the tool's current budget of `year` (empty if none or
+    if it cannot be computed)."""
+    budget = current(tool, year)
+    if budget is None:
+        return {}
+    try:
+        return {line.code: line.amount for line in allocation_of(budget).lines}
+    except Invalid:
+        return {}

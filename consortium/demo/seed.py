@@ -140,6 +140,55 @@ def _tools() -> None:
     join("egil", "0488", date(2016, 1, 1), date(2019, 12, 31))  # Trosa left with membership
 
 
+KR = 100
+# Sambruk's fee schedule (extra föreningsstämma, in force from 2020): "< 7 000" is up to 6 999.
+SAMBRUK_FEES = [(6_999, 5_000, 5_000), (14_999, 10_000, 5_000), (24_999, 25_000, 10_000),
+                (49_999, 35_000, 10_000), (99_999, 50_000, 10_000), (149_999, 65_000, 20_000),
+                (None, 80_000, 25_000)]
+# The shipped list has every municipality's population for 2016 only, so the demo's keys
+# use 2016 (SPEC's default, budget year - 2, would need figures the demo does not have).
+POPULATION_YEAR = 2016
+BUDGETS = [  # tool, year, kronor, key, adopt
+    ("provisum", 2024, 4_800_000, {"method": "per_capita"}, True),
+    ("provisum", 2025, 5_100_000, {"method": "per_capita"}, True),
+    ("provisum", 2026, 5_350_000, {"method": "per_capita"}, False),
+    ("bibblix", 2024, 1_200_000, {"method": "base_plus_per_capita", "base_share": "0.4"}, True),
+    ("bibblix", 2025, 1_450_000, {"method": "base_plus_per_capita", "base_share": "0.4"}, True),
+    ("bibblix", 2026, 1_600_000, {"method": "base_plus_per_capita", "base_share": "0.4"}, False),
+    ("egil", 2024, 2_400_000, {"method": "tiered", "bands": [
+        {"up_to": 15_000, "weight": "1"}, {"up_to": 50_000, "weight": "2"},
+        {"up_to": None, "weight": "4"}]}, True),
+    ("egil", 2025, 2_600_000, {"method": "tiered", "bands": [
+        {"up_to": 15_000, "weight": "1"}, {"up_to": 50_000, "weight": "2"},
+        {"up_to": None, "weight": "4"}]}, True),
+    ("egil", 2026, 2_750_000, {"method": "tiered", "bands": [
+        {"up_to": 15_000, "weight": "1"}, {"up_to": 50_000, "weight": "2"},
+        {"up_to": None, "weight": "4"}]}, False),
+]
+
+
+def _budgets() -> None:
+    from consortium.costs import service as costs
+    from consortium.costs.fees import FeeBand
+
+    for slug, year, kronor, key, adopted in BUDGETS:
+        tool = tools.get_by_slug(slug)
+        parsed = costs.key_from_data({**key, "population_year": POPULATION_YEAR})
+        budget, _created = costs.set_budget(tool, year, kronor * KR, parsed, actor_label=LABEL)
+        if adopted:
+            costs.adopt(budget, actor_label=LABEL)
+    # A change after adoption is a new version that says why.
+    egil = tools.get_by_slug("egil")
+    key = costs.key_from_data({**BUDGETS[7][3], "population_year": POPULATION_YEAR})
+    revised = costs.revise(egil, 2025, 2_650_000 * KR, key,
+                           "Laxå's schools joined in the middle of 2024; the board added "
+                           "50 000 kr for their onboarding.", actor_label=LABEL)
+    costs.adopt(revised, actor_label=LABEL)
+    bands = [FeeBand(up_to, annual * KR, entry * KR) for up_to, annual, entry in SAMBRUK_FEES]
+    for year in (2024, 2025, 2026):
+        costs.set_fee_schedule(year, POPULATION_YEAR, bands, actor_label=LABEL)
+
+
 def seed() -> bool:
     """Load the demo into an empty database; return False (and change nothing) otherwise."""
     if db.session.scalar(select(func.count()).select_from(User)):
@@ -147,6 +196,7 @@ def seed() -> bool:
     _load_population_files()
     _memberships()
     _tools()
+    _budgets()
     for email, role, code, name in DEMO_USERS:
         auth_service.create_user(email=email, role=role, password=DEMO_PASSWORD, name=name,
                                  municipality_code=code, actor_label=LABEL)

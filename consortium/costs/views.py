@@ -1,0 +1,277 @@
+"""Web pages of cost sharing: budgets with preview and adoption, the finance overview,
+membership fees and statements."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from consortium import db
+from consortium.auth.access import acting_user, readers, roles
+from consortium.auth.models import Role
+from consortium.charts import bars
+from consortium.core.exports import table_response
+from consortium.core.forms import show_domain_error
+from consortium.costs import queries, service
+from consortium.costs.allocation import as_decimal
+from consortium.costs.forms import KEY_LABELS, AdoptForm, BudgetForm, FeeForm, parse_fee_bands
+from consortium.costs.models import BudgetStatus
+from consortium.costs.statements import may_read_statement
+from consortium.errors import DomainError, Invalid
+from consortium.members import service as members
+from consortium.members.models import Municipality
+from consortium.money import to_api
+from consortium.tools import service as tools
+from consortium.tools.models import Tool
+
+bp = Blueprint("costs", __name__, url_prefix="/costs")
+finance_or_admin = roles(Role.ADMIN, Role.FINANCE)
+
+
+def _may_write() -> bool:
+    user = acting_user()
+    return user is not None and user.role in (Role.ADMIN, Role.FINANCE)
+
+
+def _year() -> int:
+    year = request.args.get("year", type=int)
+    return year if year and 1900 <= year <= 2100 else date.today().year
+
+
+@bp.route("/")
+@readers
+def index() -> Any:
+    year = _year()
+    all_tools = list(db.session.scalars(select(Tool).order_by(Tool.name)))
+    budgets = {b.tool_id: b for b in queries.latest_budgets(year)}
+    user = acting_user()
+    assert user is not None
+    return render_template("costs/index.html", year=year, tools=all_tools, budgets=budgets,
+                           key_labels=KEY_LABELS, may_write=_may_write(),
+                           fees=service.fee_schedule(year), own=user.municipality)
+
+
+@bp.route("/<int:year>")
+@readers
+def overview(year: int) -> Any:
+    county = request.args.get("county", "").strip()
+    tool = request.args.get("tool", "").strip()
+    found = queries.overview(year, county=county, tool_slug=tool)
+    counties = list(db.session.scalars(
+        select(Municipality.county).distinct().order_by(Municipality.county)))
+    all_tools = list(db.session.scalars(select(Tool).order_by(Tool.name)))
+    return render_template("costs/overview.html", o=found, year=year, county=county,
+                           tool=tool, counties=counties, all_tools=all_tools)
+
+
+@bp.route("/<int:year>.<any(csv, xlsx):fmt>")
+@readers
+def overview_export(year: int, fmt: str) -> Any:
+    found = queries.overview(year, county=request.args.get("county", "").strip(),
+                             tool_slug=request.args.get("tool", "").strip())
+    header = ["code", "name", "county", *[t.tool.slug for t in found.tools],
+              "membership_fee", "total", f"total_{year - 1}", "change"]
+    rows = [[row.municipality.code, row.municipality.name, row.municipality.county,
+             *[_amount(a, fmt) for a in row.amounts], _amount(row.fee, fmt),
+             _amount(row.total, fmt), _amount(row.previous_total, fmt), _amount(row.change, fmt)]
+            for row in found.rows]
+    return table_response(fmt, f"cost-sharing-{year}", f"Kostnader {year}", header, rows)
+
+
+def _amount(ore: int | None, fmt: str) -> Any:
+    """Exact decimals: a string in CSV, a number of kronor in XLSX (two decimals)."""
+    if ore is None:
+        return None
+    text = to_api(ore)
+    if fmt == "xlsx":
+        from decimal import Decimal
+
+        return Decimal(text)
+    return text
+
+
+def _budget_page(tool: Tool, year: int, form: BudgetForm, preview: Any = None,
+                 status: int = 200) -> Any:
+    versions = service.versions(tool, year)
+    budget = versions[-1] if versions else None
+    view, problem = None, None
+    if budget is not None:
+        try:
+            view = service.allocation_of(budget)
+        except Invalid as error:
+            problem = error.message
+    last_year = service.amounts_of(tool, year - 1)
+    shown = preview or view
+    chart = None
+    if shown is not None and shown.lines:
+        largest = sorted(shown.lines, key=lambda line: -line.amount)[:12]
+        chart = bars([(line.name, line.amount / 100) for line in largest],
+                     label=_("The largest shares of %(tool)s %(year)s", tool=tool.name,
+                             year=year), locale=str(get_locale()))
+    return render_template(
+        "costs/budget.html", tool=tool, year=year, budget=budget, versions=versions,
+        view=view, problem=problem, preview=preview, form=form, last_year=last_year,
+        key_labels=KEY_LABELS, may_write=_may_write(), adopt_form=AdoptForm(formdata=None),
+        chart=chart, as_decimal=as_decimal), status
+
+
+def _tool_or_404(slug: str) -> Tool:
+    try:
+        return tools.get_by_slug(slug)
+    except DomainError:
+        abort(404)
+
+
+@bp.route("/budgets/<slug>/<int:year>", methods=["GET"])
+@readers
+def budget(slug: str, year: int) -> Any:
+    tool = _tool_or_404(slug)
+    current = service.current(tool, year)
+    form = BudgetForm(formdata=None)
+    if current is not None:
+        key = service.key_of(current)
+        form.amount.data = current.amount
+        form.method.data = key.method.value
+        form.population_year.data = key.population_year
+        if key.base_share is not None:
+            form.base_share.data = service.key_json(key)["base_share"]
+        form.bands.data = "\n".join(
+            f"{band['up_to'] if band['up_to'] is not None else ''};{band['weight']}"
+            for band in service.key_json(key).get("bands", []))
+    return _budget_page(tool, year, form)
+
+
+@bp.route("/budgets/<slug>/<int:year>", methods=["POST"])
+@finance_or_admin
+def save_budget(slug: str, year: int) -> Any:
+    tool = _tool_or_404(slug)
+    form = BudgetForm()
+    if not form.validate_on_submit():
+        return _budget_page(tool, year, form, status=422)
+    try:
+        key = service.key_from_data(form.key_data())
+        if form.preview.data:
+            return _budget_page(tool, year, form, preview=service.preview(
+                tool, year, form.amount.data, key))  # type: ignore[arg-type]
+        current = service.current(tool, year)
+        if current is not None and current.status is BudgetStatus.ADOPTED:
+            service.revise(tool, year, form.amount.data, key,  # type: ignore[arg-type]
+                           form.reason.data or "", actor=acting_user())
+        else:
+            service.set_budget(tool, year, form.amount.data, key,  # type: ignore[arg-type]
+                               actor=acting_user())
+    except DomainError as error:
+        show_domain_error(form, error, aliases={"key.method": "method",
+                                                "key.population_year": "population_year",
+                                                "key.base_share": "base_share",
+                                                "key.bands": "bands", "key": "method"})
+        return _budget_page(tool, year, form, status=422)
+    flash(_("The budget was saved as a draft."), "success")
+    return redirect(url_for("costs.budget", slug=slug, year=year))
+
+
+@bp.route("/budgets/<slug>/<int:year>/adopt", methods=["POST"])
+@finance_or_admin
+def adopt(slug: str, year: int) -> Any:
+    tool = _tool_or_404(slug)
+    if not AdoptForm().validate_on_submit():
+        abort(400)
+    try:
+        service.adopt(service.get_current(tool, year), actor=acting_user())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("The budget was adopted. It and its allocation are now locked."), "success")
+    return redirect(url_for("costs.budget", slug=slug, year=year))
+
+
+@bp.route("/budgets/<slug>/<int:year>/allocation.<any(csv, xlsx):fmt>")
+@readers
+def allocation_export(slug: str, year: int, fmt: str) -> Any:
+    tool = _tool_or_404(slug)
+    try:
+        view = service.allocation_of(service.get_current(tool, year))
+    except DomainError as error:
+        abort(404 if error.status == 404 else 422, error.message)
+    header = ["code", "name", "basis", "fraction", "share", "amount"]
+    rows = [[line.code, line.name, line.basis, as_decimal(line.fraction, 10),
+             as_decimal(line.share, 10), _amount(line.amount, fmt)] for line in view.lines]
+    return table_response(fmt, f"allocation-{slug}-{year}", f"{tool.name} {year}", header, rows)
+
+
+@bp.route("/fees/<int:year>", methods=["GET", "POST"])
+@readers
+def fees(year: int) -> Any:
+    schedule = service.fee_schedule(year)
+    form = FeeForm(formdata=None)
+    if request.method == "POST":
+        if not _may_write():
+            abort(403)
+        form = FeeForm()
+        if form.validate_on_submit():
+            try:
+                service.set_fee_schedule(year, form.population_year.data,
+                                         parse_fee_bands(form.bands.data or ""),
+                                         actor=acting_user())
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                flash(_("The fee schedule for %(year)s was saved.", year=year), "success")
+                return redirect(url_for("costs.fees", year=year))
+    elif schedule is not None:
+        form.population_year.data = schedule.population_year
+        form.bands.data = "\n".join(
+            f"{b.up_to if b.up_to is not None else ''};{to_api(b.annual)};{to_api(b.entry)}"
+            for b in schedule.bands)
+    lines, problem = [], None
+    if schedule is not None:
+        try:
+            lines = service.fees_for(schedule)
+        except Invalid as error:
+            problem = error.message
+    status = 422 if form.errors else 200
+    return render_template("costs/fees.html", year=year, schedule=schedule, lines=lines,
+                           problem=problem, form=form, may_write=_may_write(),
+                           population_year=service.fee_population_year(schedule)
+                           if schedule else year - 2), status
+
+
+@bp.route("/statements/<code>/<int:year>")
+@readers
+def statement(code: str, year: int) -> Any:
+    municipality = _statement_municipality(code)
+    return render_template("costs/statement.html", s=queries.statement(municipality, year),
+                           year=year, m=municipality, key_labels=KEY_LABELS,
+                           as_decimal=as_decimal)
+
+
+def _statement_municipality(code: str) -> Municipality:
+    try:
+        municipality = members.get_by_code(code)
+    except DomainError:
+        abort(404)
+    if not may_read_statement(acting_user(), municipality):
+        abort(403)
+    return municipality
+
+
+@bp.route("/statements/<code>/<int:year>.<any(csv, xlsx):fmt>")
+@readers
+def statement_export(code: str, year: int, fmt: str) -> Any:
+    municipality = _statement_municipality(code)
+    found = queries.statement(municipality, year)
+    header = ["tool", "key", "basis", "share", "status", "amount"]
+    rows = [[item.tool.name, item.budget.key_method.value, item.line.basis,
+             as_decimal(item.line.share, 10), item.budget.status.value,
+             _amount(item.line.amount, fmt)] for item in found.lines]
+    if found.fee is not None:
+        rows.append([_("Membership fee"), "", "", "", "", _amount(found.fee.amount, fmt)])
+    rows.append([_("Total"), "", "", "", "", _amount(found.total, fmt)])
+    return table_response(fmt, f"statement-{code}-{year}", f"{municipality.name} {year}",
+                          header, rows)

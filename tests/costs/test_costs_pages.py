@@ -1,0 +1,180 @@
+"""Cost sharing in the browser's pages: preview before saving, adoption, statements by role,
+the finance overview with a fixed number of queries, exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from consortium import db
+from consortium.costs import service as costs
+from consortium.costs.models import Budget
+from consortium.members import service as members
+from consortium.tools import service as tools
+from tests.conftest import csrf_token
+
+EN = {"Accept-Language": "en"}
+PAGE = "/costs/budgets/provisum/2026"
+
+
+@pytest.fixture
+def provisum(make_municipality, make_tool):
+    tool = make_tool("provisum", "Provisum")
+    for code, name, population in (("0180", "Stockholm", 935_619), ("1860", "Laxå", 5_631)):
+        municipality = make_municipality(code, name, "Län")
+        members.set_population(municipality, 2024, population)
+        tools.set_participation(tool, municipality, date(2019, 1, 1), None)
+    return tool
+
+
+def form(client, **fields):
+    return {"csrf_token": csrf_token(client, PAGE), "amount": "1 000 000", "method": "per_capita",
+            "population_year": "", "base_share": "", "bands": "", "reason": "", **fields}
+
+
+def budgets():
+    return db.session.scalar(select(func.count()).select_from(Budget))
+
+
+def test_preview_shows_every_amount_and_saves_nothing(client_as, provisum):
+    finance = client_as("finance")
+    response = finance.post(PAGE, headers=EN, data=form(finance, preview="1"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Preview: nothing has been saved" in html
+    # 1 000 000 kr per capita: 935619/941250 and 5631/941250 -> 994 017,53 kr and 5 982,47 kr
+    assert "SEK994,017.53" in html and "SEK5,982.47" in html
+    assert budgets() == 0
+
+
+def test_save_adopt_and_lock(client_as, provisum):
+    finance = client_as("finance")
+    assert finance.post(PAGE, data=form(finance, save="1")).status_code == 302
+    assert budgets() == 1
+    adopted = finance.post(f"{PAGE}/adopt", data={"csrf_token": csrf_token(finance, PAGE)})
+    assert adopted.status_code == 302
+    page = finance.get(PAGE, headers=EN).get_data(as_text=True)
+    assert "adopted and locked" in page and "Make a new version" in page
+    no_reason = finance.post(PAGE, headers=EN, data=form(finance, save="1", amount="1 100 000"))
+    assert no_reason.status_code == 422
+    assert "Say why the adopted budget is changed." in no_reason.get_data(as_text=True)
+    finance.post(PAGE, data=form(finance, save="1", amount="1 100 000",
+                                 reason="Indexation agreed by the board"))
+    versions = costs.versions(provisum, 2026)
+    assert [(v.version, v.status.value, v.amount) for v in versions] == [
+        (1, "adopted", 100_000_000), (2, "draft", 110_000_000)]
+
+
+def test_bad_amount_and_bad_key_are_explained(client_as, provisum):
+    finance = client_as("finance")
+    bad = finance.post(PAGE, headers=EN, data=form(finance, save="1", amount="lots"))
+    assert bad.status_code == 422 and "Write the amount in kronor" in bad.get_data(as_text=True)
+    bands = finance.post(PAGE, headers=EN, data=form(finance, save="1", method="tiered",
+                                                     bands="10000;1\nmany;2"))
+    assert bands.status_code == 422 and "Line 2" in bands.get_data(as_text=True)
+    share = finance.post(PAGE, headers=EN, data=form(finance, save="1",
+                                                     method="base_plus_per_capita",
+                                                     base_share="2"))
+    assert share.status_code == 422 and "between 0 and 1" in share.get_data(as_text=True)
+    assert budgets() == 0
+
+
+def test_missing_population_is_named_on_the_page(client_as, provisum):
+    finance = client_as("finance")
+    response = finance.post(PAGE, headers=EN, data=form(finance, preview="1",
+                                                        population_year="2020"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "No population figure for 2020 for: Stockholm (0180), Laxå (1860)" in html
+
+
+@pytest.mark.parametrize("role", ["representative", "observer"])
+def test_readers_see_budgets_but_cannot_write(client_as, provisum, role):
+    client = client_as(role)
+    assert client.get(PAGE).status_code == 200
+    assert client.post(PAGE, data=form(client, save="1")).status_code == 403
+    assert client.post(f"{PAGE}/adopt",
+                       data={"csrf_token": csrf_token(client, PAGE)}).status_code == 403
+
+
+def test_statements_by_role(client_as, provisum):
+    costs.set_budget(provisum, 2026, 100_000, costs.key_from_data({"method": "equal"}))
+    laxa = members.get_by_code("1860")
+    own_finance = client_as("finance", municipality=laxa)
+    assert own_finance.get("/costs/statements/1860/2026").status_code == 200
+    assert own_finance.get("/costs/statements/0180/2026").status_code == 403
+    assert own_finance.get("/costs/statements/0180/2026.csv").status_code == 403
+    representative = client_as("representative", municipality=laxa)
+    assert representative.get("/costs/statements/1860/2026").status_code == 200
+    assert representative.get("/costs/statements/0180/2026").status_code == 403
+    html = client_as("observer").get("/costs/statements/0180/2026", headers=EN) \
+        .get_data(as_text=True)
+    assert "Provisum" in html and "SEK500.00" in html and "Preliminary" in html
+
+
+def test_statement_export_has_exact_amounts(client_as, provisum):
+    costs.set_budget(provisum, 2026, 100_001, costs.key_from_data({"method": "equal"}))
+    text = client_as("observer").get("/costs/statements/1860/2026.csv", headers=EN) \
+        .get_data(as_text=True)
+    rows = text.lstrip("\ufeff").splitlines()
+    assert rows[0] == "tool,key,basis,share,status,amount"
+    assert rows[1] == "Provisum,equal,1,0.5000000000,draft,500.00"
+    assert rows[-1] == "Total,,,,,500.00"
+
+
+def test_overview_lists_municipalities_with_change(client_as, provisum):
+    costs.adopt(costs.set_budget(provisum, 2025, 200_000,
+                                 costs.key_from_data({"method": "equal"}))[0])
+    costs.set_budget(provisum, 2026, 300_001, costs.key_from_data({"method": "equal"}))
+    html = client_as("finance").get("/costs/2026", headers=EN).get_data(as_text=True)
+    # 3 000,01 kr equally: 1 500,01 (0180, lower code) and 1 500,00; last year 1 000 each.
+    assert "SEK1,500.01" in html and "SEK1,500.00" in html and "SEK500.01" in html
+    text = client_as("finance").get("/costs/2026.csv").get_data(as_text=True)
+    assert "0180,Stockholm,Län,1500.01,,1500.01,1000.00,500.01" in text
+
+
+def test_overview_query_count_is_fixed(client_as, make_municipality, make_tool, count_queries):
+    client = client_as("finance")
+    tool_list = [make_tool(f"t{i}") for i in range(2)]
+    for number in range(3):
+        municipality = make_municipality(f"{9300 + number}", f"K{number}", "L")
+        members.set_population(municipality, 2024, 1000 + number)
+        for tool in tool_list:
+            tools.set_participation(tool, municipality, date(2020, 1, 1), None)
+    for tool in tool_list:
+        costs.set_budget(tool, 2026, 10_000, costs.key_from_data({"method": "per_capita"}))
+    costs.adopt(costs.current(tool_list[0], 2026))
+    client.get("/costs/2026")
+    with count_queries() as few:
+        client.get("/costs/2026")
+    for number in range(3, 40):
+        municipality = make_municipality(f"{9300 + number}", f"K{number}", "L")
+        members.set_population(municipality, 2024, 1000 + number)
+        for tool in tool_list:
+            tools.set_participation(tool, municipality, date(2020, 1, 1), None)
+    for index in range(2, 6):
+        extra = make_tool(f"t{index}")
+        costs.set_budget(extra, 2026, 10_000, costs.key_from_data({"method": "equal"}))
+    with count_queries() as many:
+        client.get("/costs/2026")
+    assert few.count == many.count
+
+
+def test_fee_form_refuses_a_bad_line(client_as):
+    finance = client_as("finance")
+    page = "/costs/fees/2026"
+    bad = finance.post(page, headers=EN, data={"csrf_token": csrf_token(finance, page),
+                                               "bands": "6999;5000\n;80000;25000"})
+    assert bad.status_code == 422 and "Line 1" in bad.get_data(as_text=True)
+    good = finance.post(page, data={"csrf_token": csrf_token(finance, page),
+                                    "population_year": "2024",
+                                    "bands": "6999;5000;5000\n;80 000;25 000"})
+    assert good.status_code == 302
+    schedule = costs.fee_schedule(2026)
+    assert [(b.up_to, b.annual, b.entry) for b in schedule.bands] == [
+        (6999, 500_000, 500_000), (None, 8_000_000, 2_500_000)]
+    representative = client_as("representative")
+    assert representative.post(page, data={
+        "csrf_token": csrf_token(representative, page), "bands": "1;1;1"}).status_code == 403
