@@ -94,10 +94,18 @@ def post_version(slug: str, year: int, data: dict[str, Any]) -> Any:
 
 @bp.get("/tools/<slug>/budgets/<int:year>/allocation")
 @readers
-@operation("Every municipality's share: frozen when adopted, computed when a draft",
-           tags=TAGS, response=s.AllocationOut)
+@operation("Every municipality's share: frozen when adopted, computed when a draft "
+           "(?version=N for an earlier version)", tags=TAGS, response=s.AllocationOut)
 def get_allocation(slug: str, year: int) -> Any:
-    budget = service.get_current(tools.get_by_slug(slug), year)
+    from flask import request
+
+    tool = tools.get_by_slug(slug)
+    budget = service.get_current(tool, year)
+    wanted = request.args.get("version", type=int)
+    if wanted is not None and wanted != budget.version:
+        budget = next((v for v in service.versions(tool, year) if v.version == wanted), None)
+        if budget is None:
+            raise NotFound(f"No version {wanted} of the budget of {slug} for {year}.")
     return jsonify(allocation_json(service.allocation_of(budget)))
 
 

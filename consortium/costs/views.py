@@ -99,6 +99,11 @@ def _budget_page(tool: Tool, year: int, form: BudgetForm, preview: Any = None,
                  status: int = 200) -> Any:
     versions = service.versions(tool, year)
     budget = versions[-1] if versions else None
+    wanted = request.args.get("version", type=int)
+    if wanted is not None:
+        budget = next((v for v in versions if v.version == wanted), None)
+        if budget is None:
+            abort(404)
     view, problem = None, None
     if budget is not None:
         try:
@@ -117,7 +122,8 @@ def _budget_page(tool: Tool, year: int, form: BudgetForm, preview: Any = None,
         "costs/budget.html", tool=tool, year=year, budget=budget, versions=versions,
         view=view, problem=problem, preview=preview, form=form, last_year=last_year,
         key_labels=KEY_LABELS, may_write=_may_write(), adopt_form=AdoptForm(formdata=None),
-        chart=chart, as_decimal=as_decimal), status
+        chart=chart, as_decimal=as_decimal,
+        is_current=budget is None or budget is versions[-1]), status
 
 
 def _tool_or_404(slug: str) -> Tool:

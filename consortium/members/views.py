@@ -83,7 +83,13 @@ def detail(code: str) -> Any:
         delete_form=DeleteForm(formdata=None),
         can_edit=user is not None and user.role.value == "admin",
         can_delete=municipality.status is None and not service.has_history(municipality),
+        statement_years=_statement_years(),
     )
+
+
+def _statement_years() -> list[int]:
+    this_year = date.today().year
+    return [this_year + 1, this_year, this_year - 1, this_year - 2]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -163,7 +169,7 @@ def population(code: str) -> Any:
         "members/detail.html", detail=found, m=found.municipality, chart=None,
         membership_form=MembershipForm(formdata=None, on=date.today()),
         population_form=form, delete_form=DeleteForm(formdata=None), can_edit=True,
-        can_delete=False,
+        can_delete=False, statement_years=_statement_years(),
     ), 422
 
 

@@ -255,3 +255,14 @@ def test_fee_schedule_validation(client, setup):
     assert client.put("/api/v1/fees/2026", json=negative,
                       headers=setup["finance"]).status_code == 422
     assert client.get("/api/v1/fees/2031", headers=setup["observer"]).status_code == 404
+
+
+def test_the_earlier_version_stays_readable(client, setup):
+    url = "/api/v1/tools/provisum/budgets/2026"
+    client.put(url, json={"amount": "300", "key": {"method": "equal"}}, headers=setup["finance"])
+    first = lines(client.post(f"{url}/adopt", headers=setup["finance"]))
+    client.post(f"{url}/versions", headers=setup["finance"], json={
+        "amount": "600", "key": {"method": "equal"}, "reason": "Doubled"})
+    assert lines(client.get(f"{url}/allocation?version=1", headers=setup["observer"])) == first
+    assert client.get(f"{url}/allocation", headers=setup["observer"]).json["version"] == 2
+    assert client.get(f"{url}/allocation?version=7", headers=setup["observer"]).status_code == 404

@@ -178,3 +178,13 @@ def test_fee_form_refuses_a_bad_line(client_as):
     representative = client_as("representative")
     assert representative.post(page, data={
         "csrf_token": csrf_token(representative, page), "bands": "1;1;1"}).status_code == 403
+
+
+def test_earlier_versions_stay_readable_on_the_page(client_as, provisum):
+    budget, _ = costs.set_budget(provisum, 2026, 100_000, costs.key_from_data({"method": "equal"}))
+    costs.adopt(budget)
+    costs.revise(provisum, 2026, 200_000, costs.key_from_data({"method": "equal"}), "Doubled")
+    html = client_as("finance").get(f"{PAGE}?version=1", headers=EN).get_data(as_text=True)
+    assert "This is version 1, replaced by a later version." in html
+    assert "SEK500.00" in html and "Make a new version" not in html
+    assert client_as("finance").get(f"{PAGE}?version=9").status_code == 404
