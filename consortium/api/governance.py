@@ -1,0 +1,293 @@
+"""API: councils, meetings, motions, ballots and results."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import jsonify, url_for
+from sqlalchemy import select
+
+from consortium import db
+from consortium.api import bp
+from consortium.api import schemas as s
+from consortium.api.spec import operation
+from consortium.auth.access import acting_user, admin_only, readers, roles
+from consortium.auth.models import Role
+from consortium.errors import Conflict
+from consortium.governance import service
+from consortium.governance.models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Council,
+    Meeting,
+    MeetingOfficer,
+    Motion,
+    MotionStatus,
+    Reservation,
+)
+from consortium.members.models import Municipality
+
+TAGS = ["Governance"]
+voters = roles(Role.REPRESENTATIVE)
+
+
+def council_json(council: Council) -> dict[str, Any]:
+    return s.CouncilOut().dump({
+        "id": council.id, "kind": council.kind.value, "name": council.name,
+        "tool": council.tool.slug if council.tool else None,
+        "chair": council.chair_municipality.code if council.chair_municipality else None,
+        "seats": [m.code for m in service.seats_on(council, service.today())]})
+
+
+def created(body: dict[str, Any], location: str) -> Any:
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = location
+    return response
+
+
+@bp.get("/councils")
+@readers
+@operation("List councils", tags=TAGS, response=s.CouncilOut, many=True)
+def list_councils() -> Any:
+    return jsonify([council_json(c) for c in db.session.scalars(
+        select(Council).order_by(Council.kind, Council.name))])
+
+
+@bp.post("/councils")
+@admin_only
+@operation("Create a council", tags=TAGS, body=s.CouncilIn, response=s.CouncilOut, status=201)
+def create_council(data: dict[str, Any]) -> Any:
+    council = service.create_council(data, actor=acting_user())
+    return created(council_json(council), url_for("api.get_council", council_id=council.id))
+
+
+@bp.get("/councils/<int:council_id>")
+@readers
+@operation("One council with its seats today", tags=TAGS, response=s.CouncilOut)
+def get_council(council_id: int) -> Any:
+    return jsonify(council_json(service.get_council(council_id)))
+
+
+@bp.put("/councils/<int:council_id>/seats")
+@admin_only
+@operation("List the seats of a board (styrelse)", tags=TAGS, body=s.SeatsIn,
+           response=s.CouncilOut)
+def put_seats(council_id: int, data: dict[str, Any]) -> Any:
+    council = service.get_council(council_id)
+    service.set_board_seats(council, data["seats"], actor=acting_user())
+    return jsonify(council_json(council))
+
+
+def meeting_json(meeting: Meeting) -> dict[str, Any]:
+    items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                               .order_by(AgendaItem.number)).all()
+    motions = {m.agenda_item_id: m.id for m in db.session.scalars(
+        select(Motion).where(Motion.agenda_item_id.in_([i.id for i in items])))}
+    chair = db.session.get(Municipality, meeting.chair_municipality_id) \
+        if meeting.chair_municipality_id else None
+    return s.MeetingOut().dump({
+        "id": meeting.id, "council": meeting.council_id, "year": meeting.year,
+        "number": meeting.number, "date": meeting.held_on, "place": meeting.place,
+        "status": meeting.status.value, "chair": chair.code if chair else None,
+        "attendance": [{"person": a.person_name, "capacity": a.capacity.value,
+                        "municipality": a.municipality.code if a.municipality else None}
+                       for a in db.session.scalars(select(Attendance).where(
+                           Attendance.meeting_id == meeting.id).order_by(Attendance.id))],
+        "officers": [{"role": o.role.value, "position": o.position, "person": o.person_name}
+                     for o in db.session.scalars(select(MeetingOfficer).where(
+                         MeetingOfficer.meeting_id == meeting.id))],
+        "items": [{"number": i.number, "title": i.title, "diary_number": i.diary_number,
+                   "summary": i.summary, "decision": i.decision,
+                   "motion": motions.get(i.id)} for i in items],
+        "signatures": [{"role": o.role.value, "person": o.person_name,
+                        "signed_at": sig.signed_at.isoformat(), "sha256": sig.content_sha256}
+                       for o, sig in service.signers(meeting) if sig is not None],
+        "minutes_sha256": meeting.minutes_sha256})
+
+
+@bp.post("/councils/<int:council_id>/meetings")
+@admin_only
+@operation("Plan a meeting (numbered within its year; § 1–3 are added)", tags=TAGS,
+           body=s.MeetingIn, response=s.MeetingOut, status=201)
+def create_meeting(council_id: int, data: dict[str, Any]) -> Any:
+    meeting = service.create_meeting(service.get_council(council_id), data["date"],
+                                     data["place"], data.get("chair"), actor=acting_user())
+    return created(meeting_json(meeting), url_for("api.get_meeting", meeting_id=meeting.id))
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@readers
+@operation("One meeting with attendance, officers, paragraphs and signatures", tags=TAGS,
+           response=s.MeetingOut)
+def get_meeting(meeting_id: int) -> Any:
+    return jsonify(meeting_json(service.get_meeting(meeting_id)))
+
+
+@bp.post("/meetings/<int:meeting_id>/attendance")
+@admin_only
+@operation("Record who attended", tags=TAGS, body=s.AttendanceIn, response=s.MeetingOut,
+           status=201)
+def add_attendance(meeting_id: int, data: dict[str, Any]) -> Any:
+    meeting = service.get_meeting(meeting_id)
+    service.add_attendance(meeting, data["person"], data["capacity"], data.get("municipality"),
+                           actor=acting_user())
+    return created(meeting_json(meeting), url_for("api.get_meeting", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/officers")
+@admin_only
+@operation("Name the chair, the secretary or an adjuster (justerare)", tags=TAGS,
+           body=s.OfficerIn, response=s.MeetingOut)
+def set_officer(meeting_id: int, data: dict[str, Any]) -> Any:
+    meeting = service.get_meeting(meeting_id)
+    service.set_officer(meeting, data["role"], data["position"], data["person"],
+                        data.get("user"), actor=acting_user())
+    return jsonify(meeting_json(meeting))
+
+
+@bp.post("/meetings/<int:meeting_id>/items")
+@admin_only
+@operation("Add a paragraph (§) to the agenda", tags=TAGS, body=s.ItemIn,
+           response=s.MeetingOut, status=201)
+def add_item(meeting_id: int, data: dict[str, Any]) -> Any:
+    meeting = service.get_meeting(meeting_id)
+    service.add_item(meeting, data["title"], diary_number=data.get("diary_number"),
+                     summary=data["summary"], decision=data["decision"],
+                     adjusted_at_once=data["adjusted_at_once"], actor=acting_user())
+    return created(meeting_json(meeting), url_for("api.get_meeting", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/held")
+@admin_only
+@operation("Mark the meeting as held", tags=TAGS, response=s.MeetingOut)
+def mark_held(meeting_id: int) -> Any:
+    meeting = service.get_meeting(meeting_id)
+    service.set_meeting_status(meeting, "held", actor=acting_user())
+    return jsonify(meeting_json(meeting))
+
+
+@bp.post("/meetings/<int:meeting_id>/sign")
+@readers
+@operation("Sign the minutes as chair or adjuster (justering)", tags=TAGS,
+           response=s.MeetingOut)
+def sign(meeting_id: int) -> Any:
+    meeting = service.get_meeting(meeting_id)
+    service.sign_minutes(meeting, acting_user())  # type: ignore[arg-type]
+    return jsonify(meeting_json(meeting))
+
+
+def motion_json(motion: Motion) -> dict[str, Any]:
+    item = db.session.get(AgendaItem, motion.agenda_item_id) if motion.agenda_item_id else None
+    _count, _choices, ballots = service.current_count(motion) \
+        if motion.status is not MotionStatus.DRAFT else (None, {}, 0)
+    return s.MotionOut().dump({
+        "id": motion.id, "council": motion.council_id,
+        "meeting_id": item.meeting_id if item else None,
+        "paragraph": item.number if item else None, "title": motion.title,
+        "text": motion.text, "weighting": motion.weighting.value,
+        "majority": motion.majority.value, "quorum_percent": motion.quorum_percent,
+        "tie_break": motion.tie_break.value, "secret": motion.secret,
+        "status": motion.status.value, "population_year": motion.population_year,
+        "ballots": ballots,
+        "seats": [{"code": m.code, "name": m.name, "weight": str(w)}
+                  for m, w, _c in service.seat_rows(motion)]})
+
+
+@bp.post("/councils/<int:council_id>/motions")
+@admin_only
+@operation("Propose a motion (beslutsförslag), on a meeting or per capsulam", tags=TAGS,
+           body=s.MotionIn, response=s.MotionOut, status=201)
+def create_motion(council_id: int, data: dict[str, Any]) -> Any:
+    motion = service.create_motion(service.get_council(council_id), data, actor=acting_user())
+    return created(motion_json(motion), url_for("api.get_motion", motion_id=motion.id))
+
+
+@bp.get("/motions/<int:motion_id>")
+@readers
+@operation("One motion with its seats and weights once open", tags=TAGS,
+           response=s.MotionOut)
+def get_motion(motion_id: int) -> Any:
+    return jsonify(motion_json(service.get_motion(motion_id)))
+
+
+@bp.post("/motions/<int:motion_id>/open")
+@admin_only
+@operation("Open the vote: seats and weights are fixed now", tags=TAGS, response=s.MotionOut)
+def open_motion(motion_id: int) -> Any:
+    motion = service.open_motion(service.get_motion(motion_id), actor=acting_user())
+    return jsonify(motion_json(motion))
+
+
+def result_json(motion: Motion) -> dict[str, Any]:
+    result = service.result_of(motion)
+    if result is None:
+        raise Conflict("The motion is not closed yet; its result is counted when it closes.")
+    seats = []
+    for municipality, weight, choice in service.seat_rows(motion):
+        seat = {"code": municipality.code, "name": municipality.name, "weight": str(weight)}
+        if not motion.secret:
+            seat["choice"] = choice
+        seats.append(seat)
+    reservations = [{"municipality": r.municipality.code, "text": r.text}
+                    for r in db.session.scalars(select(Reservation).where(
+                        Reservation.motion_id == motion.id))]
+    return s.ResultOut().dump({
+        "motion": motion.id, "outcome": result.outcome.value, "yes": str(result.yes),
+        "no": str(result.no), "abstain": str(result.abstain),
+        "participating": str(result.participating), "total": str(result.total),
+        "quorum_met": result.quorum_met, "decided_by_chair": result.decided_by_chair,
+        "population_year": result.population_year, "weighting": motion.weighting.value,
+        "majority": motion.majority.value, "secret": motion.secret, "seats": seats,
+        "reservations": reservations})
+
+
+@bp.post("/motions/<int:motion_id>/close")
+@admin_only
+@operation("Close the vote and count it; returns the result", tags=TAGS, response=s.ResultOut)
+def close_motion(motion_id: int) -> Any:
+    service.close_motion(motion_id, actor=acting_user())
+    return jsonify(result_json(service.get_motion(motion_id)))
+
+
+@bp.get("/motions/<int:motion_id>/result")
+@readers
+@operation("The stored result of a closed motion", tags=TAGS, response=s.ResultOut)
+def get_result(motion_id: int) -> Any:
+    return jsonify(result_json(service.get_motion(motion_id)))
+
+
+def receipt_of(ballot: Ballot) -> str:
+    """A short code the voter can quote; it does not reveal the choice."""
+    text = f"{ballot.motion_id}:{ballot.municipality_id}:{ballot.cast_at.isoformat()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@bp.post("/motions/<int:motion_id>/ballots")
+@voters
+@operation("Cast your municipality's ballot (final)", tags=TAGS, body=s.BallotIn,
+           response=s.BallotOut, status=201)
+def cast(motion_id: int, data: dict[str, Any]) -> Any:
+    ballot = service.cast_ballot(motion_id, data["municipality"], data["choice"],
+                                 acting_user())  # type: ignore[arg-type]
+    body = s.BallotOut().dump({"motion": motion_id, "municipality": data["municipality"],
+                               "choice": data["choice"], "cast_at": ballot.cast_at,
+                               "receipt": receipt_of(ballot)})
+    response = jsonify(body)
+    response.status_code = 201
+    return response
+
+
+@bp.post("/motions/<int:motion_id>/reservations")
+@roles(Role.REPRESENTATIVE, Role.ADMIN)
+@operation("Register a municipality's reservation against an adopted decision", tags=TAGS,
+           body=s.ReservationIn, response=s.ResultOut, status=201)
+def reserve(motion_id: int, data: dict[str, Any]) -> Any:
+    motion = service.get_motion(motion_id)
+    service.register_reservation(motion, data["municipality"], data["text"],
+                                 acting_user())  # type: ignore[arg-type]
+    response = jsonify(result_json(motion))
+    response.status_code = 201
+    return response
