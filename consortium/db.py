@@ -107,19 +107,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _make_sqlite_behave(engine: Engine) -> None:
-    """Foreign keys on, and real transactions (pysqlite defers BEGIN, which breaks SAVEPOINT)."""
+    """Foreign keys on, and real transactions (pysqlite defers BEGIN, which breaks SAVEPOINT).
+
+    Transactions begin IMMEDIATE: every service reads before it writes, and two deferred
+    transactions that both try to upgrade their read lock would deadlock ("database is
+    locked"). With WAL, readers still do not wait for the writer."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,112 @@
+"""Two representatives of one municipality press "vote" at the same moment: exactly one
+ballot is stored, the other is refused. Runs on a real, committed database (SQLite, or
+PostgreSQL in the PostgreSQL run), with one connection per thread."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+from consortium import create_app, db
+from consortium.auth import service as auth
+from consortium.errors import Conflict
+from consortium.governance import service
+from consortium.governance.models import Ballot, SecretTally
+from consortium.members import service as members
+from tests.conftest import TEST_CONFIG, fresh_database, migrate
+
+
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory):
+    with fresh_database(tmp_path_factory, "concurrency") as url:
+        migrate(url)
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+        yield app
+        db.engine_of(app).dispose()
+
+
+def in_thread(app, function):
+    """Run `function` in a new thread inside the app, with that thread's own session."""
+    box = {}
+
+    def run():
+        with app.app_context():
+            try:
+                box["value"] = function()
+            except Exception as error:  # noqa: BLE001 - handed to the caller
+                box["error"] = error
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_two_simultaneous_ballots_for_one_municipality_store_exactly_one(shared_app, secret):
+    suffix = "s" if secret else "o"
+
+    def setup():
+        code = "0180" if not secret else "1280"
+        municipality = members.create_municipality(
+            {"code": code, "name": f"Kommun {suffix}", "county": "Län"}, actor_label="test")
+        members.change_membership(municipality, "admit", date(2010, 1, 1))
+        reps = [auth.create_user(email=f"rep{i}{suffix}@example.se", role="representative",
+                                 password="a long password", municipality_code=code,
+                                 actor_label="test") for i in range(2)]
+        council = service.create_council({"kind": "board", "name": f"Styrelse {suffix}"},
+                                          actor_label="test")
+        service.set_board_seats(council, [code])
+        motion = service.create_motion(council, {"title": "Beslut", "secret": secret},
+                                       actor_label="test")
+        service.open_motion(motion, actor_label="test")
+        return motion.id, code, [rep.id for rep in reps]
+
+    motion_id, code, rep_ids = in_thread(shared_app, setup)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def cast(user_id, choice):
+        def run():
+            from consortium.auth.models import User
+
+            user = db.session.get(User, user_id)
+            db.session.commit()  # hold no transaction while waiting for the other thread
+            barrier.wait(timeout=30)
+            try:
+                service.cast_ballot(motion_id, code, choice, user)
+                outcomes.append("stored")
+            except Conflict:
+                outcomes.append("refused")
+
+        return lambda: in_thread(shared_app, run)
+
+    threads = [threading.Thread(target=cast(rep_ids[0], "yes")),
+               threading.Thread(target=cast(rep_ids[1], "no"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["refused", "stored"]
+
+    def count():
+        ballots = db.session.scalars(db_select(Ballot).where(Ballot.motion_id == motion_id)).all()
+        tallies = db.session.scalars(db_select(SecretTally).where(
+            SecretTally.motion_id == motion_id)).all()
+        return len(ballots), sum(t.count for t in tallies)
+
+    ballots, tallied = in_thread(shared_app, count)
+    assert ballots == 1
+    assert tallied == (1 if secret else 0)
+
+
+def db_select(entity):
+    from sqlalchemy import select
+
+    return select(entity)
