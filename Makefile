@@ -27,7 +27,7 @@ translations: $(MO)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o messages.pot .
 	$(BIN)/pybabel update -i messages.pot -d consortium/translations --no-fuzzy-matching
 	rm -f messages.pot
 

@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from consortium.core.views import bp as core_bp
     from consortium.costs.views import bp as costs_bp
     from consortium.extensions import csrf
+    from consortium.governance.views import bp as governance_bp
     from consortium.members.views import bp as members_bp
     from consortium.tools.views import bp as tools_bp
 
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(members_bp)
     app.register_blueprint(tools_bp)
     app.register_blueprint(costs_bp)
+    app.register_blueprint(governance_bp)
     csrf.exempt(api_bp)  # Bearer tokens only: no cookie, so no cross-site request to forge
     app.register_blueprint(api_bp)
 

@@ -68,6 +68,13 @@ TOOL_STATUS_LABELS = {
     "operation": _l("In operation"),
     "retired": _l("Retired"),
 }
+MEETING_STATUS_LABELS = {
+    "planned": _l("Planned"),
+    "held": _l("Held"),
+    "minutes_signed": _l("Minutes signed"),
+}
+MOTION_STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open for voting"),
+                        "closed": _l("Closed")}
 IMPORT_CHANGE_LABELS = {
     "new_municipality": _l("New municipality"),
     "new_figure": _l("New figure"),
@@ -114,4 +121,6 @@ def register(app: Flask) -> None:
         membership_label=lambda value: _label(MEMBERSHIP_LABELS, value),
         tool_status_label=lambda value: _label(TOOL_STATUS_LABELS, value),
         import_change_label=lambda value: _label(IMPORT_CHANGE_LABELS, value),
+        meeting_status_label=lambda value: _label(MEETING_STATUS_LABELS, value),
+        motion_status_label=lambda value: _label(MOTION_STATUS_LABELS, value),
     )

@@ -43,7 +43,13 @@ def home() -> Any:
             select(AuditEvent).options(joinedload(AuditEvent.actor))
             .order_by(AuditEvent.id.desc()).limit(8)
         ))
-    return render_template("core/home.html", counts=counts, recent=recent, Role=Role)
+    open_motions = []
+    if user.role is Role.REPRESENTATIVE and user.municipality is not None:
+        from consortium.governance.service import open_motions_for
+
+        open_motions = open_motions_for(user.municipality)
+    return render_template("core/home.html", counts=counts, recent=recent, Role=Role,
+                           open_motions=open_motions)
 
 
 @bp.route("/language", methods=["POST"])

@@ -719,3 +719,20 @@ def sign_minutes(meeting: Meeting, user: User) -> MeetingSignature:
                actor=user)
     db.session.commit()
     return signature
+
+
+def has_voted(motion: Motion, municipality: Municipality) -> bool:
+    return bool(db.session.scalar(select(exists().where(
+        Ballot.motion_id == motion.id, Ballot.municipality_id == municipality.id))))
+
+
+def open_motions_for(municipality: Municipality) -> list[tuple[Motion, bool]]:
+    """Open motions where the municipality holds a seat, with whether it has voted."""
+    rows = db.session.execute(
+        select(Motion, Ballot.id)
+        .join(MotionSeat, and_(MotionSeat.motion_id == Motion.id,
+                               MotionSeat.municipality_id == municipality.id))
+        .outerjoin(Ballot, and_(Ballot.motion_id == Motion.id,
+                                Ballot.municipality_id == municipality.id))
+        .where(Motion.status == MotionStatus.OPEN).order_by(Motion.opened_at)).all()
+    return [(motion, ballot_id is not None) for motion, ballot_id in rows]

@@ -1,0 +1,120 @@
+"""Forms for councils, meetings, motions, ballots and reservations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from consortium.core.forms import choices, strip
+
+KIND_LABELS = {"assembly": _l("Föreningsstämma (general meeting)"),
+               "board": _l("Styrelse (board)"), "tool": _l("Förvaltningsråd (tool council)")}
+WEIGHTING_LABELS = {"equal": _l("One vote per seat"), "population": _l("By population"),
+                    "cost_share": _l("By cost share (tool councils)")}
+MAJORITY_LABELS = {"simple": _l("Simple majority"), "absolute": _l("Absolute majority"),
+                   "two_thirds": _l("Two thirds"), "unanimous": _l("Unanimous")}
+CHOICE_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
+OUTCOME_LABELS = {"adopted": lazy_pgettext("outcome", "Adopted"),
+                  "rejected": lazy_pgettext("outcome", "Rejected"),
+                  "no_quorum": _l("No quorum")}
+CAPACITY_LABELS = {"ordinary": _l("Ordinary member"), "deputy": _l("Deputy"),
+                   "other": _l("Also present")}
+OFFICER_LABELS = {"chair": _l("Chair"), "secretary": _l("Secretary"),
+                  "adjuster": _l("Adjuster (justerare)")}
+
+
+def _choices(labels: dict[str, object]) -> list[SelectChoice]:
+    return choices(labels.items())
+
+
+class CouncilForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=lambda: _choices(KIND_LABELS))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=150)], filters=[strip])
+    tool = SelectField(_l("Tool (förvaltningsråd only)"), choices=[])
+    chair = SelectField(_l("Standing chair (municipality)"), choices=[])
+    submit = SubmitField(_l("Create council"))
+
+
+class SeatsForm(FlaskForm):
+    seats = TextAreaField(_l("Seats: municipality codes, separated by spaces or commas"))
+    submit = SubmitField(_l("Save the seats"))
+
+
+class MeetingForm(FlaskForm):
+    held_on = DateField(_l("Date"), validators=[InputRequired()])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)], filters=[strip])
+    chair = SelectField(_l("Chair of this meeting (municipality)"), choices=[])
+    submit = SubmitField(_l("Plan the meeting"))
+
+
+class AttendanceForm(FlaskForm):
+    person = StringField(_l("Name"), validators=[DataRequired(), Length(max=150)],
+                         filters=[strip])
+    capacity = SelectField(_l("As"), choices=lambda: _choices(CAPACITY_LABELS))
+    municipality = SelectField(_l("Municipality"), choices=[])
+    submit = SubmitField(_l("Add"))
+
+
+class OfficerForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=lambda: _choices(OFFICER_LABELS))
+    position = IntegerField(_l("Adjuster number"), default=1,
+                            validators=[Optional(), NumberRange(1, 2)])
+    person = StringField(_l("Name"), validators=[DataRequired(), Length(max=150)],
+                         filters=[strip])
+    user = StringField(_l("User who signs (e-mail)"), validators=[Optional(), Length(max=254)],
+                       filters=[strip])
+    submit = SubmitField(_l("Save"))
+
+
+class ItemForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)],
+                        filters=[strip])
+    diary_number = StringField(_l("Diary number (Dnr)"), validators=[Optional(), Length(max=50)],
+                               filters=[strip])
+    summary = TextAreaField(_l("Summary of the matter"), validators=[Optional()])
+    decision = TextAreaField(_l("Decision"), validators=[Optional()])
+    adjusted_at_once = BooleanField(_l("Adjusted at once (omedelbart justerad)"))
+    submit = SubmitField(_l("Add paragraph"))
+
+
+class MotionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)],
+                        filters=[strip])
+    text = TextAreaField(_l("Proposal"), validators=[Optional()])
+    meeting = SelectField(_l("Meeting (empty: per capsulam)"), choices=[])
+    weighting = SelectField(_l("Weighting"), choices=lambda: _choices(WEIGHTING_LABELS))
+    majority = SelectField(_l("Majority"), choices=lambda: _choices(MAJORITY_LABELS))
+    quorum_percent = IntegerField(_l("Quorum (percent of the weight)"), default=50,
+                                  validators=[InputRequired(), NumberRange(0, 100)])
+    tie_break = SelectField(_l("On a tie"), choices=lambda: choices([
+        ("rejected", _l("Rejected")), ("chair", _l("The chair's municipality decides"))]))
+    secret = BooleanField(_l("Secret vote"))
+    submit = SubmitField(_l("Create motion"))
+
+
+class VoteForm(FlaskForm):
+    choice = RadioField(_l("Your municipality's vote"), choices=lambda: _choices(CHOICE_LABELS),
+                        validators=[InputRequired(message=_l("Choose yes, no or abstain."))])
+    submit = SubmitField(_l("Cast the final ballot"))
+
+
+class ReservationForm(FlaskForm):
+    text = TextAreaField(_l("Reservation"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Register the reservation"))
+
+
+class ActionForm(FlaskForm):
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,141 @@
+"""Voting and the governance pages: what a representative and the office see and may do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from consortium import db
+from consortium.governance import service
+from consortium.governance.models import Ballot
+from tests.conftest import csrf_token
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def open_vote(consortium):
+    board = service.create_council({"kind": "board", "name": "Styrelse", "chair": "0180"},
+                                   actor_label="test")
+    service.set_board_seats(board, ["0180", "1280", "0483"])
+    motion = service.create_motion(board, {"title": "Verksamhetsplan 2027",
+                                           "text": "Förslaget"}, actor_label="test")
+    service.open_motion(motion, on=date(2026, 5, 1), actor_label="test")
+    return motion
+
+
+def rep(client_as, consortium, code):
+    return client_as("representative", municipality=consortium["municipalities"][code])
+
+
+def test_representative_sees_the_open_motion_on_the_home_page(client_as, consortium, open_vote):
+    html = rep(client_as, consortium, "0180").get("/", headers=EN).get_data(as_text=True)
+    assert "Verksamhetsplan 2027" in html and f"/motions/{open_vote.id}/vote" in html
+    outsider = rep(client_as, consortium, "1860").get("/", headers=EN).get_data(as_text=True)
+    assert "Verksamhetsplan 2027" not in outsider  # Laxå has no seat on the board
+
+
+def test_voting_page_says_the_ballot_is_final_and_gives_a_receipt(client_as, consortium,
+                                                                  open_vote):
+    client = rep(client_as, consortium, "0180")
+    page = f"/motions/{open_vote.id}/vote"
+    html = client.get(page, headers=EN).get_data(as_text=True)
+    assert "The ballot is final." in html
+    missing = client.post(page, headers=EN, data={"csrf_token": csrf_token(client, page)})
+    assert missing.status_code == 422 and "Choose yes, no or abstain." in \
+        missing.get_data(as_text=True)
+    response = client.post(page, headers=EN, data={"csrf_token": csrf_token(client, page),
+                                                   "choice": "yes"})
+    receipt = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Your ballot is cast" in receipt
+    assert "Stockholm" in receipt and ">Yes<" in receipt
+    again = client.get(page, headers=EN)
+    assert "has already voted; a ballot is final." in again.get_data(as_text=True)
+    second = client.post(page, headers=EN, data={"csrf_token": csrf_token(client, page),
+                                                 "choice": "no"})
+    assert second.status_code == 409
+    stored = db.session.scalars(select(Ballot).where(Ballot.motion_id == open_vote.id)).all()
+    assert [(b.choice.value) for b in stored] == ["yes"]
+
+
+def test_a_municipality_without_a_seat_is_told_so(client_as, consortium, open_vote):
+    client = rep(client_as, consortium, "1860")
+    page = f"/motions/{open_vote.id}/vote"
+    response = client.post(page, headers=EN, data={"csrf_token": csrf_token(client, page),
+                                                   "choice": "yes"})
+    assert response.status_code == 409
+    assert "Laxå has no seat in this vote." in response.get_data(as_text=True)
+    assert not db.session.scalars(select(Ballot)).all()
+
+
+@pytest.mark.parametrize("role", ["admin", "finance", "observer"])
+def test_only_representatives_reach_the_voting_page(client_as, consortium, open_vote, role):
+    assert client_as(role).get(f"/motions/{open_vote.id}/vote").status_code == 403
+
+
+def test_admin_sees_the_live_tally_and_closes(client_as, consortium, open_vote):
+    service.cast_ballot(open_vote.id, "0180", "yes", rep(client_as, consortium, "0180").user)
+    service.cast_ballot(open_vote.id, "1280", "no", rep(client_as, consortium, "1280").user)
+    admin = client_as("admin")
+    page = f"/motions/{open_vote.id}"
+    html = admin.get(page, headers=EN).get_data(as_text=True)
+    assert "2 of 3 seats have voted." in html and "Live tally: yes 1 · no 1" in html
+    observer_html = client_as("observer").get(page, headers=EN).get_data(as_text=True)
+    assert "Live tally" not in observer_html
+    admin.post(f"{page}/close", data={"csrf_token": csrf_token(admin, page)})
+    closed = admin.get(page, headers=EN).get_data(as_text=True)
+    assert "Rejected" in closed  # 1 - 1 is a tie; the tie is rejected
+
+
+def test_secret_motion_pages_never_show_choices(client_as, consortium):
+    board = service.create_council({"kind": "board", "name": "Styrelse"}, actor_label="test")
+    service.set_board_seats(board, ["0180", "1280", "0483"])
+    motion = service.create_motion(board, {"title": "Val", "secret": True}, actor_label="test")
+    service.open_motion(motion, on=date(2026, 5, 1), actor_label="test")
+    for code, choice in (("0180", "yes"), ("1280", "no"), ("0483", "yes")):
+        service.cast_ballot(motion.id, code, choice, rep(client_as, consortium, code).user)
+    admin = client_as("admin")
+    during = admin.get(f"/motions/{motion.id}", headers=EN).get_data(as_text=True)
+    assert "3 of 3 seats have voted." in during and "Live tally" not in during
+    service.close_motion(motion.id, actor_label="test")
+    after = admin.get(f"/motions/{motion.id}", headers=EN).get_data(as_text=True)
+    assert "Adopted" in after
+    seats_table = after.split("Seats and weights")[1]
+    assert ">Yes<" not in seats_table and ">No<" not in seats_table
+
+
+def test_council_page_shows_seats_meetings_and_decisions(client_as, consortium, open_vote):
+    html = client_as("observer").get(f"/councils/{open_vote.council_id}", headers=EN) \
+        .get_data(as_text=True)
+    assert "Seats today (3)" in html and "Verksamhetsplan 2027" in html
+
+
+def test_admin_creates_council_meeting_and_motion_in_the_browser(client_as, consortium):
+    admin = client_as("admin")
+    created = admin.post("/councils/", data={"csrf_token": csrf_token(admin, "/councils/"),
+                                             "kind": "tool", "name": "Förvaltningsråd Provisum",
+                                             "tool": "provisum", "chair": "0180"})
+    assert created.status_code == 302
+    council_page = created.headers["Location"]
+    meeting = admin.post(f"{council_page}/meetings", data={
+        "csrf_token": csrf_token(admin, council_page), "held_on": "2026-06-01",
+        "place": "Västerås", "chair": ""})
+    assert meeting.status_code == 302
+    meeting_html = admin.get(meeting.headers["Location"], headers=EN).get_data(as_text=True)
+    assert "Mötets öppnande" in meeting_html and "Meeting 2026:1" in meeting_html
+    motion = admin.post(f"{council_page}/motions", data={
+        "csrf_token": csrf_token(admin, council_page), "title": "Ny modul", "text": "",
+        "meeting": "", "weighting": "equal", "majority": "simple", "quorum_percent": "50",
+        "tie_break": "rejected"})
+    assert motion.status_code == 302 and "/motions/" in motion.headers["Location"]
+
+
+def test_non_admins_cannot_create_councils_or_open_votes(client_as, consortium, open_vote):
+    finance = client_as("finance")
+    assert finance.post("/councils/", data={"csrf_token": csrf_token(finance, "/councils/"),
+                                            "kind": "board", "name": "X"}).status_code == 403
+    page = f"/motions/{open_vote.id}"
+    assert finance.post(f"{page}/close",
+                        data={"csrf_token": csrf_token(finance, page)}).status_code == 403
