@@ -75,6 +75,7 @@ MEETING_STATUS_LABELS = {
 }
 MOTION_STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open for voting"),
                         "closed": _l("Closed")}
+CHOICE_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
 IMPORT_CHANGE_LABELS = {
     "new_municipality": _l("New municipality"),
     "new_figure": _l("New figure"),
@@ -123,4 +124,5 @@ def register(app: Flask) -> None:
         import_change_label=lambda value: _label(IMPORT_CHANGE_LABELS, value),
         meeting_status_label=lambda value: _label(MEETING_STATUS_LABELS, value),
         motion_status_label=lambda value: _label(MOTION_STATUS_LABELS, value),
+        choice_label=lambda value: _label(CHOICE_LABELS, value),
     )

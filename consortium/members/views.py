@@ -83,8 +83,21 @@ def detail(code: str) -> Any:
         delete_form=DeleteForm(formdata=None),
         can_edit=user is not None and user.role.value == "admin",
         can_delete=municipality.status is None and not service.has_history(municipality),
-        statement_years=_statement_years(),
+        statement_years=_statement_years(), ballots=_ballots(municipality),
     )
+
+
+def _ballots(municipality: Municipality) -> list[Any]:
+    """The municipality's latest ballots: (motion, council name, choice or None if secret)."""
+    from sqlalchemy import select
+
+    from consortium.governance.models import Ballot, Council, Motion
+
+    return list(db.session.execute(
+        select(Motion, Council.name, Ballot.choice, Ballot.cast_at)
+        .join(Ballot, Ballot.motion_id == Motion.id).join(Council, Council.id == Motion.council_id)
+        .where(Ballot.municipality_id == municipality.id)
+        .order_by(Ballot.cast_at.desc()).limit(15)).all())
 
 
 def _statement_years() -> list[int]:
@@ -170,6 +183,7 @@ def population(code: str) -> Any:
         membership_form=MembershipForm(formdata=None, on=date.today()),
         population_form=form, delete_form=DeleteForm(formdata=None), can_edit=True,
         can_delete=False, statement_years=_statement_years(),
+        ballots=_ballots(found.municipality),
     ), 422
 
 

@@ -139,3 +139,10 @@ def test_non_admins_cannot_create_councils_or_open_votes(client_as, consortium, 
     page = f"/motions/{open_vote.id}"
     assert finance.post(f"{page}/close",
                         data={"csrf_token": csrf_token(finance, page)}).status_code == 403
+
+
+def test_municipality_page_lists_its_ballots_without_secret_choices(client_as, consortium,
+                                                                     open_vote):
+    service.cast_ballot(open_vote.id, "0180", "no", rep(client_as, consortium, "0180").user)
+    html = client_as("observer").get("/municipalities/0180", headers=EN).get_data(as_text=True)
+    assert "Verksamhetsplan 2027" in html and ">No<" in html
