@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from consortium.auth.views import bp as auth_bp
     from consortium.core.views import bp as core_bp
     from consortium.costs.views import bp as costs_bp
+    from consortium.documents.views import bp as documents_bp
     from consortium.extensions import csrf
     from consortium.governance.views import bp as governance_bp
     from consortium.members.views import bp as members_bp
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tools_bp)
     app.register_blueprint(costs_bp)
     app.register_blueprint(governance_bp)
+    app.register_blueprint(documents_bp)
     csrf.exempt(api_bp)  # Bearer tokens only: no cookie, so no cross-site request to forge
     app.register_blueprint(api_bp)
 
@@ -102,9 +104,11 @@ def register_cli(app: Flask) -> None:
     from consortium.auth.cli import users_cli
     from consortium.cli import db_cli
     from consortium.demo.cli import seed_demo
+    from consortium.documents.cli import export_cli
     from consortium.members.cli import import_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(import_cli)
+    app.cli.add_command(export_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo)

@@ -3,6 +3,7 @@
 from consortium.audit.models import AuditEvent
 from consortium.auth.models import ApiToken, Role, User
 from consortium.costs.models import AllocationLine, Budget, FeeBand, FeeSchedule
+from consortium.documents.models import StoredDocument
 from consortium.governance.models import (
     AgendaItem,
     Attendance,
@@ -26,5 +27,5 @@ __all__ = [
     "BoardSeat", "Budget", "Council", "FeeBand", "FeeSchedule", "Meeting", "MeetingOfficer",
     "MeetingSignature", "MembershipPeriod", "Motion", "MotionResult", "MotionSeat",
     "Municipality", "Participation", "PopulationFigure", "Reservation", "Role", "SecretTally",
-    "Tool", "UsageFigure", "User",
+    "StoredDocument", "Tool", "UsageFigure", "User",
 ]

@@ -180,3 +180,43 @@ def put_fees(year: int, data: dict[str, Any]) -> Any:
            response=s.FeesOut)
 def get_fees(year: int) -> Any:
     return jsonify(fees_json(year))
+
+
+@bp.get("/tools/<slug>/budgets/<int:year>/allocation.pdf")
+@readers
+@operation("The allocation report as PDF (kept once adopted)", tags=TAGS,
+           content_type="application/pdf")
+def allocation_pdf(slug: str, year: int) -> Any:
+    from consortium.documents.views import allocation_pdf as render
+    from consortium.documents.views import pdf_response
+
+    tool = tools.get_by_slug(slug)
+    content, digest = render(tool, service.get_current(tool, year))
+    return pdf_response(content, f"fordelning-{slug}-{year}.pdf", digest)
+
+
+@bp.get("/municipalities/<code>/statements/<int:year>.pdf")
+@readers
+@operation("A municipality's statement as PDF (kept once the year is closed)", tags=TAGS,
+           content_type="application/pdf")
+def statement_pdf(code: str, year: int) -> Any:
+    from consortium.documents.views import pdf_response
+    from consortium.documents.views import statement_pdf as render
+
+    municipality = members.get_by_code(code)
+    if not may_read_statement(acting_user(), municipality):
+        abort(403)
+    content, digest = render(municipality, year)
+    return pdf_response(content, f"kostnadsunderlag-{code}-{year}.pdf", digest)
+
+
+@bp.get("/reports/<int:year>/annual.pdf")
+@readers
+@operation("The consortium's annual report as PDF", tags=["Reports"],
+           content_type="application/pdf")
+def annual_report_pdf(year: int) -> Any:
+    from consortium.documents.views import annual_report_pdf as render
+    from consortium.documents.views import pdf_response
+
+    content, digest = render(year)
+    return pdf_response(content, f"arsrapport-{year}.pdf", digest)

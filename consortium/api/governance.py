@@ -291,3 +291,28 @@ def reserve(motion_id: int, data: dict[str, Any]) -> Any:
     response = jsonify(result_json(motion))
     response.status_code = 201
     return response
+
+
+@bp.get("/meetings/<int:meeting_id>/protocol.pdf")
+@readers
+@operation("The meeting's protocol as PDF (kept once the minutes are signed)", tags=TAGS,
+           content_type="application/pdf")
+def protocol_pdf(meeting_id: int) -> Any:
+    from consortium.documents.views import pdf_response
+    from consortium.documents.views import protocol_filename as filename
+    from consortium.documents.views import protocol_pdf as render
+
+    meeting = service.get_meeting(meeting_id)
+    content, digest = render(meeting)
+    return pdf_response(content, filename(meeting), digest)
+
+
+@bp.get("/motions/<int:motion_id>/result.pdf")
+@readers
+@operation("A motion's result as PDF", tags=TAGS, content_type="application/pdf")
+def result_pdf(motion_id: int) -> Any:
+    from consortium.documents.views import motion_result_pdf, pdf_response
+
+    motion = service.get_motion(motion_id)
+    content, digest = motion_result_pdf(motion)
+    return pdf_response(content, f"beslut-{motion.id}.pdf", digest)

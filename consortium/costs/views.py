@@ -123,7 +123,16 @@ def _budget_page(tool: Tool, year: int, form: BudgetForm, preview: Any = None,
         view=view, problem=problem, preview=preview, form=form, last_year=last_year,
         key_labels=KEY_LABELS, may_write=_may_write(), adopt_form=AdoptForm(formdata=None),
         chart=chart, as_decimal=as_decimal,
-        is_current=budget is None or budget is versions[-1]), status
+        is_current=budget is None or budget is versions[-1],
+        kept_hash=_kept_hash("allocation", f"{tool.slug}/{year}/{budget.version}")
+        if budget is not None else None), status
+
+
+def _kept_hash(kind: str, key: str) -> str | None:
+    from consortium.documents.service import kept
+
+    document = kept(kind, key)
+    return document.sha256 if document else None
 
 
 def _tool_or_404(slug: str) -> Tool:
@@ -254,7 +263,8 @@ def statement(code: str, year: int) -> Any:
     municipality = _statement_municipality(code)
     return render_template("costs/statement.html", s=queries.statement(municipality, year),
                            year=year, m=municipality, key_labels=KEY_LABELS,
-                           as_decimal=as_decimal)
+                           as_decimal=as_decimal,
+                           kept_hash=_kept_hash("statement", f"{code}/{year}"))
 
 
 def _statement_municipality(code: str) -> Municipality:

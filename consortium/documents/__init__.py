@@ -1,1 +1,1 @@
-"""Documents domain."""
+"""PDF documents: protocols, results, allocation reports, statements and the annual report."""

@@ -68,6 +68,13 @@ def _or_404(function: Any, *args: Any) -> Any:
         abort(404)
 
 
+def _kept_hash(kind: str, key: str) -> str | None:
+    from consortium.documents.service import kept
+
+    document = kept(kind, key)
+    return document.sha256 if document else None
+
+
 def _is_admin() -> bool:
     user = acting_user()
     return user is not None and user.role is Role.ADMIN
@@ -225,7 +232,7 @@ def meeting(meeting_id: int) -> Any:
         locked=found.minutes_locked_at is not None or any(s for _o, s in signers),
         attendance_form=attendance_form, officer_form=OfficerForm(formdata=None),
         item_form=ItemForm(formdata=None), action_form=ActionForm(formdata=None),
-        reservations=reservations)
+        reservations=reservations, kept_hash=_kept_hash("protocol", str(found.id)))
 
 
 def _meeting_action(meeting_id: int, form: Any, action: Any, success: str) -> Any:

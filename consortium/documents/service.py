@@ -1,0 +1,46 @@
+"""Rendering the documents and keeping those of records that can no longer change."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from flask_babel import get_locale
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from consortium import db
+from consortium.documents.models import StoredDocument
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def kept(kind: str, key: str, lang: str | None = None) -> StoredDocument | None:
+    return db.session.scalar(select(StoredDocument).where(
+        StoredDocument.kind == kind, StoredDocument.key == key,
+        StoredDocument.lang == (lang or str(get_locale()))))
+
+
+def pdf(kind: str, key: str, final: bool, render: Callable[[], bytes]) -> tuple[bytes, str]:
+    """The PDF and its SHA-256. A final record's PDF is rendered once and kept; later
+    downloads serve the kept file, so a printed copy can be checked against the hash."""
+    lang = str(get_locale())
+    if final:
+        found = kept(kind, key, lang)
+        if found is not None:
+            return found.content, found.sha256
+    content = render()
+    digest = sha256(content)
+    if final:
+        db.session.add(StoredDocument(kind=kind, key=key, lang=lang, sha256=digest,
+                                      content=content))
+        try:
+            db.session.commit()
+        except IntegrityError:  # another request kept it first: serve that one
+            db.session.rollback()
+            found = kept(kind, key, lang)
+            if found is not None:
+                return found.content, found.sha256
+    return content, digest
