@@ -58,4 +58,4 @@ def bars(points: Sequence[tuple[str, int | float]], *, label: str, locale: str =
     chart = leather.Chart()
     chart.add_bars([(value, str(category)) for category, value in points])
     chart.add_x_axis(tick_formatter=_number_formatter(locale))
-    return _finish(chart, width, height or 40 + 22 * max(len(points), 1), label)
+    return _finish(chart, width, height or max(150, 50 + 24 * len(points)), label)

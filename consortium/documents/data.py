@@ -226,6 +226,7 @@ def annual_report_data(year: int) -> dict[str, Any]:
     from collections import Counter
 
     from consortium.charts import bars, columns
+    from consortium.core.navigation import TOOL_STATUS_LABELS
     from consortium.costs.forms import KEY_LABELS
     from consortium.costs.queries import latest_budgets
     from consortium.governance.models import Council, MotionResult
@@ -251,7 +252,8 @@ def annual_report_data(year: int) -> dict[str, Any]:
     tools = []
     for tool, participants, _ever in tool_queries.tools_with_counts(end):
         budget = budgets.get(tool.id)
-        tools.append({"name": tool.name, "status": str(tool.status.value),
+        tools.append({"name": tool.name,
+                      "status": str(TOOL_STATUS_LABELS.get(tool.status.value, tool.status.value)),
                       "participants": participants,
                       "budget": money(budget.amount) if budget else "—",
                       "key": str(KEY_LABELS[budget.key_method.value]) if budget else "",
@@ -272,9 +274,10 @@ def annual_report_data(year: int) -> dict[str, Any]:
         "budget_chart": bars([(t["name"], t["amount"] / 100) for t in tools if t["amount"]],
                              label=_("Budgets %(year)s", year=year), locale=locale, width=620)
         if any(t["amount"] for t in tools) else None,
-        "members_chart": columns([(str(y), n) for y, n in sorted(joined_by_year.items())],
+        "members_chart": columns([(f"{y % 100:02d}", n)
+                                  for y, n in sorted(joined_by_year.items())],
                                  label=_("Members by year of joining"), locale=locale,
-                                 width=620) if joined_by_year else None,
+                                 width=620, height=220) if joined_by_year else None,
         "decisions": [{"date": _time(m.closed_at)[:10], "council": council, "title": m.title,
                        "outcome": str(OUTCOME_LABELS[outcome.value])}
                       for m, council, outcome in decisions],
