@@ -100,7 +100,8 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
                      for o in db.session.scalars(select(MeetingOfficer).where(
                          MeetingOfficer.meeting_id == meeting.id))],
         "items": [{"number": i.number, "title": i.title, "diary_number": i.diary_number,
-                   "summary": i.summary, "decision": i.decision,
+                   "summary": i.summary, "decision": i.decision, "basis": i.basis,
+                   "proposals": i.proposals, "sent_to": i.sent_to,
                    "motion": motions.get(i.id)} for i in items],
         "signatures": [{"role": o.role.value, "person": o.person_name,
                         "signed_at": sig.signed_at.isoformat(), "sha256": sig.content_sha256}
@@ -156,6 +157,7 @@ def add_item(meeting_id: int, data: dict[str, Any]) -> Any:
     meeting = service.get_meeting(meeting_id)
     service.add_item(meeting, data["title"], diary_number=data.get("diary_number"),
                      summary=data["summary"], decision=data["decision"],
+                     basis=data["basis"], proposals=data["proposals"], sent_to=data["sent_to"],
                      adjusted_at_once=data["adjusted_at_once"], actor=acting_user())
     return created(meeting_json(meeting), url_for("api.get_meeting", meeting_id=meeting.id))
 

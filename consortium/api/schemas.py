@@ -362,6 +362,9 @@ class ItemIn(Schema):
     diary_number = f.String(allow_none=True, load_default=None)
     summary = f.String(load_default="")
     decision = f.String(load_default="")
+    basis = f.String(load_default="", metadata={"description": "Beslutsunderlag."})
+    proposals = f.String(load_default="", metadata={"description": "Yrkanden."})
+    sent_to = f.String(load_default="", metadata={"description": "Beslutet skickas till."})
     adjusted_at_once = f.Boolean(load_default=False)
 
 

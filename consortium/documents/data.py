@@ -107,6 +107,8 @@ def protocol_data(meeting: Meeting) -> dict[str, Any]:
                 governance.result_of(motion).outcome.value]  # type: ignore[union-attr]
         paragraphs.append({"number": item.number, "dnr": item.diary_number,
                            "title": item.title, "decision": decision, "summary": item.summary,
+                           "basis": item.basis, "proposals": item.proposals,
+                           "sent_to": item.sent_to,
                            "adjusted_at_once": item.adjusted_at_once, "vote": vote})
     signatures = [{"role": str(OFFICER_LABELS[o.role.value]).lower(), "person": o.person_name,
                    "time": _time(s.signed_at)}

@@ -86,6 +86,11 @@ class ItemForm(FlaskForm):
                                filters=[strip])
     summary = TextAreaField(_l("Summary of the matter"), validators=[Optional()])
     decision = TextAreaField(_l("Decision"), validators=[Optional()])
+    basis = TextAreaField(_l("Decision documents (beslutsunderlag)"), validators=[Optional()])
+    proposals = TextAreaField(_l("Proposals made at the meeting (yrkanden)"),
+                              validators=[Optional()])
+    sent_to = StringField(_l("The decision is sent to"), validators=[Optional()],
+                          filters=[strip])
     adjusted_at_once = BooleanField(_l("Adjusted at once (omedelbart justerad)"))
     submit = SubmitField(_l("Add paragraph"))
 

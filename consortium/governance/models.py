@@ -197,6 +197,9 @@ class AgendaItem(Base):
     diary_number: Mapped[str | None] = mapped_column(String(50))  # Dnr
     summary: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[str] = mapped_column(Text, default="")
+    basis: Mapped[str] = mapped_column(Text, default="")  # beslutsunderlag
+    proposals: Mapped[str] = mapped_column(Text, default="")  # yrkanden
+    sent_to: Mapped[str] = mapped_column(Text, default="")  # beslutet skickas till
     adjusted_at_once: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (

@@ -277,7 +277,8 @@ def set_officer(meeting: Meeting, role: str, position: int, person: str,
 
 
 def add_item(meeting: Meeting, title: str, *, diary_number: str | None = None,
-             summary: str = "", decision: str = "", adjusted_at_once: bool = False,
+             summary: str = "", decision: str = "", basis: str = "", proposals: str = "",
+             sent_to: str = "", adjusted_at_once: bool = False,
              actor: User | None = None, actor_label: str | None = None) -> AgendaItem:
     _editable(meeting)
     if not title or not title.strip():
@@ -287,7 +288,8 @@ def add_item(meeting: Meeting, title: str, *, diary_number: str | None = None,
     item = AgendaItem(meeting_id=meeting.id, number=number, title=title.strip()[:300],
                       diary_number=(diary_number or "").strip()[:50] or None,
                       summary=summary.strip(), decision=decision.strip(),
-                      adjusted_at_once=adjusted_at_once)
+                      basis=basis.strip(), proposals=proposals.strip(),
+                      sent_to=sent_to.strip(), adjusted_at_once=adjusted_at_once)
     db.session.add(item)
     record("meeting.item", "meeting", meeting.id, after={"paragraph": number,
                                                          "title": item.title},
@@ -649,7 +651,8 @@ def minutes_content(meeting: Meeting) -> dict[str, Any]:
     for item in items:
         entry: dict[str, Any] = {"number": item.number, "title": item.title,
                                  "dnr": item.diary_number, "summary": item.summary,
-                                 "decision": item.decision}
+                                 "decision": item.decision, "basis": item.basis,
+                                 "proposals": item.proposals, "sent_to": item.sent_to}
         motion = motions.get(item.id)
         if motion is not None:
             result = result_of(motion)

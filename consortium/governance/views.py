@@ -278,6 +278,8 @@ def meeting_item(meeting_id: int) -> Any:
     return _meeting_action(meeting_id, form, lambda m: service.add_item(
         m, form.title.data or "", diary_number=form.diary_number.data,
         summary=form.summary.data or "", decision=form.decision.data or "",
+        basis=form.basis.data or "", proposals=form.proposals.data or "",
+        sent_to=form.sent_to.data or "",
         adjusted_at_once=bool(form.adjusted_at_once.data), actor=acting_user()),
         _("The paragraph was added."))
 

@@ -44,6 +44,12 @@ def signed_meeting(consortium, make_user):
     governance.set_officer(meeting, "chair", 1, "Åsa Öberg", "ordf@example.se")
     governance.set_officer(meeting, "secretary", 1, "Kansliet")
     governance.set_officer(meeting, "adjuster", 1, "Märta Ängström", "just@example.se")
+    governance.add_item(meeting, "Ändrade stadgar", diary_number="2026/7",
+                        summary="Kansliet föreslår ändrade stadgar.",
+                        decision="Styrelsen föreslår stämman att anta stadgarna.",
+                        basis="Förslag till stadgar, 2026-02-10.",
+                        proposals="Ordföranden yrkar bifall till förslaget.",
+                        sent_to="Samtliga medlemskommuner", adjusted_at_once=True)
     governance.set_meeting_status(meeting, "held")
     reps = {code: make_user("representative", municipality=m)
             for code, m in c["municipalities"].items()}
@@ -69,12 +75,15 @@ def test_protocol_reads_like_a_swedish_protocol(client_as, signed_meeting):
     assert response.mimetype == "application/pdf"
     text = text_of(response.data)
     for expected in ("Protokoll", "Styrelse för Sambruk", "Plats och tid", "Beslutande",
-                     "Åsa Öberg", "Märta Ängström", "Utses att justera", "§§ 1–5",
+                     "Åsa Öberg", "Märta Ängström", "Utses att justera", "§§ 1–6",
+                     "Beslutsunderlag", "Förslag till stadgar, 2026-02-10.", "Yrkanden",
+                     "Beslutet skickas till", "Samtliga medlemskommuner",
+                     "Paragrafen förklaras omedelbart justerad.", "Dnr 2026/7",
                      "ANSLAG/BEVIS", "Protokollet är justerat", "Årsredovisning 2025", "Omröstning",
                      "Förslaget bifalls.", "Reservation", "Malmö reserverar sig.",
                      meeting.minutes_sha256, "Sekreterare", "Ordförande", "Justerare"):
         assert expected in text, expected
-    assert re.search(r"§\s?4\s+Årsredovisning 2025", text)
+    assert re.search(r"§\s?5\s+Årsredovisning 2025", text)
     pages = re.findall(r"Sida (\d+) av (\d+)", text)
     assert pages and all(total == pages[-1][1] for _page, total in pages)
     assert [int(page) for page, _total in pages] == list(range(1, int(pages[-1][1]) + 1))
