@@ -20,6 +20,7 @@ from sqlalchemy import event, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import signed_in  # noqa: E402
 from consortium import create_app, db  # noqa: E402
 from consortium.costs.allocation import Band, Key, Method, Participant, allocate  # noqa: E402
 from tests.conftest import TEST_CONFIG, migrate  # noqa: E402
@@ -103,13 +104,7 @@ def database(url: str) -> None:
         year = timed(lambda: queries.year_allocations(2026), rounds=3)
         print(f"recompute a whole year (60 tools, all drafts computed): {year:.0f} ms")
         db.session.remove()
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    import re
-
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/login", data={"email": "ekonomi@sambruk.demo", "password": "sambruk-demo",
-                                "csrf_token": token})
+    client = signed_in(app, "ekonomi@sambruk.demo")
     count = {"n": 0}
     event.listen(db.engine_of(app), "before_cursor_execute",
                  lambda *_: count.__setitem__("n", count["n"] + 1))

@@ -4,7 +4,6 @@ SQL statements each page runs. Usage: python bench/register.py [DATABASE_URL]
 
 from __future__ import annotations
 
-import re
 import statistics
 import sys
 import tempfile
@@ -15,6 +14,7 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import signed_in  # noqa: E402
 from consortium import create_app, db  # noqa: E402
 from consortium.demo.seed import seed  # noqa: E402
 from tests.conftest import TEST_CONFIG, migrate  # noqa: E402
@@ -47,11 +47,7 @@ def main() -> None:
 
         token = service.issue_token(service.find_user("kansli@sambruk.demo"), label="bench")
         db.session.remove()
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/login", data={"email": "kansli@sambruk.demo", "password": "sambruk-demo",
-                                "csrf_token": csrf})
+    client = signed_in(app, "kansli@sambruk.demo")
     statements = {"n": 0}
     event.listen(db.engine_of(app), "before_cursor_execute",
                  lambda *_: statements.__setitem__("n", statements["n"] + 1))

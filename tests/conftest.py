@@ -250,3 +250,32 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app: Flask) -> Callable[[], QueryCounter]:
     return lambda: QueryCounter(db.engine_of(app))
+
+
+# --- a small consortium (governance and documents) ---------------------------------------
+
+MUNICIPALITIES = [("0180", "Stockholm", 935_619), ("1280", "Malmö", 328_494),
+                  ("0483", "Katrineholm", 33_722), ("1860", "Laxå", 5_631)]
+
+
+@pytest.fixture
+def consortium(make_municipality: Any, make_user: Any, make_tool: Any, api_token: Any
+               ) -> dict[str, Any]:
+    from datetime import date
+
+    from consortium.members import service as members
+    from consortium.tools import service as tools
+
+    found = {}
+    for code, name, population in MUNICIPALITIES:
+        municipality = make_municipality(code, name, "Län")
+        members.set_population(municipality, 2016, population)
+        members.change_membership(municipality, "admit", date(2010, 1, 1))
+        found[code] = municipality
+    tool = make_tool("provisum", "Provisum")
+    for code in ("0180", "0483", "1860"):
+        tools.set_participation(tool, found[code], date(2019, 1, 1), None)
+    reps = {code: bearer(api_token("representative", municipality=m))
+            for code, m in found.items()}
+    return {"municipalities": found, "tool": tool, "reps": reps,
+            "admin": bearer(api_token("admin")), "observer": bearer(api_token("observer"))}

@@ -9,7 +9,7 @@ from flask import abort, jsonify
 from consortium import db
 from consortium.api import bp
 from consortium.api import schemas as s
-from consortium.api.spec import operation
+from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, readers, roles
 from consortium.auth.models import Role
 from consortium.costs import queries, service
@@ -56,9 +56,7 @@ def put_budget(slug: str, year: int, data: dict[str, Any]) -> Any:
     tool = tools.get_by_slug(slug)
     key = service.key_from_data(data["key"])
     budget, created = service.set_budget(tool, year, data["amount"], key, actor=acting_user())
-    response = jsonify(budget_json(budget))
-    response.status_code = 201 if created else 200
-    return response
+    return answer(budget_json(budget), 201 if created else 200)
 
 
 @bp.get("/tools/<slug>/budgets/<int:year>")
@@ -87,9 +85,7 @@ def post_version(slug: str, year: int, data: dict[str, Any]) -> Any:
     tool = tools.get_by_slug(slug)
     key = service.key_from_data(data["key"])
     budget = service.revise(tool, year, data["amount"], key, data["reason"], actor=acting_user())
-    response = jsonify(budget_json(budget))
-    response.status_code = 201
-    return response
+    return answer(budget_json(budget), 201)
 
 
 @bp.get("/tools/<slug>/budgets/<int:year>/allocation")
@@ -169,9 +165,7 @@ def put_fees(year: int, data: dict[str, Any]) -> Any:
     bands = [FeeBand(b["up_to"], b["annual"], b["entry"]) for b in data["bands"]]
     _schedule, created = service.set_fee_schedule(year, data.get("population_year"), bands,
                                                   actor=acting_user())
-    response = jsonify(fees_json(year))
-    response.status_code = 201 if created else 200
-    return response
+    return answer(fees_json(year), 201 if created else 200)
 
 
 @bp.get("/fees/<int:year>")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from consortium import db
 from consortium.api import bp
 from consortium.api import schemas as s
-from consortium.api.spec import operation
+from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, admin_only, readers, roles
 from consortium.auth.models import Role
 from consortium.errors import Conflict
@@ -41,13 +41,6 @@ def council_json(council: Council) -> dict[str, Any]:
         "seats": [m.code for m in service.seats_on(council, service.today())]})
 
 
-def created(body: dict[str, Any], location: str) -> Any:
-    response = jsonify(body)
-    response.status_code = 201
-    response.headers["Location"] = location
-    return response
-
-
 @bp.get("/councils")
 @readers
 @operation("List councils", tags=TAGS, response=s.CouncilOut, many=True)
@@ -61,7 +54,7 @@ def list_councils() -> Any:
 @operation("Create a council", tags=TAGS, body=s.CouncilIn, response=s.CouncilOut, status=201)
 def create_council(data: dict[str, Any]) -> Any:
     council = service.create_council(data, actor=acting_user())
-    return created(council_json(council), url_for("api.get_council", council_id=council.id))
+    return answer(council_json(council), 201, url_for("api.get_council", council_id=council.id))
 
 
 @bp.get("/councils/<int:council_id>")
@@ -116,7 +109,7 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
 def create_meeting(council_id: int, data: dict[str, Any]) -> Any:
     meeting = service.create_meeting(service.get_council(council_id), data["date"],
                                      data["place"], data.get("chair"), actor=acting_user())
-    return created(meeting_json(meeting), url_for("api.get_meeting", meeting_id=meeting.id))
+    return answer(meeting_json(meeting), 201, url_for("api.get_meeting", meeting_id=meeting.id))
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -135,7 +128,7 @@ def add_attendance(meeting_id: int, data: dict[str, Any]) -> Any:
     meeting = service.get_meeting(meeting_id)
     service.add_attendance(meeting, data["person"], data["capacity"], data.get("municipality"),
                            actor=acting_user())
-    return created(meeting_json(meeting), url_for("api.get_meeting", meeting_id=meeting.id))
+    return answer(meeting_json(meeting), 201, url_for("api.get_meeting", meeting_id=meeting.id))
 
 
 @bp.post("/meetings/<int:meeting_id>/officers")
@@ -159,7 +152,7 @@ def add_item(meeting_id: int, data: dict[str, Any]) -> Any:
                      summary=data["summary"], decision=data["decision"],
                      basis=data["basis"], proposals=data["proposals"], sent_to=data["sent_to"],
                      adjusted_at_once=data["adjusted_at_once"], actor=acting_user())
-    return created(meeting_json(meeting), url_for("api.get_meeting", meeting_id=meeting.id))
+    return answer(meeting_json(meeting), 201, url_for("api.get_meeting", meeting_id=meeting.id))
 
 
 @bp.post("/meetings/<int:meeting_id>/held")
@@ -204,7 +197,7 @@ def motion_json(motion: Motion) -> dict[str, Any]:
            body=s.MotionIn, response=s.MotionOut, status=201)
 def create_motion(council_id: int, data: dict[str, Any]) -> Any:
     motion = service.create_motion(service.get_council(council_id), data, actor=acting_user())
-    return created(motion_json(motion), url_for("api.get_motion", motion_id=motion.id))
+    return answer(motion_json(motion), 201, url_for("api.get_motion", motion_id=motion.id))
 
 
 @bp.get("/motions/<int:motion_id>")
@@ -277,9 +270,7 @@ def cast(motion_id: int, data: dict[str, Any]) -> Any:
     body = s.BallotOut().dump({"motion": motion_id, "municipality": data["municipality"],
                                "choice": data["choice"], "cast_at": ballot.cast_at,
                                "receipt": receipt_of(ballot)})
-    response = jsonify(body)
-    response.status_code = 201
-    return response
+    return answer(body, 201)
 
 
 @bp.post("/motions/<int:motion_id>/reservations")
@@ -290,9 +281,7 @@ def reserve(motion_id: int, data: dict[str, Any]) -> Any:
     motion = service.get_motion(motion_id)
     service.register_reservation(motion, data["municipality"], data["text"],
                                  acting_user())  # type: ignore[arg-type]
-    response = jsonify(result_json(motion))
-    response.status_code = 201
-    return response
+    return answer(result_json(motion), 201)
 
 
 @bp.get("/meetings/<int:meeting_id>/protocol.pdf")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from consortium import db
 from consortium.api import bp
 from consortium.api import schemas as s
-from consortium.api.spec import operation
+from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.members import queries, service
 from consortium.members.models import Municipality
@@ -65,10 +65,8 @@ def list_municipalities(args: dict[str, Any]) -> Any:
            response=s.MunicipalityDetail, status=201)
 def create_municipality(data: dict[str, Any]) -> Any:
     municipality = service.create_municipality(data, actor=acting_user())
-    response = jsonify(_detail(municipality.code))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_municipality", code=municipality.code)
-    return response
+    return answer(_detail(municipality.code), 201,
+                  url_for("api.get_municipality", code=municipality.code))
 
 
 @bp.get("/municipalities/<code>")
@@ -96,6 +94,5 @@ def put_population(code: str, year: int, data: dict[str, Any]) -> Any:
     municipality = service.get_by_code(code)
     figure, created = service.set_population(municipality, year, data["population"],
                                              actor=acting_user())
-    response = jsonify({"code": code, "year": figure.year, "population": figure.population})
-    response.status_code = 201 if created else 200
-    return response
+    return answer({"code": code, "year": figure.year, "population": figure.population},
+                  201 if created else 200)

@@ -101,6 +101,17 @@ def operation(summary: str, *, tags: list[str], body: type[Schema] | None = None
     return decorator
 
 
+def answer(body: Any, status: int = 200, location: str | None = None) -> Any:
+    """A JSON answer with its status, and the new resource's address for a 201."""
+    from flask import jsonify
+
+    response = jsonify(body)
+    response.status_code = status
+    if location is not None:
+        response.headers["Location"] = location
+    return response
+
+
 class BadBody(Invalid):
     status = 400
     code = "bad_request"

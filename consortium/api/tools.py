@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from consortium import db
 from consortium.api import bp
 from consortium.api import schemas as s
-from consortium.api.spec import operation
+from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.members import service as members
 from consortium.members.models import Municipality
@@ -62,10 +62,7 @@ def list_tools() -> Any:
 @operation("Add a tool", tags=TAGS, body=s.ToolCreate, response=s.ToolDetail, status=201)
 def create_tool(data: dict[str, Any]) -> Any:
     tool = service.create_tool(data, actor=acting_user())
-    response = jsonify(_detail(tool.slug))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_tool", slug=tool.slug)
-    return response
+    return answer(_detail(tool.slug), 201, url_for("api.get_tool", slug=tool.slug))
 
 
 @bp.get("/tools/<slug>")
@@ -102,9 +99,7 @@ def put_participant(slug: str, code: str, data: dict[str, Any]) -> Any:
     municipality = members.get_by_code(code)
     _period, created = service.set_participation(tool, municipality, data["joined_on"],
                                                  data.get("left_on"), actor=acting_user())
-    response = jsonify(_participation_json(tool, municipality))
-    response.status_code = 201 if created else 200
-    return response
+    return answer(_participation_json(tool, municipality), 201 if created else 200)
 
 
 @bp.put("/tools/<slug>/usage/<int:year>/<code>")
@@ -116,10 +111,9 @@ def put_usage(slug: str, year: int, code: str, data: dict[str, Any]) -> Any:
     municipality = members.get_by_code(code)
     figure, created = service.set_usage(tool, municipality, year, data["units"],
                                         actor=acting_user())
-    response = jsonify(s.Usage().dump({"tool": slug, "code": code, "name": municipality.name,
-                                       "year": year, "units": figure.units}))
-    response.status_code = 201 if created else 200
-    return response
+    body = s.Usage().dump({"tool": slug, "code": code, "name": municipality.name,
+                           "year": year, "units": figure.units})
+    return answer(body, 201 if created else 200)
 
 
 @bp.get("/tools/<slug>/usage/<int:year>")

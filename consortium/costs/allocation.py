@@ -111,6 +111,15 @@ def band_weight(bands: Sequence[Band], population: int) -> Fraction:
     raise AllocationError(f"No band covers a population of {population}.")
 
 
+def check_bounds(bounds: Sequence[int | None]) -> None:
+    """Bands rise: each upper bound above the one before, and only the last may be open."""
+    if None in bounds[:-1]:
+        raise AllocationError("Only the last band may be open-ended.")
+    numeric = [bound for bound in bounds if bound is not None]
+    if numeric != sorted(set(numeric)):
+        raise AllocationError("The bands must rise: each up_to above the one before.")
+
+
 def check_key(key: Key) -> None:
     """Refuse keys that cannot share anything, before any figure is read."""
     if key.method is Method.BASE_PLUS_PER_CAPITA:
@@ -119,12 +128,7 @@ def check_key(key: Key) -> None:
     if key.method is Method.TIERED:
         if not key.bands:
             raise AllocationError("A tiered key needs at least one band.")
-        bounds = [band.up_to for band in key.bands]
-        if None in bounds[:-1]:
-            raise AllocationError("Only the last band may be open-ended.")
-        numeric = [bound for bound in bounds if bound is not None]
-        if numeric != sorted(set(numeric)):
-            raise AllocationError("The bands must rise: each up_to above the one before.")
+        check_bounds([band.up_to for band in key.bands])
         if any(band.weight < 0 for band in key.bands):
             raise AllocationError("Band weights cannot be negative.")
 

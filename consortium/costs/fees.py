@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from consortium.costs.allocation import AllocationError
+from consortium.costs.allocation import AllocationError, check_bounds
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,7 @@ def round_half_up(value: Fraction) -> int:
 def check_bands(bands: Sequence[FeeBand]) -> None:
     if not bands:
         raise AllocationError("A fee schedule needs at least one band.")
-    bounds = [band.up_to for band in bands]
-    if None in bounds[:-1]:
-        raise AllocationError("Only the last band may be open-ended.")
-    numeric = [bound for bound in bounds if bound is not None]
-    if numeric != sorted(set(numeric)):
-        raise AllocationError("The bands must rise: each up_to above the one before.")
+    check_bounds([band.up_to for band in bands])
     if any(band.annual < 0 or band.entry < 0 for band in bands):
         raise AllocationError("Fees cannot be negative.")
 

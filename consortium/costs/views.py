@@ -22,6 +22,7 @@ from consortium.costs.allocation import as_decimal
 from consortium.costs.forms import KEY_LABELS, AdoptForm, BudgetForm, FeeForm, parse_fee_bands
 from consortium.costs.models import BudgetStatus
 from consortium.costs.statements import may_read_statement
+from consortium.documents.service import kept_hash
 from consortium.errors import DomainError, Invalid
 from consortium.members import service as members
 from consortium.members.models import Municipality
@@ -124,15 +125,8 @@ def _budget_page(tool: Tool, year: int, form: BudgetForm, preview: Any = None,
         key_labels=KEY_LABELS, may_write=_may_write(), adopt_form=AdoptForm(formdata=None),
         chart=chart, as_decimal=as_decimal,
         is_current=budget is None or budget is versions[-1],
-        kept_hash=_kept_hash("allocation", f"{tool.slug}/{year}/{budget.version}")
+        kept_hash=kept_hash("allocation", f"{tool.slug}/{year}/{budget.version}")
         if budget is not None else None), status
-
-
-def _kept_hash(kind: str, key: str) -> str | None:
-    from consortium.documents.service import kept
-
-    document = kept(kind, key)
-    return document.sha256 if document else None
 
 
 def _tool_or_404(slug: str) -> Tool:
@@ -264,7 +258,7 @@ def statement(code: str, year: int) -> Any:
     return render_template("costs/statement.html", s=queries.statement(municipality, year),
                            year=year, m=municipality, key_labels=KEY_LABELS,
                            as_decimal=as_decimal,
-                           kept_hash=_kept_hash("statement", f"{code}/{year}"))
+                           kept_hash=kept_hash("statement", f"{code}/{year}"))
 
 
 def _statement_municipality(code: str) -> Municipality:

@@ -44,3 +44,9 @@ def pdf(kind: str, key: str, final: bool, render: Callable[[], bytes]) -> tuple[
             if found is not None:
                 return found.content, found.sha256
     return content, digest
+
+
+def kept_hash(kind: str, key: str) -> str | None:
+    """The SHA-256 of a kept document, for the record's page (None if none is kept)."""
+    document = kept(kind, key)
+    return document.sha256 if document else None

@@ -13,6 +13,7 @@ from consortium import db
 from consortium.auth.access import acting_user, admin_only, readers, roles
 from consortium.auth.models import Role
 from consortium.core.forms import choices, show_domain_error
+from consortium.documents.service import kept_hash
 from consortium.errors import DomainError
 from consortium.governance import service
 from consortium.governance.forms import (
@@ -66,13 +67,6 @@ def _or_404(function: Any, *args: Any) -> Any:
         return function(*args)
     except DomainError:
         abort(404)
-
-
-def _kept_hash(kind: str, key: str) -> str | None:
-    from consortium.documents.service import kept
-
-    document = kept(kind, key)
-    return document.sha256 if document else None
 
 
 def _is_admin() -> bool:
@@ -232,7 +226,7 @@ def meeting(meeting_id: int) -> Any:
         locked=found.minutes_locked_at is not None or any(s for _o, s in signers),
         attendance_form=attendance_form, officer_form=OfficerForm(formdata=None),
         item_form=ItemForm(formdata=None), action_form=ActionForm(formdata=None),
-        reservations=reservations, kept_hash=_kept_hash("protocol", str(found.id)))
+        reservations=reservations, kept_hash=kept_hash("protocol", str(found.id)))
 
 
 def _meeting_action(meeting_id: int, form: Any, action: Any, success: str) -> Any:

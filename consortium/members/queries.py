@@ -55,6 +55,15 @@ def _active_tools_count(on: date) -> Any:
             .correlate(Municipality).scalar_subquery())
 
 
+def status_condition(status: str) -> Any:
+    """The filter for a membership status given in a query string ("none": not a member)."""
+    if status == "none":
+        return Municipality.status.is_(None)
+    if status in {s.value for s in MembershipStatus}:
+        return Municipality.status == MembershipStatus(status)
+    return None
+
+
 def register_query(filters: Filters, on: date | None = None) -> Select[Any]:
     """Municipalities with their newest population and the number of tools they use today."""
     latest = latest_population_columns()
@@ -67,10 +76,8 @@ def register_query(filters: Filters, on: date | None = None) -> Select[Any]:
                                 Municipality.code.startswith(filters.q)))
     if filters.county:
         query = query.where(Municipality.county == filters.county)
-    if filters.status == "none":
-        query = query.where(Municipality.status.is_(None))
-    elif filters.status in {s.value for s in MembershipStatus}:
-        query = query.where(Municipality.status == MembershipStatus(filters.status))
+    if (condition := status_condition(filters.status)) is not None:
+        query = query.where(condition)
     order = {
         "code": Municipality.code, "name": Municipality.name, "county": Municipality.county,
         "status": Municipality.status, "population": latest.c.population, "tools": tools,

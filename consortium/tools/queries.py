@@ -10,7 +10,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from consortium import db
-from consortium.members.models import MembershipStatus, Municipality
+from consortium.members.models import Municipality
+from consortium.members.queries import status_condition
 from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
 
 
@@ -113,10 +114,8 @@ def matrix(filters: MatrixFilters) -> Matrix:
     query = select(Municipality).order_by(Municipality.name)
     if filters.county:
         query = query.where(Municipality.county == filters.county)
-    if filters.status == "none":
-        query = query.where(Municipality.status.is_(None))
-    elif filters.status in {s.value for s in MembershipStatus}:
-        query = query.where(Municipality.status == MembershipStatus(filters.status))
+    if (condition := status_condition(filters.status)) is not None:
+        query = query.where(condition)
     rows = []
     for municipality in db.session.scalars(query):
         cells = [(municipality.id, tool.id) in pairs for tool in tools]
