@@ -235,3 +235,31 @@ def test_the_api_reference_page_renders_the_document(client_as):
         .get_data(as_text=True)
     assert "/municipalities/{code}/population/{year}" in html
     assert "MunicipalityCreate" in html
+
+
+def test_openapi_document_covers_every_endpoint_of_the_spec(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    spec = {
+        "/municipalities/{code}/statements/{year}": {"get"},
+        "/tools/{slug}/budgets/{year}": {"put"},
+        "/tools/{slug}/budgets/{year}/allocation": {"get"},
+        "/tools/{slug}/budgets/{year}/adopt": {"post"},
+        "/fees/{year}": {"get", "put"},
+        "/councils": {"get", "post"},
+        "/councils/{council_id}/meetings": {"post"},
+        "/meetings/{meeting_id}": {"get"},
+        "/councils/{council_id}/motions": {"post"},
+        "/motions/{motion_id}": {"get"},
+        "/motions/{motion_id}/open": {"post"},
+        "/motions/{motion_id}/close": {"post"},
+        "/motions/{motion_id}/ballots": {"post"},
+        "/motions/{motion_id}/result": {"get"},
+        "/meetings/{meeting_id}/protocol.pdf": {"get"},
+        "/tools/{slug}/budgets/{year}/allocation.pdf": {"get"},
+        "/municipalities/{code}/statements/{year}.pdf": {"get"},
+    }
+    for path, methods in spec.items():
+        assert path in paths, path
+        assert methods <= set(paths[path]), path
+    pdf = paths["/meetings/{meeting_id}/protocol.pdf"]["get"]["responses"]["200"]["content"]
+    assert "application/pdf" in pdf

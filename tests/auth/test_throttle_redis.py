@@ -1,0 +1,57 @@
+"""Login throttling counts in Redis when configured, so that several gunicorn hosts share one
+count. Runs in a separate process: the limiter's storage is chosen when the app starts."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SCRIPT = textwrap.dedent('''
+    import re, uuid
+    from consortium import create_app, db
+    from consortium.auth import service
+    from tests.conftest import migrate
+    url = "sqlite:///" + __import__("tempfile").mkdtemp() + "/t.sqlite3"
+    migrate(url)
+    config = {"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": url,
+              "SESSION_COOKIE_SECURE": False,
+              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+              "RATELIMIT_KEY_PREFIX": "test-" + uuid.uuid4().hex}
+    first, second = create_app(config), None
+    with first.app_context():
+        service.create_user(email="kansli@example.se", role="admin",
+                            password="a long password", actor_label="t")
+    def attempt(app):
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        return client.post("/login", data={"email": "kansli@example.se", "password": "wrong",
+                                           "csrf_token": token}).status_code
+    print([attempt(first) for _ in range(5)])
+    second = create_app(config)  # a second "host" with the same Redis
+    print(attempt(second))
+''')
+
+
+def redis_running() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_running(), reason="no Redis on 127.0.0.1:6379")
+def test_throttle_is_shared_through_redis():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=root, capture_output=True,
+                            text=True, timeout=120,
+                            env={**os.environ, "CONSORTIUM_DEMO": "1"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines == ["[401, 401, 401, 401, 401]", "429"]
