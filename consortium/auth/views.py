@@ -100,7 +100,7 @@ def users() -> Any:
 
 def _municipality_choices() -> list[SelectChoice]:
     rows = db.session.execute(
-        select(Municipality.code, Municipality.name).order_by(Municipality.name)
+        select(Municipality.code, Municipality.name).order_by(Municipality.sort_name)
     ).all()
     return choices([("", _("— none —"))] + [(code, f"{name} ({code})") for code, name in rows])
 

@@ -25,7 +25,7 @@ from consortium.costs.service import (
     view_of,
 )
 from consortium.errors import Invalid
-from consortium.members.models import Municipality
+from consortium.members.models import Municipality, swedish_key
 from consortium.tools.models import Tool
 
 
@@ -192,7 +192,7 @@ def overview(year: int, county: str = "", tool_slug: str = "") -> Overview:
         select(Municipality).where(Municipality.code.in_(codes)))} if codes else {}
     previous = _totals_by_code(year - 1)
     rows = []
-    for code in sorted(codes, key=lambda c: municipalities[c].name):
+    for code in sorted(codes, key=lambda c: swedish_key(municipalities[c].name)):
         municipality = municipalities[code]
         if county and municipality.county != county:
             continue

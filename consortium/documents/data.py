@@ -244,7 +244,7 @@ def annual_report_data(year: int) -> dict[str, Any]:
         .outerjoin(latest, latest.c.municipality_id == Municipality.id)
         .where(MembershipPeriod.joined_on <= end,
                (MembershipPeriod.left_on.is_(None)) | (MembershipPeriod.left_on >= end))
-        .order_by(Municipality.name)).all()
+        .order_by(Municipality.sort_name)).all()
     members = [{"code": m.code, "name": m.name, "county": m.county,
                 "since": joined.isoformat(),
                 "population": format_decimal(population) if population is not None else "—"}

@@ -146,7 +146,7 @@ def set_board_seats(council: Council, codes: list[str], *, actor: User | None = 
 def board_seats(council: Council) -> list[Municipality]:
     return list(db.session.scalars(
         select(Municipality).join(BoardSeat, BoardSeat.municipality_id == Municipality.id)
-        .where(BoardSeat.council_id == council.id).order_by(Municipality.name)))
+        .where(BoardSeat.council_id == council.id).order_by(Municipality.sort_name)))
 
 
 def seats_on(council: Council, on: date) -> list[Municipality]:
@@ -165,7 +165,7 @@ def seats_on(council: Council, on: date) -> list[Municipality]:
             Participation.tool_id == council.tool_id, Participation.joined_on <= on,
             or_(Participation.left_on.is_(None), Participation.left_on >= on))
     return list(db.session.scalars(select(Municipality).where(condition)
-                                   .order_by(Municipality.name)))
+                                   .order_by(Municipality.sort_name)))
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -593,7 +593,7 @@ def seat_rows(motion: Motion) -> list[tuple[Municipality, int, str | None]]:
         .join(MotionSeat, MotionSeat.municipality_id == Municipality.id)
         .outerjoin(Ballot, and_(Ballot.motion_id == MotionSeat.motion_id,
                                 Ballot.municipality_id == MotionSeat.municipality_id))
-        .where(MotionSeat.motion_id == motion.id).order_by(Municipality.name)).all()
+        .where(MotionSeat.motion_id == motion.id).order_by(Municipality.sort_name)).all()
     return [(m, weight, None if motion.secret or choice is None else choice.value)
             for m, weight, choice in rows]
 

@@ -58,7 +58,7 @@ LABELS = {"kind": KIND_LABELS, "weighting": WEIGHTING_LABELS, "majority": MAJORI
 
 def _municipality_choices(empty: str) -> Any:
     rows = db.session.execute(select(Municipality.code, Municipality.name)
-                              .order_by(Municipality.name)).all()
+                              .order_by(Municipality.sort_name)).all()
     return choices([("", empty)] + [(code, f"{name} ({code})") for code, name in rows])
 
 
@@ -314,7 +314,8 @@ def motion(motion_id: int) -> Any:
         reservations=reservations, action_form=ActionForm(formdata=None),
         reservation_form=ReservationForm(formdata=None),
         may_reserve=bool(result and result.outcome.value == "adopted" and own_seat
-                         and own.id not in {r.municipality_id for r in reservations}))
+                         and own.id not in {r.municipality_id for r in reservations}),
+        kept_hash=kept_hash("result", str(found.id)))
 
 
 @bp.route("/motions/<int:motion_id>/open", methods=["POST"])

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium.db import Base, UTCDateTime, str_enum, utcnow
@@ -50,6 +59,29 @@ class Municipality(Base):
 
     def __repr__(self) -> str:
         return f"<Municipality {self.code} {self.name}>"
+
+
+# Swedish alphabetical order: ... X Y Z Å Ä Ö. Byte order (SQLite) and many database
+# collations put Ä before Å, or Å among the A:s; "{" sorts right after "z" in ASCII.
+_SWEDISH_TAIL = (("å", "{1"), ("Å", "{1"), ("ä", "{2"), ("Ä", "{2"), ("ö", "{3"), ("Ö", "{3"))
+
+
+def swedish_key(name: str) -> str:
+    """Sort key for names in Swedish order, the same as `Municipality.sort_name`."""
+    key = name.lower()
+    for letter, replacement in _SWEDISH_TAIL:
+        key = key.replace(letter, replacement)
+    return key
+
+
+def _swedish_expression(column: Any) -> Any:
+    expression = func.lower(column)
+    for letter, replacement in _SWEDISH_TAIL:
+        expression = func.replace(expression, letter, replacement)
+    return expression
+
+
+Municipality.sort_name = _swedish_expression(Municipality.name)  # type: ignore[attr-defined]
 
 
 class PopulationFigure(Base):

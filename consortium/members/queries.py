@@ -79,7 +79,8 @@ def register_query(filters: Filters, on: date | None = None) -> Select[Any]:
     if (condition := status_condition(filters.status)) is not None:
         query = query.where(condition)
     order = {
-        "code": Municipality.code, "name": Municipality.name, "county": Municipality.county,
+        "code": Municipality.code, "name": Municipality.sort_name,
+        "county": Municipality.county,
         "status": Municipality.status, "population": latest.c.population, "tools": tools,
     }[filters.sort]
     order = order.desc() if filters.desc else order.asc()

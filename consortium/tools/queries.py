@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from consortium import db
-from consortium.members.models import Municipality
+from consortium.members.models import Municipality, swedish_key
 from consortium.members.queries import status_condition
 from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
 
@@ -49,7 +49,7 @@ def detail(slug: str, usage_year: int) -> ToolDetail | None:
         select(Participation).where(Participation.tool_id == tool.id)
         .options(joinedload(Participation.municipality))
         .join(Municipality, Municipality.id == Participation.municipality_id)
-        .order_by(Municipality.name, Participation.joined_on)))
+        .order_by(Municipality.sort_name, Participation.joined_on)))
     usage = dict(db.session.execute(
         select(UsageFigure.municipality_id, UsageFigure.units)
         .where(UsageFigure.tool_id == tool.id, UsageFigure.year == usage_year)).all())
@@ -62,7 +62,7 @@ def detail(slug: str, usage_year: int) -> ToolDetail | None:
         if period.joined_on <= end and (period.left_on is None or period.left_on >= start):
             seen.setdefault(period.municipality_id, period.municipality)
     return ToolDetail(tool, periods, usage_year, usage, years,
-                      sorted(seen.values(), key=lambda m: m.name))
+                      sorted(seen.values(), key=lambda m: swedish_key(m.name)))
 
 
 @dataclass
@@ -111,7 +111,7 @@ def matrix(filters: MatrixFilters) -> Matrix:
     pairs = set(db.session.execute(
         select(Participation.municipality_id, Participation.tool_id)
         .where(active_on(filters.on))).all())
-    query = select(Municipality).order_by(Municipality.name)
+    query = select(Municipality).order_by(Municipality.sort_name)
     if filters.county:
         query = query.where(Municipality.county == filters.county)
     if (condition := status_condition(filters.status)) is not None:

@@ -39,7 +39,7 @@ def _tool_or_404(slug: str) -> Tool:
 
 def _municipality_choices() -> list[SelectChoice]:
     rows = db.session.execute(
-        select(Municipality.code, Municipality.name).order_by(Municipality.name)).all()
+        select(Municipality.code, Municipality.name).order_by(Municipality.sort_name)).all()
     return choices((code, f"{name} ({code})") for code, name in rows)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -221,3 +222,15 @@ def test_detail_query_count_does_not_grow_with_history(client_as, register, coun
     with count_queries() as many:
         client.get("/municipalities/1860")
     assert few.count == many.count <= 10  # including the test savepoint statements
+
+
+def test_names_sort_in_swedish_order(client_as, make_municipality):
+    for code, name in (("1292", "Ängelholm"), ("2321", "Åre"), ("1880", "Örebro"),
+                       ("0764", "Alvesta"), ("1980", "Västerås")):
+        make_municipality(code, name, "Län")
+    html = client_as("observer").get("/municipalities/?sort=name").get_data(as_text=True)
+    names = re.findall(r'/municipalities/\d{4}">([^<]+)</a>', html)
+    assert names == ["Alvesta", "Västerås", "Åre", "Ängelholm", "Örebro"]
+    descending = client_as("observer").get("/municipalities/?sort=name&dir=desc") \
+        .get_data(as_text=True)
+    assert re.findall(r'/municipalities/\d{4}">([^<]+)</a>', descending)[0] == "Örebro"
