@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import format_currency
 
 _PLAIN = re.compile(r"^\d+(\.\d{1,2})?$")
+MAX_ORE = 10**15  # ten thousand billion kronor: far above any budget, inside a 64-bit column
 
 
 class MoneyError(ValueError):
@@ -62,7 +63,10 @@ def _to_ore(text: str) -> int:
         amount = Decimal(text)
     except InvalidOperation:
         raise MoneyError("Not an amount.") from None
-    return int(amount * 100)
+    ore = int(amount * 100)
+    if ore > MAX_ORE:
+        raise MoneyError("The amount is too large.")
+    return ore
 
 
 def format_sek(ore: int | None, locale: str = "sv") -> str:

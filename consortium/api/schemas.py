@@ -188,7 +188,7 @@ class Money(f.Field):
 
 class BandIn(Schema):
     up_to = f.Integer(required=True, allow_none=True, strict=True,
-                      validate=validate.Range(min=0))
+                      validate=validate.Range(min=0, max=2**31 - 1))
     weight = f.Raw(required=True, metadata={"type": "string", "example": "2"})
 
 
@@ -280,7 +280,7 @@ class StatementOut(Schema):
 
 class FeeBandIn(Schema):
     up_to = f.Integer(required=True, allow_none=True, strict=True,
-                      validate=validate.Range(min=0))
+                      validate=validate.Range(min=0, max=2**31 - 1))
     annual = Money(required=True, metadata={"type": "string", "example": "35000.00"})
     entry = Money(required=True, metadata={"type": "string", "example": "10000.00"})
 

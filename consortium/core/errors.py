@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from consortium import db
@@ -72,6 +73,16 @@ def register(app: Flask) -> None:
         return render_template("errors/error.html", status=error.status, title=error.message,
                                message=" ".join(error.fields.values())), error.status
 
+    @app.errorhandler(DataError)
+    def _data(_error: DataError) -> Any:
+        # The database refused a value (e.g. a number beyond its column): bad input, not a crash.
+        db.session.rollback()
+        message = _("A value is out of range.")
+        if is_api_request():
+            return api_error(422, message)
+        return render_template("errors/error.html", status=422, title=message,
+                               message=_("Go back and check the numbers you entered.")), 422
+
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:
         status = error.code or 500
@@ -90,6 +101,8 @@ def register(app: Flask) -> None:
             return _http(error)
         if isinstance(error, DomainError):
             return _domain(error)
+        if isinstance(error, DataError):
+            return _data(error)
         db.session.rollback()
         current_app.logger.exception("Unhandled error")
         return _http(InternalServerError())

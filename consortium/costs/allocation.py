@@ -162,22 +162,26 @@ def allocate(amount: int, key: Key, year: int,
     return Allocation(amount, key, year, population_year, lines)
 
 
+def missing_figures(kind: str, year: int | None, missing: Sequence[tuple[str, str]]
+                    ) -> AllocationError:
+    """The error that names every municipality without the figure a rule needs."""
+    what = "population" if kind == "missing_population" else "usage"
+    return AllocationError(
+        f"No {what} figure for {year} for: "
+        + ", ".join(f"{name} ({code})" for code, name in missing) + ".", missing,
+        kind=kind, year=year)
+
+
 def _require_figures(key: Key, population_year: int | None, year: int,
                      participants: Sequence[Participant]) -> None:
     if key.method in NEEDS_POPULATION:
         missing = [(p.code, p.name) for p in participants if p.population is None]
         if missing:
-            raise AllocationError(
-                f"No population figure for {population_year} for: "
-                + ", ".join(f"{name} ({code})" for code, name in missing) + ".", missing,
-                kind="missing_population", year=population_year)
+            raise missing_figures("missing_population", population_year, missing)
     if key.method is Method.USAGE:
         missing = [(p.code, p.name) for p in participants if p.units is None]
         if missing:
-            raise AllocationError(
-                f"No usage figure for {year} for: "
-                + ", ".join(f"{name} ({code})" for code, name in missing) + ".", missing,
-                kind="missing_usage", year=year)
+            raise missing_figures("missing_usage", year, missing)
 
 
 def _quotas(amount: int, key: Key, taking_part: Sequence[tuple[Participant, Fraction]]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from consortium.costs.allocation import AllocationError, check_bounds
+from consortium.costs.allocation import AllocationError, check_bounds, missing_figures
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,7 @@ def fee_lines(year: int, bands: Sequence[FeeBand], members: Sequence[Member],
     billed = [m for m in members if member_in_year(m.periods, year)]
     missing = [(m.code, m.name) for m in billed if m.population is None]
     if missing:
-        raise AllocationError(
-            f"No population figure for {population_year} for: "
-            + ", ".join(f"{name} ({code})" for code, name in missing) + ".", missing,
-            kind="missing_population", year=population_year)
+        raise missing_figures("missing_population", population_year, missing)
     lines = []
     for member in billed:
         assert member.population is not None

@@ -463,6 +463,17 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
     return motion
 
 
+def _insert_once(row: Any, message: str) -> None:
+    """Insert a row that a unique constraint allows once; the second attempt is a conflict
+    (also when two requests race: the database refuses the later one)."""
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(message) from None
+
+
 def may_vote_for(user: User | None, municipality: Municipality) -> bool:
     return (user is not None and user.role is Role.REPRESENTATIVE
             and user.municipality_id == municipality.id)
@@ -495,13 +506,8 @@ def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
         raise Forbidden(_("%(name)s has no seat in this vote.", name=municipality.name))
     ballot = Ballot(motion_id=motion.id, municipality_id=municipality.id,
                     choice=None if motion.secret else chosen, cast_by_id=user.id)
-    db.session.add(ballot)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("%(name)s has already voted; a ballot is final.",
-                         name=municipality.name)) from None
+    _insert_once(ballot, _("%(name)s has already voted; a ballot is final.",
+                           name=municipality.name))
     if motion.secret:
         db.session.execute(update(SecretTally).where(
             SecretTally.motion_id == motion.id, SecretTally.choice == chosen)
@@ -613,13 +619,8 @@ def register_reservation(motion: Motion, code: str, text: str, user: User) -> Re
         raise Forbidden(_("%(name)s had no seat in this vote.", name=municipality.name))
     reservation = Reservation(motion_id=motion.id, municipality_id=municipality.id,
                               text=(text or "").strip(), registered_by_id=user.id)
-    db.session.add(reservation)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("%(name)s has already registered a reservation.",
-                         name=municipality.name)) from None
+    _insert_once(reservation, _("%(name)s has already registered a reservation.",
+                                name=municipality.name))
     record("reservation.create", "motion", motion.id,
            after={"municipality": code, "text": reservation.text}, actor=user)
     db.session.commit()

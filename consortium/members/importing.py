@@ -19,7 +19,7 @@ from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.errors import Invalid
 from consortium.members.models import Municipality, PopulationFigure
-from consortium.members.validation import code_error, year_error
+from consortium.members.validation import code_error, population_error, year_error
 
 COLUMNS = ("code", "name", "county", "population", "population_year")
 MAX_ROWS = 5000
@@ -158,6 +158,8 @@ def _parse_row(line: int, values: list[str], position: dict[str, int], width: in
                           value=get["population"]))
     elif population < 0:
         problems.append(_("The population %(value)s is negative.", value=population))
+    elif message := population_error(population):
+        problems.append(message)
     year = _whole_number(get["population_year"])
     if year is None:
         problems.append(_("The year '%(value)s' is not a whole number.",

@@ -11,6 +11,7 @@ from stdnum.se import orgnr as se_orgnr
 
 CODE_RE = re.compile(r"^\d{4}$")
 MIN_YEAR, MAX_YEAR = 1900, 2100
+MAX_POPULATION = 100_000_000  # no municipality comes near; keeps figures in a 32-bit column
 
 
 def code_error(code: str) -> str | None:
@@ -40,4 +41,6 @@ def population_error(value: object) -> str | None:
         return _("The population must be a whole number.")
     if value < 0:
         return _("The population cannot be negative.")
+    if value > MAX_POPULATION:
+        return _("The population cannot exceed %(max)s.", max=MAX_POPULATION)
     return None

@@ -162,6 +162,8 @@ def set_usage(tool: Tool, municipality: Municipality, year: int, units: Any, *,
         errors["units"] = _("The units must be a whole number.")
     elif units < 0:
         errors["units"] = _("The units cannot be negative.")
+    elif units > 2**31 - 1:
+        errors["units"] = _("At most %(max)s units.", max=2**31 - 1)
     if errors:
         raise Invalid(_("The usage figure could not be saved."), errors)
     if not participated_in_year(tool, municipality, year):

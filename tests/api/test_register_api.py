@@ -263,3 +263,19 @@ def test_openapi_document_covers_every_endpoint_of_the_spec(client):
         assert methods <= set(paths[path]), path
     pdf = paths["/meetings/{meeting_id}/protocol.pdf"]["get"]["responses"]["200"]["content"]
     assert "application/pdf" in pdf
+
+
+@pytest.mark.parametrize(("method", "url", "body"), [
+    ("put", "/api/v1/municipalities/1860/population/2024", {"population": 10**12}),
+    ("get", "/api/v1/councils/99999999999999", None),
+    ("get", "/api/v1/motions/99999999999999/result", None),
+    ("put", "/api/v1/tools/egil/budgets/2026", {"amount": "9" * 30, "key": {"method": "equal"}}),
+    ("put", "/api/v1/fees/2026", {"bands": [{"up_to": 10**12, "annual": "1", "entry": "1"},
+                                            {"up_to": None, "annual": "1", "entry": "1"}]}),
+])
+def test_huge_numbers_are_refused_not_crashed(client, admin, method, url, body):
+    post_municipality(client, admin)
+    client.post("/api/v1/tools", headers=admin, json={"slug": "egil", "name": "Egil"})
+    response = getattr(client, method)(url, headers=admin, json=body)
+    assert response.status_code in (404, 422), (url, response.status_code)
+    assert response.json["error"]["message"]
