@@ -146,3 +146,35 @@ def test_municipality_page_lists_its_ballots_without_secret_choices(client_as, c
     service.cast_ballot(open_vote.id, "0180", "no", rep(client_as, consortium, "0180").user)
     html = client_as("observer").get("/municipalities/0180", headers=EN).get_data(as_text=True)
     assert "Verksamhetsplan 2027" in html and ">No<" in html
+
+
+def test_council_and_meeting_pages_run_a_fixed_number_of_queries(client_as, consortium,
+                                                                  count_queries):
+    board = service.create_council({"kind": "board", "name": "Styrelse", "chair": "0180"},
+                                   actor_label="test")
+    service.set_board_seats(board, ["0180", "1280", "0483"])
+    meeting = service.create_meeting(board, date(2026, 3, 1), "Västerås")
+
+    def add(index):
+        service.create_meeting(board, date(2026, 4, 1 + index), "Laxå")
+        service.add_item(meeting, f"Ärende {index}", decision="Bifall")
+        service.add_attendance(meeting, f"Person {index}", "ordinary", "0180")
+        motion = service.create_motion(board, {"title": f"Förslag {index}",
+                                               "meeting_id": meeting.id}, actor_label="t")
+        service.open_motion(motion, on=date(2026, 3, 1))
+        service.close_motion(motion.id)
+
+    add(0)
+    client = client_as("observer")
+    pages = (f"/councils/{board.id}", f"/meetings/{meeting.id}")
+    for page in pages:
+        client.get(page)
+    with count_queries() as few:
+        for page in pages:
+            client.get(page)
+    for index in range(1, 7):
+        add(index)
+    with count_queries() as many:
+        for page in pages:
+            client.get(page)
+    assert few.count == many.count
