@@ -11,7 +11,8 @@ MO := $(PO:.po=.mo)
 # Debian packages the tests need: pdftotext/pdftoppm, headless Chromium, HarfBuzz subsetting.
 DEBIAN_PACKAGES := poppler-utils chromium libharfbuzz-subset0
 
-.PHONY: install run test test-sqlite test-postgres lint system-deps translations extract-messages bench clean
+.PHONY: install run test test-sqlite test-postgres lint system-deps browser-deps translations extract-messages bench clean
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 
 install: $(STAMP) $(MO)
 
@@ -42,6 +43,15 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# axe-core for the accessibility checks, pinned in tests/browser/axe/package-lock.json.
+browser-deps: $(AXE)
+
+$(AXE): tests/browser/axe/package-lock.json
+	@command -v npm >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm; }
+	cd tests/browser/axe && npm ci --no-audit --no-fund --silent
+	touch $@
+
 instance/secret_key:
 	mkdir -p instance
 	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
@@ -55,7 +65,7 @@ run: install instance/secret_key
 	@echo
 	CONSORTIUM_DEMO=1 $(APP) run --host $(HOST) --port $(PORT)
 
-test: install system-deps
+test: install system-deps browser-deps
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  $(MAKE) --no-print-directory test-postgres; \
@@ -78,4 +88,4 @@ bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts tests/browser/axe/node_modules
