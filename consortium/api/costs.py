@@ -111,12 +111,18 @@ def get_allocation(slug: str, year: int) -> Any:
            response=s.AllocationOut)
 def adopt(slug: str, year: int) -> Any:
     from flask import request
+    from marshmallow import ValidationError
+
+    from consortium.api.spec import flatten
+    from consortium.errors import Invalid
 
     budget = service.get_current(tools.get_by_slug(slug), year)
-    payload = request.get_json(silent=True) or {}
-    motion = payload.get("decision_motion_id") if isinstance(payload, dict) else None
+    try:  # the body is optional: {"decision_motion_id": N} links the council's decision
+        data = s.AdoptIn().load(request.get_json(silent=True) or {})
+    except ValidationError as error:
+        raise Invalid("The request has invalid fields.", flatten(error.messages)) from None
     view = service.adopt(budget, actor=acting_user(),
-                         decision_motion_id=motion if isinstance(motion, int) else None)
+                         decision_motion_id=data["decision_motion_id"])
     return jsonify(allocation_json(view))
 
 

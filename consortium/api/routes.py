@@ -39,20 +39,10 @@ def audit_events() -> Any:
     if action := request.args.get("action"):
         query = query.where(AuditEvent.action.startswith(action))
     events = db.session.scalars(query).all()
-    return jsonify([
-        {
-            "id": event.id,
-            "occurred_at": event.occurred_at.isoformat(),
-            "actor": event.actor_label,
-            "action": event.action,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "before": event.before,
-            "after": event.after,
-            "note": event.note,
-        }
-        for event in events
-    ])
+    return jsonify(s.AuditEventOut(many=True).dump(
+        {"id": e.id, "occurred_at": e.occurred_at, "actor": e.actor_label, "action": e.action,
+         "object_type": e.object_type, "object_id": e.object_id, "before": e.before,
+         "after": e.after, "note": e.note} for e in events))
 
 
 def openapi_document() -> dict[str, Any]:

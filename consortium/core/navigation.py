@@ -15,6 +15,14 @@ from flask_babel import lazy_gettext as _l
 from consortium.auth.access import acting_user, rule_of
 from consortium.auth.forms import ROLE_LABELS
 from consortium.auth.models import Role
+from consortium.core.labels import (
+    CHOICE_LABELS,
+    IMPORT_CHANGE_LABELS,
+    MEETING_STATUS_LABELS,
+    MEMBERSHIP_LABELS,
+    MOTION_STATUS_LABELS,
+    TOOL_STATUS_LABELS,
+)
 from consortium.costs.allocation import as_decimal
 from consortium.money import format_sek
 
@@ -55,33 +63,6 @@ def nav_items() -> list[NavItem]:
 
 def role_label(role: Role | str) -> str:
     return str(ROLE_LABELS.get(Role(role), role))
-
-
-MEMBERSHIP_LABELS = {
-    None: _l("Not a member"),
-    "applicant": _l("Applicant"),
-    "member": _l("Member"),
-    "resigned": _l("Resigned"),
-}
-TOOL_STATUS_LABELS = {
-    "development": _l("In development"),
-    "operation": _l("In operation"),
-    "retired": _l("Retired"),
-}
-MEETING_STATUS_LABELS = {
-    "planned": _l("Planned"),
-    "held": _l("Held"),
-    "minutes_signed": _l("Minutes signed"),
-}
-MOTION_STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open for voting"),
-                        "closed": _l("Closed")}
-CHOICE_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
-IMPORT_CHANGE_LABELS = {
-    "new_municipality": _l("New municipality"),
-    "new_figure": _l("New figure"),
-    "changed_figure": _l("Changed figure"),
-    "unchanged": _l("Unchanged"),
-}
 
 
 def _label(labels: dict[Any, Any], value: Any) -> str:

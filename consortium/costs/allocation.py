@@ -234,11 +234,6 @@ def largest_remainder(amount: int, quotas: Sequence[tuple[str, Fraction]]) -> di
     return floors
 
 
-def parse_fraction(text: str) -> Fraction:
-    """An exact number from a decimal string such as "0.3" (never via float)."""
-    return Fraction(text)
-
-
 def as_decimal(value: Fraction, places: int = 10) -> str:
     """A fraction as a decimal string, rounded half up to `places` decimals."""
     scale = 10 ** places

@@ -109,7 +109,8 @@ class Statement:
         return any(item.budget.status is BudgetStatus.DRAFT for item in self.lines)
 
 
-def _fees(year: int) -> tuple[dict[str, FeeLine], str | None]:
+def fees_by_code(year: int) -> tuple[dict[str, FeeLine], str | None]:
+    """Every member's fee line of the year by code, or the reason it cannot be computed."""
     schedule = fee_schedule(year)
     if schedule is None:
         return {}, None
@@ -128,7 +129,7 @@ def statement(municipality: Municipality, year: int) -> Statement:
         for line in item.view.lines:
             if line.code == municipality.code:
                 lines.append(StatementLine(item.tool, item.budget, line))
-    fees, fee_problem = _fees(year)
+    fees, fee_problem = fees_by_code(year)
     if fee_problem:
         problems.append(fee_problem)
     return Statement(municipality, year, lines, fees.get(municipality.code), problems)
@@ -172,14 +173,14 @@ def _totals_by_code(year: int) -> dict[str, int]:
     for item in year_allocations(year):
         for line in item.view.lines if item.view else []:
             totals[line.code] += line.amount
-    for code, fee in _fees(year)[0].items():
+    for code, fee in fees_by_code(year)[0].items():
         totals[code] += fee.amount
     return totals
 
 
 def overview(year: int, county: str = "", tool_slug: str = "") -> Overview:
     tool_years = [t for t in year_allocations(year) if not tool_slug or t.tool.slug == tool_slug]
-    fees, fee_problem = _fees(year)
+    fees, fee_problem = fees_by_code(year)
     problems = [f"{t.tool.name}: {t.problem}" for t in tool_years if t.problem]
     if fee_problem:
         problems.append(fee_problem)

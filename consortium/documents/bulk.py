@@ -19,7 +19,7 @@ def statement_codes(year: int) -> list[str]:
     for item in queries.year_allocations(year):
         if item.view is not None:
             codes.update(line.code for line in item.view.lines)
-    fees, _problem = queries._fees(year)
+    fees, _problem = queries.fees_by_code(year)
     codes.update(fees)
     return sorted(codes)
 

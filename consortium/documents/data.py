@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from consortium import db
 from consortium.costs.allocation import as_decimal
-from consortium.db import utcnow
 from consortium.governance import service as governance
 from consortium.governance.forms import (
     CHOICE_LABELS,
@@ -146,9 +145,6 @@ def percent(value: Any, places: int = 3) -> str:
                           format="#,##0." + "0" * places) + " %"
 
 
-def printed_now() -> str:
-    return _time(utcnow())
-
 
 def key_text(key: Any, year: int, population_year: int | None) -> str:
     """The allocation key explained in words."""
@@ -228,7 +224,7 @@ def annual_report_data(year: int) -> dict[str, Any]:
     from collections import Counter
 
     from consortium.charts import bars, columns
-    from consortium.core.navigation import TOOL_STATUS_LABELS
+    from consortium.core.labels import TOOL_STATUS_LABELS
     from consortium.costs.forms import KEY_LABELS
     from consortium.costs.queries import latest_budgets
     from consortium.governance.models import Council, MotionResult

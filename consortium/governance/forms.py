@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from consortium.core.forms import choices, strip
+from consortium.core.labels import CHOICE_LABELS  # noqa: F401  (used by views and PDFs)
 
 KIND_LABELS = {"assembly": _l("Föreningsstämma (general meeting)"),
                "board": _l("Styrelse (board)"), "tool": _l("Förvaltningsråd (tool council)")}
@@ -26,7 +27,6 @@ WEIGHTING_LABELS = {"equal": _l("One vote per seat"), "population": _l("By popul
                     "cost_share": _l("By cost share (tool councils)")}
 MAJORITY_LABELS = {"simple": _l("Simple majority"), "absolute": _l("Absolute majority"),
                    "two_thirds": _l("Two thirds"), "unanimous": _l("Unanimous")}
-CHOICE_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
 OUTCOME_LABELS = {"adopted": lazy_pgettext("outcome", "Adopted"),
                   "rejected": lazy_pgettext("outcome", "Rejected"),
                   "no_quorum": _l("No quorum")}

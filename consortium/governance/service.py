@@ -115,14 +115,6 @@ def create_council(data: dict[str, Any], *, actor: User | None = None,
     return council
 
 
-def set_chair(council: Council, code: str | None, *, actor: User | None = None) -> None:
-    before = council.chair_municipality.code if council.chair_municipality else None
-    council.chair_municipality = _municipality(code, "chair")
-    record("council.chair", "council", council.id, before={"chair": before},
-           after={"chair": code or None}, actor=actor)
-    db.session.commit()
-
-
 def set_board_seats(council: Council, codes: list[str], *, actor: User | None = None,
                     actor_label: str | None = None) -> None:
     if council.kind is not CouncilKind.BOARD:
@@ -296,20 +288,6 @@ def add_item(meeting: Meeting, title: str, *, diary_number: str | None = None,
            actor=actor, actor_label=actor_label)
     db.session.commit()
     return item
-
-
-def update_item(item: AgendaItem, *, decision: str | None = None, summary: str | None = None,
-                actor: User | None = None, actor_label: str | None = None) -> None:
-    _editable(db.session.get(Meeting, item.meeting_id))  # type: ignore[arg-type]
-    before = {"summary": item.summary, "decision": item.decision}
-    if decision is not None:
-        item.decision = decision.strip()
-    if summary is not None:
-        item.summary = summary.strip()
-    record("meeting.item.update", "meeting", item.meeting_id, before=before,
-           after={"summary": item.summary, "decision": item.decision}, note=f"§ {item.number}",
-           actor=actor, actor_label=actor_label)
-    db.session.commit()
 
 
 # --- motions ----------------------------------------------------------------------------------

@@ -14,17 +14,17 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from consortium.core.forms import choices, strip
+from consortium.core.labels import MEMBERSHIP_LABELS
 from consortium.members.validation import MAX_YEAR, MIN_YEAR
 
 
 def status_choices() -> list[SelectChoice]:
-    return choices([("", _l("Not a member")), ("applicant", _l("Applicant")),
-                    ("member", _l("Member")), ("resigned", _l("Resigned"))])
+    return choices(("" if value is None else value, label)
+                   for value, label in MEMBERSHIP_LABELS.items())
 
 
 class MunicipalityEditForm(FlaskForm):
@@ -86,5 +86,4 @@ class ImportConfirmForm(FlaskForm):
 
 
 class DeleteForm(FlaskForm):
-    confirm = TextAreaField(validators=[Optional()])
     submit = SubmitField(_l("Delete"))

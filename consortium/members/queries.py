@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consortium import db
 from consortium.auth.models import Role, User
-from consortium.members.models import MembershipStatus, Municipality, PopulationFigure
+from consortium.members.models import MembershipStatus, Municipality
 from consortium.members.service import latest_population_columns
 from consortium.tools.models import Participation, Tool
 
@@ -122,10 +122,3 @@ def detail(code: str) -> Detail | None:
         .where(Participation.municipality_id == municipality.id)
         .order_by(Tool.name, Participation.joined_on))]
     return Detail(municipality, people, participations)  # type: ignore[arg-type]
-
-
-def population_on(municipality_ids: list[int], year: int) -> dict[int, int]:
-    return dict(db.session.execute(
-        select(PopulationFigure.municipality_id, PopulationFigure.population)
-        .where(and_(PopulationFigure.municipality_id.in_(municipality_ids),
-                    PopulationFigure.year == year))).all())

@@ -64,9 +64,9 @@ def _municipality_or_404(code: str) -> Municipality:
         abort(404)
 
 
-@bp.route("/<code>")
-@readers
-def detail(code: str) -> Any:
+def _render_detail(code: str, population_form: PopulationForm | None = None,
+                   status: int = 200) -> Any:
+    """The municipality's page; a refused population form is shown on it with its errors."""
     found = queries.detail(code)
     if found is None:
         abort(404)
@@ -79,12 +79,18 @@ def detail(code: str) -> Any:
     return render_template(
         "members/detail.html", detail=found, m=municipality, chart=chart,
         membership_form=MembershipForm(formdata=None, on=date.today()),
-        population_form=PopulationForm(formdata=None),
+        population_form=population_form or PopulationForm(formdata=None),
         delete_form=DeleteForm(formdata=None),
         can_edit=user is not None and user.role.value == "admin",
         can_delete=municipality.status is None and not service.has_history(municipality),
         statement_years=_statement_years(), ballots=_ballots(municipality),
-    )
+    ), status
+
+
+@bp.route("/<code>")
+@readers
+def detail(code: str) -> Any:
+    return _render_detail(code)
 
 
 def _ballots(municipality: Municipality) -> list[Any]:
@@ -176,15 +182,7 @@ def population(code: str) -> Any:
         else:
             flash(_("The population for %(year)s was saved.", year=form.year.data), "success")
             return redirect(url_for("members.detail", code=code) + "#population")
-    found = queries.detail(code)
-    assert found is not None
-    return render_template(
-        "members/detail.html", detail=found, m=found.municipality, chart=None,
-        membership_form=MembershipForm(formdata=None, on=date.today()),
-        population_form=form, delete_form=DeleteForm(formdata=None), can_edit=True,
-        can_delete=False, statement_years=_statement_years(),
-        ballots=_ballots(found.municipality),
-    ), 422
+    return _render_detail(code, population_form=form, status=422)
 
 
 @bp.route("/<code>/delete", methods=["POST"])

@@ -16,11 +16,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from consortium.core.forms import choices, strip
+from consortium.core.labels import TOOL_STATUS_LABELS
 
 
 def tool_status_choices() -> list[SelectChoice]:
-    return choices([("development", _l("In development")), ("operation", _l("In operation")),
-                    ("retired", _l("Retired"))])
+    return choices(TOOL_STATUS_LABELS.items())
 
 
 class ToolEditForm(FlaskForm):

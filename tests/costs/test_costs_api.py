@@ -266,3 +266,15 @@ def test_the_earlier_version_stays_readable(client, setup):
     assert lines(client.get(f"{url}/allocation?version=1", headers=setup["observer"])) == first
     assert client.get(f"{url}/allocation", headers=setup["observer"]).json["version"] == 2
     assert client.get(f"{url}/allocation?version=7", headers=setup["observer"]).status_code == 404
+
+
+def test_adopt_validates_its_optional_body(client, setup):
+    url = "/api/v1/tools/provisum/budgets/2026"
+    client.put(url, json=BUDGET, headers=setup["finance"])
+    bad = client.post(f"{url}/adopt", json={"decision_motion_id": "first"},
+                      headers=setup["finance"])
+    assert bad.status_code == 422 and "decision_motion_id" in bad.json["error"]["fields"]
+    unknown = client.post(f"{url}/adopt", json={"decision_motion_id": 999},
+                          headers=setup["finance"])
+    assert unknown.status_code == 422
+    assert client.post(f"{url}/adopt", headers=setup["finance"]).json["status"] == "adopted"
