@@ -81,8 +81,10 @@ test-postgres:
 	@echo "== test suite on PostgreSQL =="
 	CONSORTIUM_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS)
 
+# ruff, then import-linter: the layers and the pure rules of [tool.importlinter] in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

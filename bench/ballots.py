@@ -25,12 +25,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from consortium import create_app, db  # noqa: E402
+from consortium import db  # noqa: E402
 from consortium.auth.models import ApiToken, User  # noqa: E402
-from consortium.governance import service as governance  # noqa: E402
+from consortium.governance import councils, motions  # noqa: E402
 from consortium.governance.models import Ballot  # noqa: E402
 from consortium.members import importing  # noqa: E402
 from consortium.members.models import MembershipPeriod, Municipality  # noqa: E402
+from consortium.web.app import create_app  # noqa: E402
 from tests.conftest import TEST_CONFIG, migrate  # noqa: E402
 
 DATABASE = "consortium_bench_ballots"
@@ -79,11 +80,11 @@ def prepare(url: str) -> tuple[int, dict[str, str]]:
                                     token_hash=ApiToken.hash_token(token)))
             tokens[municipality.code] = token
         db.session.commit()
-        council = governance.create_council({"kind": "assembly", "name": "Föreningsstämma"},
+        council = councils.create_council({"kind": "assembly", "name": "Föreningsstämma"},
                                             actor_label="bench")
-        motion = governance.create_motion(council, {"title": "Bench", "weighting": "equal"},
+        motion = motions.create_motion(council, {"title": "Bench", "weighting": "equal"},
                                           actor_label="bench")
-        governance.open_motion(motion, actor_label="bench")
+        motions.open_motion(motion, actor_label="bench")
         motion_id = motion.id
         db.session.remove()
     db.engine_of(app).dispose()

@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import signed_in  # noqa: E402
-from consortium import create_app, db  # noqa: E402
+from consortium import db  # noqa: E402
 from consortium.costs.allocation import Band, Key, Method, Participant, allocate  # noqa: E402
+from consortium.web.app import create_app  # noqa: E402
 from tests.conftest import TEST_CONFIG, migrate  # noqa: E402
 
 DATA = ROOT / "consortium" / "demo" / "data"

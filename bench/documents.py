@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select  # noqa: E402
 
-from consortium import create_app, db  # noqa: E402
+from consortium import db  # noqa: E402
+from consortium.web.app import create_app  # noqa: E402
 from tests.conftest import TEST_CONFIG, migrate  # noqa: E402
 
 
@@ -59,7 +60,7 @@ def main() -> None:
     from consortium.documents import views as docs
     from consortium.documents.bulk import statements_zip
     from consortium.documents.models import StoredDocument
-    from consortium.governance import service as gov
+    from consortium.governance import councils, meetings
     from consortium.members.models import Municipality
     from consortium.tools import service as tools
 
@@ -71,10 +72,11 @@ def main() -> None:
         budget, _ = costs.set_budget(tool, 2025, 29_000_000_00, costs.key_from_data(
             {"method": "per_capita", "population_year": 2016}), actor_label="b")
         costs.adopt(budget, actor_label="b")
-        board = gov.create_council({"kind": "board", "name": "Styrelse (bench)"}, actor_label="b")
-        meeting = gov.create_meeting(board, date(2026, 6, 1), "Västerås", actor_label="b")
+        board = councils.create_council({"kind": "board", "name": "Styrelse (bench)"},
+                                        actor_label="b")
+        meeting = meetings.create_meeting(board, date(2026, 6, 1), "Västerås", actor_label="b")
         for index in range(40):
-            gov.add_item(meeting, f"Ärende {index + 4}: Utveckling av tjänst {index}",
+            meetings.add_item(meeting, f"Ärende {index + 4}: Utveckling av tjänst {index}",
                          diary_number=f"2026/{index + 10}",
                          summary="Sammanfattning av ärendet. " * 25,
                          decision="Styrelsen beslutar att godkänna förslaget.", actor_label="b")

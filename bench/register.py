@@ -15,8 +15,9 @@ from sqlalchemy import event
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import signed_in  # noqa: E402
-from consortium import create_app, db  # noqa: E402
+from consortium import db  # noqa: E402
 from consortium.demo.seed import seed  # noqa: E402
+from consortium.web.app import create_app  # noqa: E402
 from tests.conftest import TEST_CONFIG, migrate  # noqa: E402
 
 PAGES = [

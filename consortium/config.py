@@ -10,6 +10,8 @@ from typing import Any
 from flask import Flask
 
 TRUTHY = {"1", "true", "yes", "on"}
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("sv", "en")
 
 
 def env_flag(name: str, default: bool = False) -> bool:

@@ -9,8 +9,11 @@ from typing import Any
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
+
+from consortium.errors import Conflict
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -140,3 +143,14 @@ def init_app(app: Flask) -> None:
 
 def engine_of(app: Flask) -> Engine:
     return app.extensions["db_engine"]
+
+
+def insert_once(row: Any, message: str) -> None:
+    """Insert a row that a unique constraint allows once; the second attempt is a conflict
+    (also when two requests race: the database refuses the later one)."""
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(message) from None

@@ -28,3 +28,10 @@ class Conflict(DomainError):
 class NotFound(DomainError):
     status = 404
     code = "not_found"
+
+
+class Forbidden(DomainError):
+    """The user's role or municipality does not allow the action (403)."""
+
+    status = 403
+    code = "forbidden"

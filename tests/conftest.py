@@ -19,12 +19,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from consortium import create_app, db
+from consortium import db
 from consortium.auth import service as auth_service
 from consortium.auth.models import Role, User
 from consortium.cli import alembic_config
 from consortium.extensions import limiter
 from consortium.members.models import Municipality
+from consortium.web.app import create_app
 
 PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("CONSORTIUM_TEST_DATABASE_URL")

@@ -8,15 +8,16 @@ from flask import abort, jsonify
 
 from consortium import db
 from consortium.api import bp
-from consortium.api import schemas as s
+from consortium.api.schemas import costs as s
 from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, readers, roles
 from consortium.auth.models import Role
-from consortium.costs import queries, service
+from consortium.costs import fee_schedules, queries, service
 from consortium.costs.allocation import as_decimal
 from consortium.costs.fees import FeeBand
 from consortium.costs.models import Budget
 from consortium.costs.statements import may_read_statement
+from consortium.documents import pdfs
 from consortium.errors import NotFound
 from consortium.members import service as members
 from consortium.tools import service as tools
@@ -149,12 +150,12 @@ def get_statement(code: str, year: int) -> Any:
 
 
 def fees_json(year: int) -> dict[str, Any]:
-    schedule = service.fee_schedule(year)
+    schedule = fee_schedules.fee_schedule(year)
     if schedule is None:
         raise NotFound(f"No fee schedule for {year}.")
-    lines = service.fees_for(schedule)
+    lines = fee_schedules.fees_for(schedule)
     return s.FeesOut().dump({
-        "year": year, "population_year": service.fee_population_year(schedule),
+        "year": year, "population_year": fee_schedules.fee_population_year(schedule),
         "bands": [{"up_to": b.up_to, "annual": b.annual, "entry": b.entry}
                   for b in schedule.bands],
         "lines": [{"code": line.code, "name": line.name, "band": line.band,
@@ -169,7 +170,7 @@ def fees_json(year: int) -> dict[str, Any]:
            body=s.FeesPut, response=s.FeesOut, extra_status=[201])
 def put_fees(year: int, data: dict[str, Any]) -> Any:
     bands = [FeeBand(b["up_to"], b["annual"], b["entry"]) for b in data["bands"]]
-    _schedule, created = service.set_fee_schedule(year, data.get("population_year"), bands,
+    _schedule, created = fee_schedules.set_fee_schedule(year, data.get("population_year"), bands,
                                                   actor=acting_user())
     return answer(fees_json(year), 201 if created else 200)
 
@@ -187,12 +188,9 @@ def get_fees(year: int) -> Any:
 @operation("The allocation report as PDF (kept once adopted)", tags=TAGS,
            content_type="application/pdf")
 def allocation_pdf(slug: str, year: int) -> Any:
-    from consortium.documents.views import allocation_pdf as render
-    from consortium.documents.views import pdf_response
-
     tool = tools.get_by_slug(slug)
-    content, digest = render(tool, service.get_current(tool, year))
-    return pdf_response(content, f"fordelning-{slug}-{year}.pdf", digest)
+    content, digest = pdfs.allocation_pdf(tool, service.get_current(tool, year))
+    return pdfs.pdf_response(content, f"fordelning-{slug}-{year}.pdf", digest)
 
 
 @bp.get("/municipalities/<code>/statements/<int:year>.pdf")
@@ -200,14 +198,11 @@ def allocation_pdf(slug: str, year: int) -> Any:
 @operation("A municipality's statement as PDF (kept once the year is closed)", tags=TAGS,
            content_type="application/pdf")
 def statement_pdf(code: str, year: int) -> Any:
-    from consortium.documents.views import pdf_response
-    from consortium.documents.views import statement_pdf as render
-
     municipality = members.get_by_code(code)
     if not may_read_statement(acting_user(), municipality):
         abort(403)
-    content, digest = render(municipality, year)
-    return pdf_response(content, f"kostnadsunderlag-{code}-{year}.pdf", digest)
+    content, digest = pdfs.statement_pdf(municipality, year)
+    return pdfs.pdf_response(content, f"kostnadsunderlag-{code}-{year}.pdf", digest)
 
 
 @bp.get("/reports/<int:year>/annual.pdf")
@@ -215,8 +210,5 @@ def statement_pdf(code: str, year: int) -> Any:
 @operation("The consortium's annual report as PDF", tags=["Reports"],
            content_type="application/pdf")
 def annual_report_pdf(year: int) -> Any:
-    from consortium.documents.views import annual_report_pdf as render
-    from consortium.documents.views import pdf_response
-
-    content, digest = render(year)
-    return pdf_response(content, f"arsrapport-{year}.pdf", digest)
+    content, digest = pdfs.annual_report_pdf(year)
+    return pdfs.pdf_response(content, f"arsrapport-{year}.pdf", digest)

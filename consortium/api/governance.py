@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import jsonify, url_for
@@ -10,16 +9,16 @@ from sqlalchemy import select
 
 from consortium import db
 from consortium.api import bp
-from consortium.api import schemas as s
+from consortium.api.schemas import governance as s
 from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, admin_only, readers, roles
 from consortium.auth.models import Role
+from consortium.documents import pdfs
 from consortium.errors import Conflict
-from consortium.governance import service
+from consortium.governance import councils, meetings, motions, results
 from consortium.governance.models import (
     AgendaItem,
     Attendance,
-    Ballot,
     Council,
     Meeting,
     MeetingOfficer,
@@ -38,7 +37,7 @@ def council_json(council: Council) -> dict[str, Any]:
         "id": council.id, "kind": council.kind.value, "name": council.name,
         "tool": council.tool.slug if council.tool else None,
         "chair": council.chair_municipality.code if council.chair_municipality else None,
-        "seats": [m.code for m in service.seats_on(council, service.today())]})
+        "seats": [m.code for m in councils.seats_on(council, councils.today())]})
 
 
 @bp.get("/councils")
@@ -53,7 +52,7 @@ def list_councils() -> Any:
 @admin_only
 @operation("Create a council", tags=TAGS, body=s.CouncilIn, response=s.CouncilOut, status=201)
 def create_council(data: dict[str, Any]) -> Any:
-    council = service.create_council(data, actor=acting_user())
+    council = councils.create_council(data, actor=acting_user())
     return answer(council_json(council), 201, url_for("api.get_council", council_id=council.id))
 
 
@@ -61,7 +60,7 @@ def create_council(data: dict[str, Any]) -> Any:
 @readers
 @operation("One council with its seats today", tags=TAGS, response=s.CouncilOut)
 def get_council(council_id: int) -> Any:
-    return jsonify(council_json(service.get_council(council_id)))
+    return jsonify(council_json(councils.get_council(council_id)))
 
 
 @bp.put("/councils/<int:council_id>/seats")
@@ -69,15 +68,15 @@ def get_council(council_id: int) -> Any:
 @operation("List the seats of a board (styrelse)", tags=TAGS, body=s.SeatsIn,
            response=s.CouncilOut)
 def put_seats(council_id: int, data: dict[str, Any]) -> Any:
-    council = service.get_council(council_id)
-    service.set_board_seats(council, data["seats"], actor=acting_user())
+    council = councils.get_council(council_id)
+    councils.set_board_seats(council, data["seats"], actor=acting_user())
     return jsonify(council_json(council))
 
 
 def meeting_json(meeting: Meeting) -> dict[str, Any]:
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                .order_by(AgendaItem.number)).all()
-    motions = {m.agenda_item_id: m.id for m in db.session.scalars(
+    item_motions = {m.agenda_item_id: m.id for m in db.session.scalars(
         select(Motion).where(Motion.agenda_item_id.in_([i.id for i in items])))}
     chair = db.session.get(Municipality, meeting.chair_municipality_id) \
         if meeting.chair_municipality_id else None
@@ -95,10 +94,10 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
         "items": [{"number": i.number, "title": i.title, "diary_number": i.diary_number,
                    "summary": i.summary, "decision": i.decision, "basis": i.basis,
                    "proposals": i.proposals, "sent_to": i.sent_to,
-                   "motion": motions.get(i.id)} for i in items],
+                   "motion": item_motions.get(i.id)} for i in items],
         "signatures": [{"role": o.role.value, "person": o.person_name,
                         "signed_at": sig.signed_at.isoformat(), "sha256": sig.content_sha256}
-                       for o, sig in service.signers(meeting) if sig is not None],
+                       for o, sig in meetings.signers(meeting) if sig is not None],
         "minutes_sha256": meeting.minutes_sha256})
 
 
@@ -107,7 +106,7 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
 @operation("Plan a meeting (numbered within its year; § 1–3 are added)", tags=TAGS,
            body=s.MeetingIn, response=s.MeetingOut, status=201)
 def create_meeting(council_id: int, data: dict[str, Any]) -> Any:
-    meeting = service.create_meeting(service.get_council(council_id), data["date"],
+    meeting = meetings.create_meeting(councils.get_council(council_id), data["date"],
                                      data["place"], data.get("chair"), actor=acting_user())
     return answer(meeting_json(meeting), 201, url_for("api.get_meeting", meeting_id=meeting.id))
 
@@ -117,7 +116,7 @@ def create_meeting(council_id: int, data: dict[str, Any]) -> Any:
 @operation("One meeting with attendance, officers, paragraphs and signatures", tags=TAGS,
            response=s.MeetingOut)
 def get_meeting(meeting_id: int) -> Any:
-    return jsonify(meeting_json(service.get_meeting(meeting_id)))
+    return jsonify(meeting_json(meetings.get_meeting(meeting_id)))
 
 
 @bp.post("/meetings/<int:meeting_id>/attendance")
@@ -125,8 +124,8 @@ def get_meeting(meeting_id: int) -> Any:
 @operation("Record who attended", tags=TAGS, body=s.AttendanceIn, response=s.MeetingOut,
            status=201)
 def add_attendance(meeting_id: int, data: dict[str, Any]) -> Any:
-    meeting = service.get_meeting(meeting_id)
-    service.add_attendance(meeting, data["person"], data["capacity"], data.get("municipality"),
+    meeting = meetings.get_meeting(meeting_id)
+    meetings.add_attendance(meeting, data["person"], data["capacity"], data.get("municipality"),
                            actor=acting_user())
     return answer(meeting_json(meeting), 201, url_for("api.get_meeting", meeting_id=meeting.id))
 
@@ -136,8 +135,8 @@ def add_attendance(meeting_id: int, data: dict[str, Any]) -> Any:
 @operation("Name the chair, the secretary or an adjuster (justerare)", tags=TAGS,
            body=s.OfficerIn, response=s.MeetingOut)
 def set_officer(meeting_id: int, data: dict[str, Any]) -> Any:
-    meeting = service.get_meeting(meeting_id)
-    service.set_officer(meeting, data["role"], data["position"], data["person"],
+    meeting = meetings.get_meeting(meeting_id)
+    meetings.set_officer(meeting, data["role"], data["position"], data["person"],
                         data.get("user"), actor=acting_user())
     return jsonify(meeting_json(meeting))
 
@@ -147,8 +146,8 @@ def set_officer(meeting_id: int, data: dict[str, Any]) -> Any:
 @operation("Add a paragraph (§) to the agenda", tags=TAGS, body=s.ItemIn,
            response=s.MeetingOut, status=201)
 def add_item(meeting_id: int, data: dict[str, Any]) -> Any:
-    meeting = service.get_meeting(meeting_id)
-    service.add_item(meeting, data["title"], diary_number=data.get("diary_number"),
+    meeting = meetings.get_meeting(meeting_id)
+    meetings.add_item(meeting, data["title"], diary_number=data.get("diary_number"),
                      summary=data["summary"], decision=data["decision"],
                      basis=data["basis"], proposals=data["proposals"], sent_to=data["sent_to"],
                      adjusted_at_once=data["adjusted_at_once"], actor=acting_user())
@@ -159,8 +158,8 @@ def add_item(meeting_id: int, data: dict[str, Any]) -> Any:
 @admin_only
 @operation("Mark the meeting as held", tags=TAGS, response=s.MeetingOut)
 def mark_held(meeting_id: int) -> Any:
-    meeting = service.get_meeting(meeting_id)
-    service.set_meeting_status(meeting, "held", actor=acting_user())
+    meeting = meetings.get_meeting(meeting_id)
+    meetings.set_meeting_status(meeting, "held", actor=acting_user())
     return jsonify(meeting_json(meeting))
 
 
@@ -169,14 +168,14 @@ def mark_held(meeting_id: int) -> Any:
 @operation("Sign the minutes as chair or adjuster (justering)", tags=TAGS,
            response=s.MeetingOut)
 def sign(meeting_id: int) -> Any:
-    meeting = service.get_meeting(meeting_id)
-    service.sign_minutes(meeting, acting_user())  # type: ignore[arg-type]
+    meeting = meetings.get_meeting(meeting_id)
+    meetings.sign_minutes(meeting, acting_user())  # type: ignore[arg-type]
     return jsonify(meeting_json(meeting))
 
 
 def motion_json(motion: Motion) -> dict[str, Any]:
     item = db.session.get(AgendaItem, motion.agenda_item_id) if motion.agenda_item_id else None
-    _count, _choices, ballots = service.current_count(motion) \
+    _count, _choices, ballots = results.current_count(motion) \
         if motion.status is not MotionStatus.DRAFT else (None, {}, 0)
     return s.MotionOut().dump({
         "id": motion.id, "council": motion.council_id,
@@ -188,7 +187,7 @@ def motion_json(motion: Motion) -> dict[str, Any]:
         "status": motion.status.value, "population_year": motion.population_year,
         "ballots": ballots,
         "seats": [{"code": m.code, "name": m.name, "weight": str(w)}
-                  for m, w, _c in service.seat_rows(motion)]})
+                  for m, w, _c in results.seat_rows(motion)]})
 
 
 @bp.post("/councils/<int:council_id>/motions")
@@ -196,7 +195,7 @@ def motion_json(motion: Motion) -> dict[str, Any]:
 @operation("Propose a motion (beslutsförslag), on a meeting or per capsulam", tags=TAGS,
            body=s.MotionIn, response=s.MotionOut, status=201)
 def create_motion(council_id: int, data: dict[str, Any]) -> Any:
-    motion = service.create_motion(service.get_council(council_id), data, actor=acting_user())
+    motion = motions.create_motion(councils.get_council(council_id), data, actor=acting_user())
     return answer(motion_json(motion), 201, url_for("api.get_motion", motion_id=motion.id))
 
 
@@ -205,23 +204,23 @@ def create_motion(council_id: int, data: dict[str, Any]) -> Any:
 @operation("One motion with its seats and weights once open", tags=TAGS,
            response=s.MotionOut)
 def get_motion(motion_id: int) -> Any:
-    return jsonify(motion_json(service.get_motion(motion_id)))
+    return jsonify(motion_json(motions.get_motion(motion_id)))
 
 
 @bp.post("/motions/<int:motion_id>/open")
 @admin_only
 @operation("Open the vote: seats and weights are fixed now", tags=TAGS, response=s.MotionOut)
 def open_motion(motion_id: int) -> Any:
-    motion = service.open_motion(service.get_motion(motion_id), actor=acting_user())
+    motion = motions.open_motion(motions.get_motion(motion_id), actor=acting_user())
     return jsonify(motion_json(motion))
 
 
 def result_json(motion: Motion) -> dict[str, Any]:
-    result = service.result_of(motion)
+    result = results.result_of(motion)
     if result is None:
         raise Conflict("The motion is not closed yet; its result is counted when it closes.")
     seats = []
-    for municipality, weight, choice in service.seat_rows(motion):
+    for municipality, weight, choice in results.seat_rows(motion):
         seat = {"code": municipality.code, "name": municipality.name, "weight": str(weight)}
         if not motion.secret:
             seat["choice"] = choice
@@ -243,21 +242,15 @@ def result_json(motion: Motion) -> dict[str, Any]:
 @admin_only
 @operation("Close the vote and count it; returns the result", tags=TAGS, response=s.ResultOut)
 def close_motion(motion_id: int) -> Any:
-    service.close_motion(motion_id, actor=acting_user())
-    return jsonify(result_json(service.get_motion(motion_id)))
+    results.close_motion(motion_id, actor=acting_user())
+    return jsonify(result_json(motions.get_motion(motion_id)))
 
 
 @bp.get("/motions/<int:motion_id>/result")
 @readers
 @operation("The stored result of a closed motion", tags=TAGS, response=s.ResultOut)
 def get_result(motion_id: int) -> Any:
-    return jsonify(result_json(service.get_motion(motion_id)))
-
-
-def receipt_of(ballot: Ballot) -> str:
-    """A short code the voter can quote; it does not reveal the choice."""
-    text = f"{ballot.motion_id}:{ballot.municipality_id}:{ballot.cast_at.isoformat()}"
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return jsonify(result_json(motions.get_motion(motion_id)))
 
 
 @bp.post("/motions/<int:motion_id>/ballots")
@@ -265,11 +258,11 @@ def receipt_of(ballot: Ballot) -> str:
 @operation("Cast your municipality's ballot (final)", tags=TAGS, body=s.BallotIn,
            response=s.BallotOut, status=201)
 def cast(motion_id: int, data: dict[str, Any]) -> Any:
-    ballot = service.cast_ballot(motion_id, data["municipality"], data["choice"],
+    ballot = motions.cast_ballot(motion_id, data["municipality"], data["choice"],
                                  acting_user())  # type: ignore[arg-type]
     body = s.BallotOut().dump({"motion": motion_id, "municipality": data["municipality"],
                                "choice": data["choice"], "cast_at": ballot.cast_at,
-                               "receipt": receipt_of(ballot)})
+                               "receipt": motions.receipt_of(ballot)})
     return answer(body, 201)
 
 
@@ -278,8 +271,8 @@ def cast(motion_id: int, data: dict[str, Any]) -> Any:
 @operation("Register a municipality's reservation against an adopted decision", tags=TAGS,
            body=s.ReservationIn, response=s.ResultOut, status=201)
 def reserve(motion_id: int, data: dict[str, Any]) -> Any:
-    motion = service.get_motion(motion_id)
-    service.register_reservation(motion, data["municipality"], data["text"],
+    motion = motions.get_motion(motion_id)
+    results.register_reservation(motion, data["municipality"], data["text"],
                                  acting_user())  # type: ignore[arg-type]
     return answer(result_json(motion), 201)
 
@@ -289,21 +282,15 @@ def reserve(motion_id: int, data: dict[str, Any]) -> Any:
 @operation("The meeting's protocol as PDF (kept once the minutes are signed)", tags=TAGS,
            content_type="application/pdf")
 def protocol_pdf(meeting_id: int) -> Any:
-    from consortium.documents.views import pdf_response
-    from consortium.documents.views import protocol_filename as filename
-    from consortium.documents.views import protocol_pdf as render
-
-    meeting = service.get_meeting(meeting_id)
-    content, digest = render(meeting)
-    return pdf_response(content, filename(meeting), digest)
+    meeting = meetings.get_meeting(meeting_id)
+    content, digest = pdfs.protocol_pdf(meeting)
+    return pdfs.pdf_response(content, pdfs.protocol_filename(meeting), digest)
 
 
 @bp.get("/motions/<int:motion_id>/result.pdf")
 @readers
 @operation("A motion's result as PDF", tags=TAGS, content_type="application/pdf")
 def result_pdf(motion_id: int) -> Any:
-    from consortium.documents.views import motion_result_pdf, pdf_response
-
-    motion = service.get_motion(motion_id)
-    content, digest = motion_result_pdf(motion)
-    return pdf_response(content, f"beslut-{motion.id}.pdf", digest)
+    motion = motions.get_motion(motion_id)
+    content, digest = pdfs.motion_result_pdf(motion)
+    return pdfs.pdf_response(content, f"beslut-{motion.id}.pdf", digest)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from consortium import db
 from consortium.api import bp
-from consortium.api import schemas as s
+from consortium.api.schemas import members as s
 from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.members import queries, service
@@ -56,7 +56,7 @@ def list_municipalities(args: dict[str, Any]) -> Any:
     filters = queries.Filters(q=args.get("q", "").strip(), county=args.get("county", ""),
                               status=args.get("status", ""), sort="code")
     rows = db.session.execute(queries.register_query(filters)).all()
-    return jsonify([municipality_json(m, population, year) for m, population, year, _ in rows])
+    return jsonify([municipality_json(m, population, year) for m, population, year, *_ in rows])
 
 
 @bp.post("/municipalities")

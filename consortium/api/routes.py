@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from consortium import db
 from consortium.api import bp
-from consortium.api import schemas as s
+from consortium.api.schemas import common as s
 from consortium.api.spec import build_spec, operation
 from consortium.audit.models import AuditEvent
 from consortium.auth.access import acting_user, admin_only, public, readers

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from consortium import db
 from consortium.api import bp
-from consortium.api import schemas as s
+from consortium.api.schemas import tools as s
 from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.members import service as members

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from consortium.auth.models import Role
 from consortium.auth.service import MIN_PASSWORD_LENGTH
-from consortium.core.forms import choices
+from consortium.frame.forms import choices
 
 
 def role_choices() -> list[SelectChoice]:

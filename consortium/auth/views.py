@@ -26,8 +26,8 @@ from consortium.auth import service
 from consortium.auth.access import acting_user, admin_only, public, readers
 from consortium.auth.forms import ROLE_LABELS, EmptyForm, LoginForm, TokenForm, UserForm
 from consortium.auth.models import ApiToken, User
-from consortium.core.forms import choices
 from consortium.extensions import limiter
+from consortium.frame.forms import choices
 from consortium.members.models import Municipality
 
 bp = Blueprint("auth", __name__)
@@ -45,7 +45,7 @@ def _login_key() -> str:
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("core.home")
+    return url_for("web.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -54,7 +54,7 @@ def _safe_next(target: str | None) -> str:
                deduct_when=lambda response: response.status_code == 401)
 def login() -> Any:
     if acting_user() is not None:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("web.home"))
     form = LoginForm()
     if form.validate_on_submit():
         user = service.authenticate(form.email.data or "", form.password.data or "")

@@ -15,17 +15,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from consortium.core.forms import choices, strip
 from consortium.costs.fees import FeeBand
+from consortium.costs.labels import KEY_LABELS
+from consortium.frame.forms import choices, strip
 from consortium.money import MoneyError, parse_form
-
-KEY_LABELS = {
-    "equal": _l("Equal shares"),
-    "per_capita": _l("Per inhabitant"),
-    "base_plus_per_capita": _l("Base share plus per inhabitant"),
-    "tiered": _l("Population bands"),
-    "usage": _l("By usage"),
-}
 
 
 def key_choices() -> list[SelectChoice]:

@@ -13,14 +13,13 @@ from sqlalchemy.orm import selectinload
 from consortium import db
 from consortium.costs import inputs
 from consortium.costs.allocation import NEEDS_POPULATION, AllocationError, allocate
+from consortium.costs.fee_schedules import fee_schedule, fees_for
 from consortium.costs.fees import FeeLine
 from consortium.costs.models import AllocationLine, Budget, BudgetStatus
 from consortium.costs.service import (
     AllocationView,
     ViewLine,
     explain,
-    fee_schedule,
-    fees_for,
     key_of,
     view_of,
 )

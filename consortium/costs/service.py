@@ -24,20 +24,17 @@ from consortium.costs.allocation import (
     allocate,
     check_key,
 )
-from consortium.costs.fees import FeeBand as PureFeeBand
-from consortium.costs.fees import FeeLine, check_bands, fee_lines
 from consortium.costs.models import (
     AllocationLine,
     Budget,
     BudgetStatus,
-    FeeBand,
-    FeeSchedule,
     KeyMethod,
 )
 from consortium.db import utcnow
 from consortium.errors import Conflict, Invalid, NotFound
 from consortium.members.models import Municipality
 from consortium.members.validation import year_error
+from consortium.signals import answers, decision_exists
 from consortium.tools.models import Tool
 
 
@@ -175,7 +172,7 @@ def _snapshot(budget: Budget) -> dict[str, Any]:
             "key": key_json(key_of(budget))}
 
 
-def _check_year(year: int) -> None:
+def check_year(year: int) -> None:
     if message := year_error(year):
         raise Invalid(message, {"year": message})
 
@@ -184,7 +181,7 @@ def set_budget(tool: Tool, year: int, amount: int, key: Key, *, actor: User | No
                actor_label: str | None = None) -> tuple[Budget, bool]:
     """Enter or change the draft budget of a tool and year. An adopted budget never changes:
     that needs a new version (revise)."""
-    _check_year(year)
+    check_year(year)
     latest = current(tool, year)
     if latest is not None and latest.status is BudgetStatus.ADOPTED:
         raise Conflict(_("The budget of %(tool)s for %(year)s is adopted and cannot be changed. "
@@ -291,9 +288,7 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
         raise Conflict(_("Version %(version)s of this budget is already adopted.",
                          version=budget.version))
     if decision_motion_id is not None:
-        from consortium.governance.models import Motion
-
-        if db.session.get(Motion, decision_motion_id) is None:
+        if True not in answers(decision_exists.send(decision_motion_id)):
             raise Invalid(_("No decision has that number."),
                           {"decision_motion_id": _("Unknown decision.")})
     allocation = compute(budget)
@@ -320,66 +315,6 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
 def _fraction_text(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 \
         else f"{value.numerator}/{value.denominator}"
-
-
-# --- fees -------------------------------------------------------------------------------------
-
-def fee_schedule(year: int) -> FeeSchedule | None:
-    return db.session.scalar(select(FeeSchedule).where(FeeSchedule.year == year)
-                             .options(selectinload(FeeSchedule.bands)))
-
-
-def pure_bands(schedule: FeeSchedule) -> list[PureFeeBand]:
-    return [PureFeeBand(b.up_to, b.annual, b.entry) for b in schedule.bands]
-
-
-def set_fee_schedule(year: int, population_year: int | None, bands: list[PureFeeBand], *,
-                     actor: User | None = None, actor_label: str | None = None
-                     ) -> tuple[FeeSchedule, bool]:
-    _check_year(year)
-    if population_year is not None and (message := year_error(population_year)):
-        raise Invalid(message, {"population_year": message})
-    try:
-        check_bands(bands)
-    except AllocationError as error:
-        raise Invalid(str(error), {"bands": str(error)}) from None
-    schedule = fee_schedule(year)
-    created = schedule is None
-    before = None if schedule is None else _fee_snapshot(schedule)
-    if schedule is None:
-        schedule = FeeSchedule(year=year)
-        db.session.add(schedule)
-    schedule.population_year = population_year
-    schedule.bands.clear()
-    db.session.flush()
-    for position, band in enumerate(bands, start=1):
-        schedule.bands.append(FeeBand(position=position, up_to=band.up_to, annual=band.annual,
-                                      entry=band.entry))
-    db.session.flush()
-    record("fees.set", "fee_schedule", year, before=before, after=_fee_snapshot(schedule),
-           actor=actor, actor_label=actor_label)
-    db.session.commit()
-    return schedule, created
-
-
-def _fee_snapshot(schedule: FeeSchedule) -> dict[str, Any]:
-    return {"population_year": schedule.population_year,
-            "bands": [{"up_to": b.up_to, "annual": b.annual, "entry": b.entry}
-                      for b in schedule.bands]}
-
-
-def fee_population_year(schedule: FeeSchedule) -> int:
-    return schedule.population_year if schedule.population_year is not None \
-        else schedule.year - 2
-
-
-def fees_for(schedule: FeeSchedule) -> list[FeeLine]:
-    population_year = fee_population_year(schedule)
-    members = [member for _mid, member in inputs.members(schedule.year, population_year)]
-    try:
-        return fee_lines(schedule.year, pure_bands(schedule), members, population_year)
-    except AllocationError as error:
-        raise explain(error) from None
 
 
 def preview(tool: Tool, year: int, amount: int, key: Key) -> AllocationView:

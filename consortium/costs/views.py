@@ -15,15 +15,16 @@ from consortium import db
 from consortium.auth.access import acting_user, readers, roles
 from consortium.auth.models import Role
 from consortium.charts import bars
-from consortium.core.exports import table_response
-from consortium.core.forms import show_domain_error
-from consortium.costs import queries, service
+from consortium.costs import fee_schedules, queries, service
 from consortium.costs.allocation import as_decimal
-from consortium.costs.forms import KEY_LABELS, AdoptForm, BudgetForm, FeeForm, parse_fee_bands
+from consortium.costs.forms import AdoptForm, BudgetForm, FeeForm, parse_fee_bands
+from consortium.costs.labels import KEY_LABELS
 from consortium.costs.models import BudgetStatus
 from consortium.costs.statements import may_read_statement
-from consortium.documents.service import kept_hash
 from consortium.errors import DomainError, Invalid
+from consortium.frame.documents import kept_hash
+from consortium.frame.exports import table_response
+from consortium.frame.forms import show_domain_error
 from consortium.members import service as members
 from consortium.members.models import Municipality
 from consortium.money import to_api
@@ -54,7 +55,7 @@ def index() -> Any:
     assert user is not None
     return render_template("costs/index.html", year=year, tools=all_tools, budgets=budgets,
                            key_labels=KEY_LABELS, may_write=_may_write(),
-                           fees=service.fee_schedule(year), own=user.municipality)
+                           fees=fee_schedules.fee_schedule(year), own=user.municipality)
 
 
 @bp.route("/<int:year>")
@@ -217,7 +218,7 @@ def allocation_export(slug: str, year: int, fmt: str) -> Any:
 @bp.route("/fees/<int:year>", methods=["GET", "POST"])
 @readers
 def fees(year: int) -> Any:
-    schedule = service.fee_schedule(year)
+    schedule = fee_schedules.fee_schedule(year)
     form = FeeForm(formdata=None)
     if request.method == "POST":
         if not _may_write():
@@ -225,7 +226,7 @@ def fees(year: int) -> Any:
         form = FeeForm()
         if form.validate_on_submit():
             try:
-                service.set_fee_schedule(year, form.population_year.data,
+                fee_schedules.set_fee_schedule(year, form.population_year.data,
                                          parse_fee_bands(form.bands.data or ""),
                                          actor=acting_user())
             except DomainError as error:
@@ -241,13 +242,13 @@ def fees(year: int) -> Any:
     lines, problem = [], None
     if schedule is not None:
         try:
-            lines = service.fees_for(schedule)
+            lines = fee_schedules.fees_for(schedule)
         except Invalid as error:
             problem = error.message
     status = 422 if form.errors else 200
     return render_template("costs/fees.html", year=year, schedule=schedule, lines=lines,
                            problem=problem, form=form, may_write=_may_write(),
-                           population_year=service.fee_population_year(schedule)
+                           population_year=fee_schedules.fee_population_year(schedule)
                            if schedule else year - 2), status
 
 

@@ -169,6 +169,7 @@ BUDGETS = [  # tool, year, kronor, key, adopt
 
 
 def _budgets() -> None:
+    from consortium.costs import fee_schedules
     from consortium.costs import service as costs
     from consortium.costs.fees import FeeBand
 
@@ -187,19 +188,19 @@ def _budgets() -> None:
     costs.adopt(revised, actor_label=LABEL)
     bands = [FeeBand(up_to, annual * KR, entry * KR) for up_to, annual, entry in SAMBRUK_FEES]
     for year in (2024, 2025, 2026):
-        costs.set_fee_schedule(year, POPULATION_YEAR, bands, actor_label=LABEL)
+        fee_schedules.set_fee_schedule(year, POPULATION_YEAR, bands, actor_label=LABEL)
 
 
 def _governance() -> None:
     from consortium.auth.service import find_user
-    from consortium.governance import service as gov
+    from consortium.governance import councils, meetings, motions, results
 
-    assembly = gov.create_council({"kind": "assembly", "name": "Föreningsstämma",
+    assembly = councils.create_council({"kind": "assembly", "name": "Föreningsstämma",
                                    "chair": "0483"}, actor_label=LABEL)
-    board = gov.create_council({"kind": "board", "name": "Styrelse", "chair": "1980"},
+    board = councils.create_council({"kind": "board", "name": "Styrelse", "chair": "1980"},
                                actor_label=LABEL)
-    gov.set_board_seats(board, ["0483", "0180", "1280", "1980", "0380"], actor_label=LABEL)
-    councils = {slug: gov.create_council(
+    councils.set_board_seats(board, ["0483", "0180", "1280", "1980", "0380"], actor_label=LABEL)
+    tool_councils = {slug: councils.create_council(
         {"kind": "tool", "name": f"Förvaltningsråd {name}", "tool": slug, "chair": chair},
         actor_label=LABEL) for slug, name, chair in (("provisum", "Provisum", "1980"),
                                                       ("bibblix", "Bibblix", "0180"),
@@ -208,7 +209,7 @@ def _governance() -> None:
             if role == "representative"}
 
     # A held board meeting, its votes decided and its minutes signed.
-    meeting = gov.create_meeting(board, date(2026, 3, 18), "Katrineholm, Stadshuset", "1980",
+    meeting = meetings.create_meeting(board, date(2026, 3, 18), "Katrineholm, Stadshuset", "1980",
                                  actor_label=LABEL)
     for person, capacity, code in (("Ombud Västerås", "ordinary", "1980"),
                                    ("Ombud Katrineholm", "ordinary", "0483"),
@@ -216,13 +217,13 @@ def _governance() -> None:
                                    ("Ombud Malmö", "ordinary", "1280"),
                                    ("Ombud Uppsala", "deputy", "0380"),
                                    ("Kansliet", "other", None)):
-        gov.add_attendance(meeting, person, capacity, code, actor_label=LABEL)
-    gov.set_officer(meeting, "chair", 1, "Ombud Västerås", "ombud.vasteras@sambruk.demo",
+        meetings.add_attendance(meeting, person, capacity, code, actor_label=LABEL)
+    meetings.set_officer(meeting, "chair", 1, "Ombud Västerås", "ombud.vasteras@sambruk.demo",
                     actor_label=LABEL)
-    gov.set_officer(meeting, "secretary", 1, "Kansliet", None, actor_label=LABEL)
-    gov.set_officer(meeting, "adjuster", 1, "Ombud Katrineholm",
+    meetings.set_officer(meeting, "secretary", 1, "Kansliet", None, actor_label=LABEL)
+    meetings.set_officer(meeting, "adjuster", 1, "Ombud Katrineholm",
                     "ombud.katrineholm@sambruk.demo", actor_label=LABEL)
-    gov.set_meeting_status(meeting, "held")
+    meetings.set_meeting_status(meeting, "held")
     decided = [
         ("Årsredovisning 2025", "Styrelsen föreslår att årsredovisningen för 2025 läggs till "
          "handlingarna och överlämnas till föreningsstämman.", False,
@@ -231,29 +232,29 @@ def _governance() -> None:
          True, {"0483": "yes", "0180": "no", "1280": "yes", "1980": "yes", "0380": "abstain"}),
     ]
     for title, text, secret, votes in decided:
-        motion = gov.create_motion(board, {"title": title, "text": text, "secret": secret,
+        motion = motions.create_motion(board, {"title": title, "text": text, "secret": secret,
                                            "meeting_id": meeting.id}, actor_label=LABEL)
-        gov.open_motion(motion, on=date(2026, 3, 18), actor_label=LABEL)
+        motions.open_motion(motion, on=date(2026, 3, 18), actor_label=LABEL)
         for code, choice in votes.items():
-            gov.cast_ballot(motion.id, code, choice, reps[code])
-        gov.close_motion(motion.id, actor_label=LABEL)
+            motions.cast_ballot(motion.id, code, choice, reps[code])
+        results.close_motion(motion.id, actor_label=LABEL)
         if not secret:
-            gov.register_reservation(motion, "1280", "Malmö anser att redovisningen av "
+            results.register_reservation(motion, "1280", "Malmö anser att redovisningen av "
                                      "Bibblix kostnader borde ha särredovisats.", reps["1280"])
-    gov.sign_minutes(meeting, reps["1980"])
-    gov.sign_minutes(meeting, reps["0483"])
+    meetings.sign_minutes(meeting, reps["1980"])
+    meetings.sign_minutes(meeting, reps["0483"])
 
     # Open votes for the demo representatives.
-    open_board = gov.create_motion(board, {
+    open_board = motions.create_motion(board, {
         "title": "Verksamhetsplan 2027", "text": "Styrelsen föreslås fastställa "
         "verksamhetsplanen för 2027.", "majority": "absolute"}, actor_label=LABEL)
-    gov.open_motion(open_board, actor_label=LABEL)
-    open_tool = gov.create_motion(councils["provisum"], {
+    motions.open_motion(open_board, actor_label=LABEL)
+    open_tool = motions.create_motion(tool_councils["provisum"], {
         "title": "Ny modul för årsräkningar", "text": "Förvaltningsrådet föreslås besluta om "
         "utveckling av en ny modul för digitala årsräkningar.", "weighting": "population",
         "majority": "simple", "tie_break": "chair"}, actor_label=LABEL)
-    gov.open_motion(open_tool, actor_label=LABEL)
-    gov.create_meeting(assembly, date(2027, 5, 11), "Stockholm", None, actor_label=LABEL)
+    motions.open_motion(open_tool, actor_label=LABEL)
+    meetings.create_meeting(assembly, date(2027, 5, 11), "Stockholm", None, actor_label=LABEL)
 
 
 def seed() -> bool:

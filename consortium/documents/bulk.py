@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from consortium import db
 from consortium.costs import queries
+from consortium.documents.pdfs import statement_pdf
 from consortium.members.models import Municipality
 
 
@@ -25,8 +26,6 @@ def statement_codes(year: int) -> list[str]:
 
 
 def statements_zip(year: int, progress: Callable[[str], None] | None = None) -> bytes:
-    from consortium.documents.views import statement_pdf
-
     buffer = io.BytesIO()
     municipalities = {m.code: m for m in db.session.scalars(
         select(Municipality).where(Municipality.code.in_(statement_codes(year))))}

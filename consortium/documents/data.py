@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from consortium import db
 from consortium.costs.allocation import as_decimal
-from consortium.governance import service as governance
-from consortium.governance.forms import (
+from consortium.governance import meetings, results
+from consortium.governance.labels import (
     CHOICE_LABELS,
     MAJORITY_LABELS,
     OFFICER_LABELS,
@@ -47,7 +47,7 @@ def _time(value: Any) -> str:
 
 
 def vote_data(motion: Motion) -> dict[str, Any]:
-    result = governance.result_of(motion)
+    result = results.result_of(motion)
     rules = _("Weighting: %(weighting)s. Majority: %(majority)s. Quorum: %(quorum)s %%.",
               weighting=str(WEIGHTING_LABELS[motion.weighting.value]),
               majority=str(MAJORITY_LABELS[motion.majority.value]),
@@ -72,7 +72,7 @@ def vote_data(motion: Motion) -> dict[str, Any]:
             "seats": [] if motion.secret else [
                 {"name": m.name, "weight": format_decimal(w),
                  "choice": str(CHOICE_LABELS[c]) if c else "—"}
-                for m, w, c in governance.seat_rows(motion)],
+                for m, w, c in results.seat_rows(motion)],
         })
     return data
 
@@ -92,18 +92,18 @@ def protocol_data(meeting: Meeting) -> dict[str, Any]:
     by_role = {role: [o.person_name for o in officers if o.role is role] for role in OfficerRole}
     items = list(db.session.scalars(select(AgendaItem).where(
         AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.number)))
-    motions = {m.agenda_item_id: m for m in db.session.scalars(select(Motion).where(
+    item_motions = {m.agenda_item_id: m for m in db.session.scalars(select(Motion).where(
         Motion.agenda_item_id.in_([i.id for i in items])))} if items else {}
     paragraphs = []
     for item in items:
-        motion = motions.get(item.id)
+        motion = item_motions.get(item.id)
         decision = item.decision
         vote = vote_data(motion) if motion is not None else None
         if motion is not None and not decision and vote and vote["closed"]:
             decision = {"adopted": _("The proposal is adopted."),
                         "rejected": _("The proposal is rejected."),
                         "no_quorum": _("The meeting could not decide: no quorum.")}[
-                governance.result_of(motion).outcome.value]  # type: ignore[union-attr]
+                results.result_of(motion).outcome.value]  # type: ignore[union-attr]
         paragraphs.append({"number": item.number, "dnr": item.diary_number,
                            "title": item.title, "decision": decision, "summary": item.summary,
                            "basis": item.basis, "proposals": item.proposals,
@@ -111,7 +111,7 @@ def protocol_data(meeting: Meeting) -> dict[str, Any]:
                            "adjusted_at_once": item.adjusted_at_once, "vote": vote})
     signatures = [{"role": str(OFFICER_LABELS[o.role.value]).lower(), "person": o.person_name,
                    "time": _time(s.signed_at)}
-                  for o, s in governance.signers(meeting) if s is not None]
+                  for o, s in meetings.signers(meeting) if s is not None]
     locked = meeting.minutes_locked_at
     local_locked = to_user_timezone(locked).date() if locked else None
     return {
@@ -132,7 +132,7 @@ def protocol_data(meeting: Meeting) -> dict[str, Any]:
         if local_locked else "",
         "kept_at": _("The office of %(name)s", name=current_app.config["CONSORTIUM_NAME"]),
         "sha256": meeting.minutes_sha256 or "",
-        "open_votes": any(m.status is MotionStatus.OPEN for m in motions.values()),
+        "open_votes": any(m.status is MotionStatus.OPEN for m in item_motions.values()),
     }
 
 
@@ -178,7 +178,7 @@ def key_text(key: Any, year: int, population_year: int | None) -> str:
 
 def allocation_data(view: Any, tool: Any) -> dict[str, Any]:
     from consortium.charts import bars
-    from consortium.costs.forms import KEY_LABELS
+    from consortium.costs.labels import KEY_LABELS
 
     budget = view.budget
     largest = sorted(view.lines, key=lambda line: -line.amount)[:15]
@@ -202,7 +202,7 @@ def allocation_data(view: Any, tool: Any) -> dict[str, Any]:
 
 
 def statement_data(found: Any) -> dict[str, Any]:
-    from consortium.costs.forms import KEY_LABELS
+    from consortium.costs.labels import KEY_LABELS
 
     m = found.municipality
     return {
@@ -224,13 +224,13 @@ def annual_report_data(year: int) -> dict[str, Any]:
     from collections import Counter
 
     from consortium.charts import bars, columns
-    from consortium.core.labels import TOOL_STATUS_LABELS
-    from consortium.costs.forms import KEY_LABELS
+    from consortium.costs.labels import KEY_LABELS
     from consortium.costs.queries import latest_budgets
     from consortium.governance.models import Council, MotionResult
     from consortium.members.models import MembershipPeriod, Municipality
     from consortium.members.service import latest_population_columns
     from consortium.tools import queries as tool_queries
+    from consortium.tools.labels import TOOL_STATUS_LABELS
 
     end = date(year, 12, 31)
     latest = latest_population_columns()

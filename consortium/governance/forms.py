@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,22 +17,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from consortium.core.forms import choices, strip
-from consortium.core.labels import CHOICE_LABELS  # noqa: F401  (used by views and PDFs)
-
-KIND_LABELS = {"assembly": _l("Föreningsstämma (general meeting)"),
-               "board": _l("Styrelse (board)"), "tool": _l("Förvaltningsråd (tool council)")}
-WEIGHTING_LABELS = {"equal": _l("One vote per seat"), "population": _l("By population"),
-                    "cost_share": _l("By cost share (tool councils)")}
-MAJORITY_LABELS = {"simple": _l("Simple majority"), "absolute": _l("Absolute majority"),
-                   "two_thirds": _l("Two thirds"), "unanimous": _l("Unanimous")}
-OUTCOME_LABELS = {"adopted": lazy_pgettext("outcome", "Adopted"),
-                  "rejected": lazy_pgettext("outcome", "Rejected"),
-                  "no_quorum": _l("No quorum")}
-CAPACITY_LABELS = {"ordinary": _l("Ordinary member"), "deputy": _l("Deputy"),
-                   "other": _l("Also present")}
-OFFICER_LABELS = {"chair": _l("Chair"), "secretary": _l("Secretary"),
-                  "adjuster": _l("Adjuster (justerare)")}
+from consortium.frame.forms import choices, strip
+from consortium.governance.labels import (
+    CAPACITY_LABELS,
+    CHOICE_LABELS,
+    KIND_LABELS,
+    MAJORITY_LABELS,
+    OFFICER_LABELS,
+    WEIGHTING_LABELS,
+)
 
 
 def _choices(labels: dict[str, object]) -> list[SelectChoice]:

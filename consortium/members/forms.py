@@ -17,8 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from consortium.core.forms import choices, strip
-from consortium.core.labels import MEMBERSHIP_LABELS
+from consortium.frame.forms import choices, strip
+from consortium.members.labels import MEMBERSHIP_LABELS
 from consortium.members.validation import MAX_YEAR, MIN_YEAR
 
 

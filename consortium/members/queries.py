@@ -13,9 +13,9 @@ from consortium import db
 from consortium.auth.models import Role, User
 from consortium.members.models import MembershipStatus, Municipality
 from consortium.members.service import latest_population_columns
-from consortium.tools.models import Participation, Tool
+from consortium.signals import answers, register_columns
 
-SORTS = {"code", "name", "county", "status", "population", "tools"}
+SORTS = {"code", "name", "county", "status", "population"}
 PAGE_SIZE = 50
 
 
@@ -29,13 +29,13 @@ class Filters:
     page: int = 1
 
     @classmethod
-    def from_args(cls, args: Any) -> Filters:
+    def from_args(cls, args: Any, sorts: set[str] | None = None) -> Filters:
         sort = args.get("sort", "name")
         return cls(
             q=args.get("q", "").strip()[:100],
             county=args.get("county", "").strip(),
             status=args.get("status", "").strip(),
-            sort=sort if sort in SORTS else "name",
+            sort=sort if sort in (sorts or SORTS) else "name",
             desc=args.get("dir") == "desc",
             page=max(1, args.get("page", 1, type=int) or 1),
         )
@@ -47,12 +47,25 @@ class Filters:
         return {key: value for key, value in args.items() if value not in ("", None)}
 
 
-def _active_tools_count(on: date) -> Any:
-    return (select(func.count(func.distinct(Participation.tool_id)))
-            .where(Participation.municipality_id == Municipality.id,
-                   Participation.joined_on <= on,
-                   or_(Participation.left_on.is_(None), Participation.left_on >= on))
-            .correlate(Municipality).scalar_subquery())
+@dataclass(frozen=True)
+class RegisterColumn:
+    """One more column of the register, contributed by a higher domain (see
+    `consortium.signals.register_columns`): a SQL expression correlated to `Municipality`."""
+
+    key: str
+    label: str
+    expression: Any
+
+
+def extra_columns(on: date | None = None) -> list[RegisterColumn]:
+    """The columns other domains add to the register for the day `on` (default today)."""
+    found = answers(register_columns.send(on or date.today()))
+    return sorted((column for column in found if isinstance(column, RegisterColumn)),
+                  key=lambda column: column.key)
+
+
+def sorts(columns: list[RegisterColumn]) -> set[str]:
+    return SORTS | {column.key for column in columns}
 
 
 def status_condition(status: str) -> Any:
@@ -64,11 +77,13 @@ def status_condition(status: str) -> Any:
     return None
 
 
-def register_query(filters: Filters, on: date | None = None) -> Select[Any]:
-    """Municipalities with their newest population and the number of tools they use today."""
+def register_query(filters: Filters, columns: list[RegisterColumn] | None = None
+                   ) -> Select[Any]:
+    """Municipalities with their newest population, then the `columns` other domains add:
+    rows of (municipality, population, population year, *extra values)."""
     latest = latest_population_columns()
-    tools = _active_tools_count(on or date.today()).label("tools")
-    query = (select(Municipality, latest.c.population, latest.c.year, tools)
+    extras = {column.key: column.expression.label(column.key) for column in columns or []}
+    query = (select(Municipality, latest.c.population, latest.c.year, *extras.values())
              .outerjoin(latest, latest.c.municipality_id == Municipality.id))
     if filters.q:
         pattern = f"%{filters.q.lower()}%"
@@ -81,15 +96,16 @@ def register_query(filters: Filters, on: date | None = None) -> Select[Any]:
     order = {
         "code": Municipality.code, "name": Municipality.sort_name,
         "county": Municipality.county,
-        "status": Municipality.status, "population": latest.c.population, "tools": tools,
-    }[filters.sort]
+        "status": Municipality.status, "population": latest.c.population, **extras,
+    }.get(filters.sort, Municipality.sort_name)
     order = order.desc() if filters.desc else order.asc()
     return query.order_by(order.nulls_last() if filters.sort == "population" else order,
                           Municipality.code)
 
 
-def register_page(filters: Filters) -> tuple[list[Any], int, list[str]]:
-    query = register_query(filters)
+def register_page(filters: Filters, columns: list[RegisterColumn]
+                  ) -> tuple[list[Any], int, list[str]]:
+    query = register_query(filters, columns)
     total = db.session.scalar(select(func.count()).select_from(
         query.order_by(None).subquery())) or 0
     rows = db.session.execute(query.limit(PAGE_SIZE)
@@ -103,7 +119,6 @@ def register_page(filters: Filters) -> tuple[list[Any], int, list[str]]:
 class Detail:
     municipality: Municipality
     people: list[User]
-    participations: list[tuple[Participation, Tool]]
 
 
 def detail(code: str) -> Detail | None:
@@ -117,8 +132,4 @@ def detail(code: str) -> Detail | None:
         select(User).where(User.municipality_id == municipality.id,
                            User.role.in_([Role.REPRESENTATIVE, Role.FINANCE]))
         .order_by(User.role, User.name)))
-    participations = [tuple(row) for row in db.session.execute(
-        select(Participation, Tool).join(Tool, Tool.id == Participation.tool_id)
-        .where(Participation.municipality_id == municipality.id)
-        .order_by(Tool.name, Participation.joined_on))]
-    return Detail(municipality, people, participations)  # type: ignore[arg-type]
+    return Detail(municipality, people)

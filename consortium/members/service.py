@@ -26,6 +26,7 @@ from consortium.members.validation import (
     population_error,
     year_error,
 )
+from consortium.signals import answers, municipality_in_use
 
 FIELDS = ("code", "name", "county", "country", "org_number", "invoice_reference", "status",
           "joined_on", "left_on")
@@ -304,24 +305,16 @@ def set_population(municipality: Municipality, year: int, population: Any, *,
 
 
 def has_history(municipality: Municipality) -> bool:
-    """True when anything refers to the municipality (then it is never deleted)."""
-    from consortium.auth.models import User as UserModel
-    from consortium.costs.models import AllocationLine
-    from consortium.governance.models import Ballot, BoardSeat, MotionSeat
-    from consortium.tools.models import Participation, UsageFigure
-
+    """True when anything refers to the municipality (then it is never deleted). The higher
+    domains say what of theirs refers to it (`consortium.signals.municipality_in_use`)."""
     mid = municipality.id
     checks = [
         exists().where(PopulationFigure.municipality_id == mid),
         exists().where(MembershipPeriod.municipality_id == mid),
-        exists().where(Participation.municipality_id == mid),
-        exists().where(UsageFigure.municipality_id == mid),
-        exists().where(UserModel.municipality_id == mid),
-        exists().where(AllocationLine.municipality_id == mid),
-        exists().where(MotionSeat.municipality_id == mid),
-        exists().where(Ballot.municipality_id == mid),
-        exists().where(BoardSeat.municipality_id == mid),
+        exists().where(User.municipality_id == mid),
     ]
+    for clauses in answers(municipality_in_use.send(mid)):
+        checks.extend(clauses)  # type: ignore[arg-type]
     return any(db.session.execute(select(*checks)).one())
 
 

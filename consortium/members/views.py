@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from consortium import db
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.charts import columns
-from consortium.core.exports import table_response
-from consortium.core.forms import show_domain_error
 from consortium.errors import DomainError
+from consortium.frame.exports import table_response
+from consortium.frame.forms import show_domain_error
+from consortium.frame.sections import PageSection
 from consortium.members import importing, queries, service
 from consortium.members.forms import (
     DeleteForm,
@@ -26,35 +27,37 @@ from consortium.members.forms import (
     PopulationForm,
 )
 from consortium.members.models import MembershipStatus, Municipality
+from consortium.signals import answers, municipality_sections
 
 bp = Blueprint("members", __name__, url_prefix="/municipalities")
 
 EXPORT_HEADER = ["code", "name", "county", "country", "status", "joined_on", "left_on",
-                 "org_number", "invoice_reference", "population", "population_year",
-                 "tools_in_use"]
+                 "org_number", "invoice_reference", "population", "population_year"]
 
 
 @bp.route("/")
 @readers
 def index() -> Any:
-    filters = queries.Filters.from_args(request.args)
-    rows, total, counties = queries.register_page(filters)
+    columns = queries.extra_columns()
+    filters = queries.Filters.from_args(request.args, queries.sorts(columns))
+    rows, total, counties = queries.register_page(filters, columns)
     pages = max(1, -(-total // queries.PAGE_SIZE))
     return render_template("members/index.html", rows=rows, total=total, counties=counties,
-                           filters=filters, page=filters.page, pages=pages,
+                           filters=filters, page=filters.page, pages=pages, columns=columns,
                            statuses=[s.value for s in MembershipStatus])
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")
 @readers
 def export(fmt: str) -> Any:
-    filters = queries.Filters.from_args(request.args)
-    rows = db.session.execute(queries.register_query(filters)).all()
+    columns = queries.extra_columns()
+    filters = queries.Filters.from_args(request.args, queries.sorts(columns))
+    rows = db.session.execute(queries.register_query(filters, columns)).all()
     table = [[m.code, m.name, m.county, m.country, m.status.value if m.status else "",
               m.joined_on, m.left_on, m.org_number, m.invoice_reference, population, year,
-              tools] for m, population, year, tools in rows]
+              *extras] for m, population, year, *extras in rows]
     return table_response(fmt, f"municipalities-{date.today().isoformat()}", "Municipalities",
-                          EXPORT_HEADER, table)
+                          EXPORT_HEADER + [column.key for column in columns], table)
 
 
 def _municipality_or_404(code: str) -> Municipality:
@@ -76,14 +79,15 @@ def _render_detail(code: str, population_form: PopulationForm | None = None,
                     label=_("Population of %(name)s by year", name=municipality.name),
                     locale=str(get_locale())) if len(figures) > 1 else None
     user = acting_user()
+    sections = sorted((section for section in answers(municipality_sections.send(municipality))
+                       if isinstance(section, PageSection)), key=lambda section: section.order)
     return render_template(
-        "members/detail.html", detail=found, m=municipality, chart=chart,
+        "members/detail.html", detail=found, m=municipality, chart=chart, sections=sections,
         membership_form=MembershipForm(formdata=None, on=date.today()),
         population_form=population_form or PopulationForm(formdata=None),
         delete_form=DeleteForm(formdata=None),
         can_edit=user is not None and user.role.value == "admin",
         can_delete=municipality.status is None and not service.has_history(municipality),
-        statement_years=_statement_years(), ballots=_ballots(municipality),
     ), status
 
 
@@ -91,24 +95,6 @@ def _render_detail(code: str, population_form: PopulationForm | None = None,
 @readers
 def detail(code: str) -> Any:
     return _render_detail(code)
-
-
-def _ballots(municipality: Municipality) -> list[Any]:
-    """The municipality's latest ballots: (motion, council name, choice or None if secret)."""
-    from sqlalchemy import select
-
-    from consortium.governance.models import Ballot, Council, Motion
-
-    return list(db.session.execute(
-        select(Motion, Council.name, Ballot.choice, Ballot.cast_at)
-        .join(Ballot, Ballot.motion_id == Motion.id).join(Council, Council.id == Motion.council_id)
-        .where(Ballot.municipality_id == municipality.id)
-        .order_by(Ballot.cast_at.desc()).limit(15)).all())
-
-
-def _statement_years() -> list[int]:
-    this_year = date.today().year
-    return [this_year + 1, this_year, this_year - 1, this_year - 2]
 
 
 @bp.route("/new", methods=["GET", "POST"])

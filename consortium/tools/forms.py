@@ -15,8 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from consortium.core.forms import choices, strip
-from consortium.core.labels import TOOL_STATUS_LABELS
+from consortium.frame.forms import choices, strip
+from consortium.tools.labels import TOOL_STATUS_LABELS
 
 
 def tool_status_choices() -> list[SelectChoice]:

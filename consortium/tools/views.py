@@ -13,9 +13,9 @@ from wtforms import SelectChoice
 from consortium import db
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.auth.models import Role
-from consortium.core.exports import table_response
-from consortium.core.forms import choices, show_domain_error
 from consortium.errors import DomainError
+from consortium.frame.exports import table_response
+from consortium.frame.forms import choices, show_domain_error
 from consortium.members.models import Municipality
 from consortium.tools import queries, service
 from consortium.tools.forms import (

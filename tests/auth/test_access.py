@@ -19,7 +19,7 @@ def test_every_route_declares_an_access_rule(app):
 
 
 def test_a_route_without_a_rule_is_refused(app, database_url):
-    from consortium import create_app
+    from consortium.web.app import create_app
     from tests.conftest import TEST_CONFIG
 
     other = create_app({**TEST_CONFIG, "DATABASE_URL": database_url})

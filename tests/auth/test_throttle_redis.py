@@ -13,7 +13,8 @@ import pytest
 
 SCRIPT = textwrap.dedent('''
     import re, uuid
-    from consortium import create_app, db
+    from consortium import db
+    from consortium.web.app import create_app
     from consortium.auth import service
     from tests.conftest import migrate
     url = "sqlite:///" + __import__("tempfile").mkdtemp() + "/t.sqlite3"

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from consortium import create_app, db
+from consortium import db
 from consortium.demo.seed import seed
+from consortium.web.app import create_app
 from tests.conftest import TEST_CONFIG, fresh_database, migrate
 
 CHROMIUM = "/usr/bin/chromium"

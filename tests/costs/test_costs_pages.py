@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from consortium import db
+from consortium.costs import fee_schedules
 from consortium.costs import service as costs
 from consortium.costs.models import Budget
 from consortium.members import service as members
@@ -172,7 +173,7 @@ def test_fee_form_refuses_a_bad_line(client_as):
                                     "population_year": "2024",
                                     "bands": "6999;5000;5000\n;80 000;25 000"})
     assert good.status_code == 302
-    schedule = costs.fee_schedule(2026)
+    schedule = fee_schedules.fee_schedule(2026)
     assert [(b.up_to, b.annual, b.entry) for b in schedule.bands] == [
         (6999, 500_000, 500_000), (None, 8_000_000, 2_500_000)]
     representative = client_as("representative")

@@ -15,7 +15,7 @@ from consortium import db
 from consortium.costs import service as costs
 from consortium.documents.models import StoredDocument
 from consortium.documents.renderer import RefusedFetch, fetch
-from consortium.governance import service as governance
+from consortium.governance import councils, meetings, motions, results
 from consortium.members import service as members
 
 SV = {"Accept-Language": "sv"}
@@ -34,38 +34,38 @@ def signed_meeting(consortium, make_user):
                       email="ordf@example.se")
     adjuster = make_user("representative", municipality=c["municipalities"]["1280"],
                          email="just@example.se")
-    board = governance.create_council({"kind": "board", "name": "Styrelse för Sambruk"},
+    board = councils.create_council({"kind": "board", "name": "Styrelse för Sambruk"},
                                       actor_label="test")
-    governance.set_board_seats(board, ["0180", "1280", "0483", "1860"])
-    meeting = governance.create_meeting(board, date(2026, 3, 18), "Västerås, Stadshuset",
+    councils.set_board_seats(board, ["0180", "1280", "0483", "1860"])
+    meeting = meetings.create_meeting(board, date(2026, 3, 18), "Västerås, Stadshuset",
                                         "0180", actor_label="test")
-    governance.add_attendance(meeting, "Åsa Öberg", "ordinary", "0180")
-    governance.add_attendance(meeting, "Märta Ängström", "ordinary", "1280")
-    governance.set_officer(meeting, "chair", 1, "Åsa Öberg", "ordf@example.se")
-    governance.set_officer(meeting, "secretary", 1, "Kansliet")
-    governance.set_officer(meeting, "adjuster", 1, "Märta Ängström", "just@example.se")
-    governance.add_item(meeting, "Ändrade stadgar", diary_number="2026/7",
+    meetings.add_attendance(meeting, "Åsa Öberg", "ordinary", "0180")
+    meetings.add_attendance(meeting, "Märta Ängström", "ordinary", "1280")
+    meetings.set_officer(meeting, "chair", 1, "Åsa Öberg", "ordf@example.se")
+    meetings.set_officer(meeting, "secretary", 1, "Kansliet")
+    meetings.set_officer(meeting, "adjuster", 1, "Märta Ängström", "just@example.se")
+    meetings.add_item(meeting, "Ändrade stadgar", diary_number="2026/7",
                         summary="Kansliet föreslår ändrade stadgar.",
                         decision="Styrelsen föreslår stämman att anta stadgarna.",
                         basis="Förslag till stadgar, 2026-02-10.",
                         proposals="Ordföranden yrkar bifall till förslaget.",
                         sent_to="Samtliga medlemskommuner", adjusted_at_once=True)
-    governance.set_meeting_status(meeting, "held")
+    meetings.set_meeting_status(meeting, "held")
     reps = {code: make_user("representative", municipality=m)
             for code, m in c["municipalities"].items()}
-    open_vote = governance.create_motion(board, {"title": "Årsredovisning 2025",
+    open_vote = motions.create_motion(board, {"title": "Årsredovisning 2025",
                                                  "meeting_id": meeting.id}, actor_label="test")
-    secret = governance.create_motion(board, {"title": "Val av revisor", "secret": True,
+    secret = motions.create_motion(board, {"title": "Val av revisor", "secret": True,
                                               "meeting_id": meeting.id}, actor_label="test")
     for motion, votes in ((open_vote, {"0180": "yes", "1280": "no", "0483": "yes"}),
                           (secret, {"0180": "no", "1280": "yes", "1860": "yes"})):
-        governance.open_motion(motion, on=date(2026, 3, 18))
+        motions.open_motion(motion, on=date(2026, 3, 18))
         for code, choice in votes.items():
-            governance.cast_ballot(motion.id, code, choice, reps[code])
-        governance.close_motion(motion.id)
-    governance.register_reservation(open_vote, "1280", "Malmö reserverar sig.", reps["1280"])
-    governance.sign_minutes(meeting, chair)
-    governance.sign_minutes(meeting, adjuster)
+            motions.cast_ballot(motion.id, code, choice, reps[code])
+        results.close_motion(motion.id)
+    results.register_reservation(open_vote, "1280", "Malmö reserverar sig.", reps["1280"])
+    meetings.sign_minutes(meeting, chair)
+    meetings.sign_minutes(meeting, adjuster)
     return meeting, open_vote, secret
 
 
@@ -124,8 +124,8 @@ def test_signed_protocol_is_kept_and_served_again(client_as, signed_meeting):
 
 
 def test_unsigned_protocol_is_not_kept(client_as, consortium):
-    board = governance.create_council({"kind": "board", "name": "Styrelse"}, actor_label="t")
-    meeting = governance.create_meeting(board, date(2026, 9, 1), "Laxå")
+    board = councils.create_council({"kind": "board", "name": "Styrelse"}, actor_label="t")
+    meeting = meetings.create_meeting(board, date(2026, 9, 1), "Laxå")
     client_as("observer").get(f"/meetings/{meeting.id}/protocol.pdf")
     assert db.session.scalar(select(func.count()).select_from(StoredDocument)) == 0
 

@@ -9,12 +9,13 @@ from datetime import date
 
 import pytest
 
-from consortium import create_app, db
+from consortium import db
 from consortium.auth import service as auth
 from consortium.errors import Conflict
-from consortium.governance import service
+from consortium.governance import councils, motions
 from consortium.governance.models import Ballot, SecretTally
 from consortium.members import service as members
+from consortium.web.app import create_app
 from tests.conftest import TEST_CONFIG, fresh_database, migrate
 
 
@@ -60,12 +61,12 @@ def test_two_simultaneous_ballots_for_one_municipality_store_exactly_one(shared_
         reps = [auth.create_user(email=f"rep{i}{suffix}@example.se", role="representative",
                                  password="a long password", municipality_code=code,
                                  actor_label="test") for i in range(2)]
-        council = service.create_council({"kind": "board", "name": f"Styrelse {suffix}"},
+        council = councils.create_council({"kind": "board", "name": f"Styrelse {suffix}"},
                                           actor_label="test")
-        service.set_board_seats(council, [code])
-        motion = service.create_motion(council, {"title": "Beslut", "secret": secret},
+        councils.set_board_seats(council, [code])
+        motion = motions.create_motion(council, {"title": "Beslut", "secret": secret},
                                        actor_label="test")
-        service.open_motion(motion, actor_label="test")
+        motions.open_motion(motion, actor_label="test")
         return motion.id, code, [rep.id for rep in reps]
 
     motion_id, code, rep_ids = in_thread(shared_app, setup)
@@ -80,7 +81,7 @@ def test_two_simultaneous_ballots_for_one_municipality_store_exactly_one(shared_
             db.session.commit()  # hold no transaction while waiting for the other thread
             barrier.wait(timeout=30)
             try:
-                service.cast_ballot(motion_id, code, choice, user)
+                motions.cast_ballot(motion_id, code, choice, user)
                 outcomes.append("stored")
             except Conflict:
                 outcomes.append("refused")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from consortium import db
-from consortium.governance import service
+from consortium.governance import councils, meetings, motions, results
 from consortium.governance.models import Ballot
 from tests.conftest import csrf_token
 
@@ -17,12 +17,12 @@ EN = {"Accept-Language": "en"}
 
 @pytest.fixture
 def open_vote(consortium):
-    board = service.create_council({"kind": "board", "name": "Styrelse", "chair": "0180"},
+    board = councils.create_council({"kind": "board", "name": "Styrelse", "chair": "0180"},
                                    actor_label="test")
-    service.set_board_seats(board, ["0180", "1280", "0483"])
-    motion = service.create_motion(board, {"title": "Verksamhetsplan 2027",
+    councils.set_board_seats(board, ["0180", "1280", "0483"])
+    motion = motions.create_motion(board, {"title": "Verksamhetsplan 2027",
                                            "text": "Förslaget"}, actor_label="test")
-    service.open_motion(motion, on=date(2026, 5, 1), actor_label="test")
+    motions.open_motion(motion, on=date(2026, 5, 1), actor_label="test")
     return motion
 
 
@@ -76,8 +76,8 @@ def test_only_representatives_reach_the_voting_page(client_as, consortium, open_
 
 
 def test_admin_sees_the_live_tally_and_closes(client_as, consortium, open_vote):
-    service.cast_ballot(open_vote.id, "0180", "yes", rep(client_as, consortium, "0180").user)
-    service.cast_ballot(open_vote.id, "1280", "no", rep(client_as, consortium, "1280").user)
+    motions.cast_ballot(open_vote.id, "0180", "yes", rep(client_as, consortium, "0180").user)
+    motions.cast_ballot(open_vote.id, "1280", "no", rep(client_as, consortium, "1280").user)
     admin = client_as("admin")
     page = f"/motions/{open_vote.id}"
     html = admin.get(page, headers=EN).get_data(as_text=True)
@@ -90,16 +90,16 @@ def test_admin_sees_the_live_tally_and_closes(client_as, consortium, open_vote):
 
 
 def test_secret_motion_pages_never_show_choices(client_as, consortium):
-    board = service.create_council({"kind": "board", "name": "Styrelse"}, actor_label="test")
-    service.set_board_seats(board, ["0180", "1280", "0483"])
-    motion = service.create_motion(board, {"title": "Val", "secret": True}, actor_label="test")
-    service.open_motion(motion, on=date(2026, 5, 1), actor_label="test")
+    board = councils.create_council({"kind": "board", "name": "Styrelse"}, actor_label="test")
+    councils.set_board_seats(board, ["0180", "1280", "0483"])
+    motion = motions.create_motion(board, {"title": "Val", "secret": True}, actor_label="test")
+    motions.open_motion(motion, on=date(2026, 5, 1), actor_label="test")
     for code, choice in (("0180", "yes"), ("1280", "no"), ("0483", "yes")):
-        service.cast_ballot(motion.id, code, choice, rep(client_as, consortium, code).user)
+        motions.cast_ballot(motion.id, code, choice, rep(client_as, consortium, code).user)
     admin = client_as("admin")
     during = admin.get(f"/motions/{motion.id}", headers=EN).get_data(as_text=True)
     assert "3 of 3 seats have voted." in during and "Live tally" not in during
-    service.close_motion(motion.id, actor_label="test")
+    results.close_motion(motion.id, actor_label="test")
     after = admin.get(f"/motions/{motion.id}", headers=EN).get_data(as_text=True)
     assert "Adopted" in after
     seats_table = after.split("Seats and weights")[1]
@@ -143,26 +143,26 @@ def test_non_admins_cannot_create_councils_or_open_votes(client_as, consortium, 
 
 def test_municipality_page_lists_its_ballots_without_secret_choices(client_as, consortium,
                                                                      open_vote):
-    service.cast_ballot(open_vote.id, "0180", "no", rep(client_as, consortium, "0180").user)
+    motions.cast_ballot(open_vote.id, "0180", "no", rep(client_as, consortium, "0180").user)
     html = client_as("observer").get("/municipalities/0180", headers=EN).get_data(as_text=True)
     assert "Verksamhetsplan 2027" in html and ">No<" in html
 
 
 def test_council_and_meeting_pages_run_a_fixed_number_of_queries(client_as, consortium,
                                                                   count_queries):
-    board = service.create_council({"kind": "board", "name": "Styrelse", "chair": "0180"},
+    board = councils.create_council({"kind": "board", "name": "Styrelse", "chair": "0180"},
                                    actor_label="test")
-    service.set_board_seats(board, ["0180", "1280", "0483"])
-    meeting = service.create_meeting(board, date(2026, 3, 1), "Västerås")
+    councils.set_board_seats(board, ["0180", "1280", "0483"])
+    meeting = meetings.create_meeting(board, date(2026, 3, 1), "Västerås")
 
     def add(index):
-        service.create_meeting(board, date(2026, 4, 1 + index), "Laxå")
-        service.add_item(meeting, f"Ärende {index}", decision="Bifall")
-        service.add_attendance(meeting, f"Person {index}", "ordinary", "0180")
-        motion = service.create_motion(board, {"title": f"Förslag {index}",
+        meetings.create_meeting(board, date(2026, 4, 1 + index), "Laxå")
+        meetings.add_item(meeting, f"Ärende {index}", decision="Bifall")
+        meetings.add_attendance(meeting, f"Person {index}", "ordinary", "0180")
+        motion = motions.create_motion(board, {"title": f"Förslag {index}",
                                                "meeting_id": meeting.id}, actor_label="t")
-        service.open_motion(motion, on=date(2026, 3, 1))
-        service.close_motion(motion.id)
+        motions.open_motion(motion, on=date(2026, 3, 1))
+        results.close_motion(motion.id)
 
     add(0)
     client = client_as("observer")

@@ -8,17 +8,18 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import joinedload
 
-from consortium import LANGUAGES, db
+from consortium import db
 from consortium.audit.models import AuditEvent
 from consortium.auth.access import acting_user, public, readers
 from consortium.auth.forms import EmptyForm
 from consortium.auth.models import Role, User
+from consortium.config import LANGUAGES
 from consortium.costs.models import Budget
 from consortium.governance.models import Motion, MotionStatus
 from consortium.members.models import MembershipStatus, Municipality
 from consortium.tools.models import Tool
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("web", __name__)
 
 
 @bp.route("/")
@@ -45,10 +46,10 @@ def home() -> Any:
         ))
     open_motions = []
     if user.role is Role.REPRESENTATIVE and user.municipality is not None:
-        from consortium.governance.service import open_motions_for
+        from consortium.governance.motions import open_motions_for
 
         open_motions = open_motions_for(user.municipality)
-    return render_template("core/home.html", counts=counts, recent=recent, Role=Role,
+    return render_template("web/home.html", counts=counts, recent=recent, Role=Role,
                            open_motions=open_motions)
 
 
@@ -60,9 +61,9 @@ def set_language() -> Any:
     if not form.validate_on_submit() or lang not in LANGUAGES:
         abort(400)
     session["lang"] = lang
-    target = request.form.get("next") or url_for("core.home")
+    target = request.form.get("next") or url_for("web.home")
     if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.home")
+        target = url_for("web.home")
     return redirect(target)
 
 
@@ -72,7 +73,7 @@ def api_reference() -> Any:
     from consortium.api.routes import openapi_document
 
     document = openapi_document()
-    return render_template("core/api.html", doc=document,
+    return render_template("web/api.html", doc=document,
                            schemas=document["components"]["schemas"])
 
 

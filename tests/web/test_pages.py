@@ -54,8 +54,8 @@ def test_forbidden_page_explains_itself_in_swedish(client_as):
 
 
 def test_server_error_page_shows_no_internals(database_url):
-    from consortium import create_app
     from consortium.auth.access import public
+    from consortium.web.app import create_app
     from tests.conftest import TEST_CONFIG
 
     app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url})

@@ -15,16 +15,15 @@ from flask_babel import lazy_gettext as _l
 from consortium.auth.access import acting_user, rule_of
 from consortium.auth.forms import ROLE_LABELS
 from consortium.auth.models import Role
-from consortium.core.labels import (
-    CHOICE_LABELS,
-    IMPORT_CHANGE_LABELS,
-    MEETING_STATUS_LABELS,
-    MEMBERSHIP_LABELS,
-    MOTION_STATUS_LABELS,
-    TOOL_STATUS_LABELS,
-)
 from consortium.costs.allocation import as_decimal
+from consortium.governance.labels import (
+    CHOICE_LABELS,
+    MEETING_STATUS_LABELS,
+    MOTION_STATUS_LABELS,
+)
+from consortium.members.labels import IMPORT_CHANGE_LABELS, MEMBERSHIP_LABELS
 from consortium.money import format_sek
+from consortium.tools.labels import TOOL_STATUS_LABELS
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class NavItem:
 
 # (endpoint, label); an entry shows when the endpoint exists and the user's role may open it.
 MENU = [
-    ("core.home", _l("Start")),
+    ("web.home", _l("Start")),
     ("members.index", _l("Municipalities")),
     ("tools.index", _l("Tools")),
     ("governance.councils", _l("Councils")),
@@ -55,7 +54,7 @@ def nav_items() -> list[NavItem]:
             continue
         prefix = endpoint.split(".")[0]
         active = request.endpoint == endpoint or (
-            endpoint != "core.home" and (request.endpoint or "").startswith(prefix + ".")
+            endpoint != "web.home" and (request.endpoint or "").startswith(prefix + ".")
         )
         items.append(NavItem(str(label), url_for(endpoint), active))
     return items

@@ -56,7 +56,7 @@ def test_pages_carry_no_inline_script(client_as):
 def test_secret_key_is_required_outside_debug_and_demo(monkeypatch, database_url):
     import pytest
 
-    from consortium import create_app
+    from consortium.web.app import create_app
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("CONSORTIUM_DEMO", raising=False)

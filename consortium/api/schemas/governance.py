@@ -1,0 +1,150 @@
+"""API schemas of governance: councils, meetings, motions, ballots, results."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, validate
+from marshmallow import fields as f
+
+
+class CouncilIn(Schema):
+    kind = f.String(required=True, validate=validate.OneOf(["assembly", "board", "tool"]))
+    name = f.String(required=True, validate=validate.Length(min=1, max=150))
+    tool = f.String(allow_none=True, load_default=None, metadata={"description": "Tool slug."})
+    chair = f.String(allow_none=True, load_default=None,
+                     metadata={"description": "The chair's municipality code."})
+
+
+class SeatsIn(Schema):
+    seats = f.List(f.String(), required=True)
+
+
+class CouncilOut(Schema):
+    id = f.Integer()
+    kind = f.String()
+    name = f.String()
+    tool = f.String(allow_none=True)
+    chair = f.String(allow_none=True)
+    seats = f.List(f.String(), metadata={"description": "Seat municipality codes today."})
+
+
+class MeetingIn(Schema):
+    date = f.Date(required=True)
+    place = f.String(load_default="", validate=validate.Length(max=200))
+    chair = f.String(allow_none=True, load_default=None,
+                     metadata={"description": "Overrides the council's chair for the meeting."})
+
+
+class AttendanceIn(Schema):
+    person = f.String(required=True, validate=validate.Length(min=1, max=150))
+    capacity = f.String(required=True, validate=validate.OneOf(["ordinary", "deputy", "other"]))
+    municipality = f.String(allow_none=True, load_default=None)
+
+
+class OfficerIn(Schema):
+    role = f.String(required=True, validate=validate.OneOf(["chair", "secretary", "adjuster"]))
+    position = f.Integer(load_default=1, strict=True)
+    person = f.String(required=True, validate=validate.Length(min=1, max=150))
+    user = f.String(allow_none=True, load_default=None,
+                    metadata={"description": "E-mail of the user who signs the minutes."})
+
+
+class ItemIn(Schema):
+    title = f.String(required=True, validate=validate.Length(min=1, max=300))
+    diary_number = f.String(allow_none=True, load_default=None)
+    summary = f.String(load_default="")
+    decision = f.String(load_default="")
+    basis = f.String(load_default="", metadata={"description": "Beslutsunderlag."})
+    proposals = f.String(load_default="", metadata={"description": "Yrkanden."})
+    sent_to = f.String(load_default="", metadata={"description": "Beslutet skickas till."})
+    adjusted_at_once = f.Boolean(load_default=False)
+
+
+class MeetingOut(Schema):
+    id = f.Integer()
+    council = f.Integer()
+    year = f.Integer()
+    number = f.Integer()
+    date = f.Date()
+    place = f.String()
+    status = f.String()
+    chair = f.String(allow_none=True)
+    attendance = f.List(f.Dict())
+    officers = f.List(f.Dict())
+    items = f.List(f.Dict())
+    signatures = f.List(f.Dict())
+    minutes_sha256 = f.String(allow_none=True)
+
+
+class MotionIn(Schema):
+    title = f.String(required=True, validate=validate.Length(min=1, max=300))
+    text = f.String(load_default="")
+    meeting_id = f.Integer(allow_none=True, load_default=None)
+    agenda_item_id = f.Integer(allow_none=True, load_default=None)
+    weighting = f.String(load_default="equal",
+                         validate=validate.OneOf(["equal", "population", "cost_share"]))
+    majority = f.String(load_default="simple", validate=validate.OneOf(
+        ["simple", "absolute", "two_thirds", "unanimous"]))
+    quorum_percent = f.Integer(load_default=50, strict=True, validate=validate.Range(0, 100))
+    tie_break = f.String(load_default="rejected", validate=validate.OneOf(["rejected", "chair"]))
+    secret = f.Boolean(load_default=False)
+
+
+class MotionOut(Schema):
+    id = f.Integer()
+    council = f.Integer()
+    meeting_id = f.Integer(allow_none=True)
+    paragraph = f.Integer(allow_none=True)
+    title = f.String()
+    text = f.String()
+    weighting = f.String()
+    majority = f.String()
+    quorum_percent = f.Integer()
+    tie_break = f.String()
+    secret = f.Boolean()
+    status = f.String()
+    population_year = f.Integer(allow_none=True)
+    ballots = f.Integer(metadata={"description": "How many seats have voted."})
+    seats = f.List(f.Dict())
+
+
+class BallotIn(Schema):
+    municipality = f.String(required=True)
+    choice = f.String(required=True, validate=validate.OneOf(["yes", "no", "abstain"]))
+
+
+class BallotOut(Schema):
+    motion = f.Integer()
+    municipality = f.String()
+    choice = f.String()
+    cast_at = f.DateTime()
+    receipt = f.String()
+
+
+class SeatOut(Schema):
+    code = f.String()
+    name = f.String()
+    weight = f.String()
+    choice = f.String(allow_none=True)
+
+
+class ResultOut(Schema):
+    motion = f.Integer()
+    outcome = f.String(metadata={"enum": ["adopted", "rejected", "no_quorum"]})
+    yes = f.String()
+    no = f.String()
+    abstain = f.String()
+    participating = f.String()
+    total = f.String()
+    quorum_met = f.Boolean()
+    decided_by_chair = f.Boolean()
+    population_year = f.Integer(allow_none=True)
+    weighting = f.String()
+    majority = f.String()
+    secret = f.Boolean()
+    seats = f.List(f.Nested(SeatOut))
+    reservations = f.List(f.Dict())
+
+
+class ReservationIn(Schema):
+    municipality = f.String(required=True)
+    text = f.String(load_default="", validate=validate.Length(max=5000))

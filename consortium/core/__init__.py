@@ -1,1 +1,0 @@
-"""The frame every page shares: home pages, language, errors and security headers."""

@@ -1,0 +1,79 @@
+"""Membership fee schedules (medlemsavgift) per year and the fees they give each member.
+The arithmetic lives in fees.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from consortium import db
+from consortium.audit.service import record
+from consortium.auth.models import User
+from consortium.costs import inputs
+from consortium.costs.allocation import AllocationError
+from consortium.costs.fees import FeeBand as PureFeeBand
+from consortium.costs.fees import FeeLine, check_bands, fee_lines
+from consortium.costs.models import FeeBand, FeeSchedule
+from consortium.costs.service import check_year, explain
+from consortium.errors import Invalid
+from consortium.members.validation import year_error
+
+
+def fee_schedule(year: int) -> FeeSchedule | None:
+    return db.session.scalar(select(FeeSchedule).where(FeeSchedule.year == year)
+                             .options(selectinload(FeeSchedule.bands)))
+
+
+def pure_bands(schedule: FeeSchedule) -> list[PureFeeBand]:
+    return [PureFeeBand(b.up_to, b.annual, b.entry) for b in schedule.bands]
+
+
+def set_fee_schedule(year: int, population_year: int | None, bands: list[PureFeeBand], *,
+                     actor: User | None = None, actor_label: str | None = None
+                     ) -> tuple[FeeSchedule, bool]:
+    check_year(year)
+    if population_year is not None and (message := year_error(population_year)):
+        raise Invalid(message, {"population_year": message})
+    try:
+        check_bands(bands)
+    except AllocationError as error:
+        raise Invalid(str(error), {"bands": str(error)}) from None
+    schedule = fee_schedule(year)
+    created = schedule is None
+    before = None if schedule is None else _fee_snapshot(schedule)
+    if schedule is None:
+        schedule = FeeSchedule(year=year)
+        db.session.add(schedule)
+    schedule.population_year = population_year
+    schedule.bands.clear()
+    db.session.flush()
+    for position, band in enumerate(bands, start=1):
+        schedule.bands.append(FeeBand(position=position, up_to=band.up_to, annual=band.annual,
+                                      entry=band.entry))
+    db.session.flush()
+    record("fees.set", "fee_schedule", year, before=before, after=_fee_snapshot(schedule),
+           actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return schedule, created
+
+
+def _fee_snapshot(schedule: FeeSchedule) -> dict[str, Any]:
+    return {"population_year": schedule.population_year,
+            "bands": [{"up_to": b.up_to, "annual": b.annual, "entry": b.entry}
+                      for b in schedule.bands]}
+
+
+def fee_population_year(schedule: FeeSchedule) -> int:
+    return schedule.population_year if schedule.population_year is not None \
+        else schedule.year - 2
+
+
+def fees_for(schedule: FeeSchedule) -> list[FeeLine]:
+    population_year = fee_population_year(schedule)
+    members = [member for _mid, member in inputs.members(schedule.year, population_year)]
+    try:
+        return fee_lines(schedule.year, pure_bands(schedule), members, population_year)
+    except AllocationError as error:
+        raise explain(error) from None

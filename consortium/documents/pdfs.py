@@ -1,0 +1,77 @@
+"""Each document as (PDF bytes, SHA-256): gathered as plain data, rendered, and kept once
+its record can no longer change. Used by the download pages, the API and the bulk ZIP."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response
+from flask_babel import gettext as _
+
+from consortium.costs import queries
+from consortium.costs import service as costs
+from consortium.costs.models import BudgetStatus
+from consortium.documents import data, renderer
+from consortium.documents.service import pdf
+from consortium.governance.models import Meeting, MotionStatus
+
+
+def pdf_response(content: bytes, filename: str, digest: str) -> Response:
+    return Response(content, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "X-Content-SHA256": digest, "Cache-Control": "private, no-store"})
+
+
+def protocol_pdf(meeting: Meeting) -> tuple[bytes, str]:
+    def render() -> bytes:
+        title = _("Minutes %(council)s %(number)s", council=meeting.council.name,
+                  number=f"{meeting.year}:{meeting.number}")
+        return renderer.render("protocol", doc=data.frame(title), p=data.protocol_data(meeting))
+
+    return pdf("protocol", str(meeting.id), meeting.minutes_locked_at is not None, render)
+
+
+def protocol_filename(meeting: Meeting) -> str:
+    return f"protokoll-{meeting.council_id}-{meeting.year}-{meeting.number}.pdf"
+
+
+def motion_result_pdf(motion: Any) -> tuple[bytes, str]:
+    def render() -> bytes:
+        title = _("Result: %(title)s", title=motion.title)
+        return renderer.render("motion_result", doc=data.frame(title),
+                               r=data.motion_result_data(motion))
+
+    return pdf("result", str(motion.id), motion.status is MotionStatus.CLOSED, render)
+
+
+def allocation_pdf(tool: Any, budget: Any) -> tuple[bytes, str]:
+    def render() -> bytes:
+        view = costs.allocation_of(budget)
+        title = _("Allocation of %(tool)s %(year)s", tool=tool.name, year=budget.year)
+        return renderer.render("allocation", doc=data.frame(title),
+                               a=data.allocation_data(view, tool))
+
+    return pdf("allocation", f"{tool.slug}/{budget.year}/{budget.version}",
+               budget.status is BudgetStatus.ADOPTED, render)
+
+
+def statement_pdf(municipality: Any, year: int) -> tuple[bytes, str]:
+    found = queries.statement(municipality, year)
+    final = year < date.today().year and not found.preliminary and not found.problems
+
+    def render() -> bytes:
+        title = _("Statement %(name)s %(year)s", name=municipality.name, year=year)
+        return renderer.render("statement", doc=data.frame(title),
+                               s=data.statement_data(found))
+
+    return pdf("statement", f"{municipality.code}/{year}", final, render)
+
+
+def annual_report_pdf(year: int) -> tuple[bytes, str]:
+    def render() -> bytes:
+        title = _("Annual report %(year)s", year=year)
+        return renderer.render("annual_report", doc=data.frame(title),
+                               r=data.annual_report_data(year))
+
+    return pdf("annual", str(year), False, render)

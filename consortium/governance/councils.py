@@ -1,0 +1,126 @@
+"""Councils and their seats: the föreningsstämma, the board with listed seats and a
+förvaltningsråd per tool whose seats follow membership and participation on a day.
+Each operation is one transaction that checks the rules and writes the audit log."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, or_, select
+
+from consortium import db
+from consortium.audit.service import record
+from consortium.auth.models import User
+from consortium.errors import Invalid, NotFound
+from consortium.governance.models import (
+    BoardSeat,
+    Council,
+    CouncilKind,
+)
+from consortium.members.models import MembershipPeriod, Municipality
+from consortium.tools.models import Participation, Tool
+
+
+def today() -> date:
+    return date.today()
+
+
+def municipality_by_code(code: str | None, field: str) -> Municipality | None:
+    if not code:
+        return None
+    found = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    if found is None:
+        raise Invalid(_("No municipality has the code %(code)s.", code=code),
+                      {field: _("Unknown municipality.")})
+    return found
+
+
+def get_council(council_id: int) -> Council:
+    council = db.session.get(Council, council_id)
+    if council is None:
+        raise NotFound(_("No council has the number %(id)s.", id=council_id))
+    return council
+
+
+def create_council(data: dict[str, Any], *, actor: User | None = None,
+                   actor_label: str | None = None) -> Council:
+    errors: dict[str, str] = {}
+    try:
+        kind = CouncilKind(data.get("kind"))
+    except ValueError:
+        raise Invalid(_("Unknown kind of council."),
+                      {"kind": _("Must be one of assembly, board, tool.")}) from None
+    name = (data.get("name") or "").strip()
+    if not name or len(name) > 150:
+        errors["name"] = _("Give the council a name (at most 150 characters).")
+    tool = None
+    if kind is CouncilKind.TOOL:
+        slug = data.get("tool")
+        tool = db.session.scalar(select(Tool).where(Tool.slug == slug)) if slug else None
+        if tool is None:
+            errors["tool"] = _("A förvaltningsråd belongs to a tool: give its identifier.")
+        elif db.session.scalar(select(exists().where(Council.tool_id == tool.id))):
+            errors["tool"] = _("%(tool)s already has a förvaltningsråd.", tool=tool.name)
+    elif data.get("tool"):
+        errors["tool"] = _("Only a förvaltningsråd belongs to a tool.")
+    if kind is CouncilKind.ASSEMBLY and db.session.scalar(
+            select(exists().where(Council.kind == CouncilKind.ASSEMBLY))):
+        errors["kind"] = _("The consortium has one föreningsstämma.")
+    chair = municipality_by_code(data.get("chair"), "chair")
+    if errors:
+        raise Invalid(_("The council could not be saved."), errors)
+    council = Council(kind=kind, name=name, tool=tool, chair_municipality=chair)
+    db.session.add(council)
+    db.session.flush()
+    record("council.create", "council", council.id,
+           after={"kind": kind.value, "name": name, "tool": tool.slug if tool else None,
+                  "chair": chair.code if chair else None}, actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return council
+
+
+def set_board_seats(council: Council, codes: list[str], *, actor: User | None = None,
+                    actor_label: str | None = None) -> None:
+    if council.kind is not CouncilKind.BOARD:
+        raise Invalid(_("Only a board has seats listed by hand; the others follow membership "
+                        "and participation."), {"seats": _("Not a board.")})
+    found = {m.code: m for m in db.session.scalars(
+        select(Municipality).where(Municipality.code.in_(codes)))}
+    unknown = sorted(set(codes) - set(found))
+    if unknown:
+        raise Invalid(_("Unknown municipality codes: %(codes)s.", codes=", ".join(unknown)),
+                      {"seats": _("Unknown codes.")})
+    before = sorted(m.code for m in board_seats(council))
+    db.session.execute(BoardSeat.__table__.delete().where(BoardSeat.council_id == council.id))
+    for municipality in found.values():
+        db.session.add(BoardSeat(council_id=council.id, municipality_id=municipality.id))
+    record("council.seats", "council", council.id, before={"seats": before},
+           after={"seats": sorted(found)}, actor=actor, actor_label=actor_label)
+    db.session.commit()
+
+
+def board_seats(council: Council) -> list[Municipality]:
+    return list(db.session.scalars(
+        select(Municipality).join(BoardSeat, BoardSeat.municipality_id == Municipality.id)
+        .where(BoardSeat.council_id == council.id).order_by(Municipality.sort_name)))
+
+
+def seats_on(council: Council, on: date) -> list[Municipality]:
+    """The seats of a council on a date: members (föreningsstämma), the tool's participants
+    (förvaltningsråd) or the listed seats (styrelse). Never typed for the first two."""
+    if council.kind is CouncilKind.BOARD:
+        return board_seats(council)
+    if council.kind is CouncilKind.ASSEMBLY:
+        condition = exists().where(
+            MembershipPeriod.municipality_id == Municipality.id,
+            MembershipPeriod.joined_on <= on,
+            or_(MembershipPeriod.left_on.is_(None), MembershipPeriod.left_on >= on))
+    else:
+        condition = exists().where(
+            Participation.municipality_id == Municipality.id,
+            Participation.tool_id == council.tool_id, Participation.joined_on <= on,
+            or_(Participation.left_on.is_(None), Participation.left_on >= on))
+    return list(db.session.scalars(select(Municipality).where(condition)
+                                   .order_by(Municipality.sort_name)))

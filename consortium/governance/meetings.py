@@ -1,0 +1,261 @@
+"""Meetings and their minutes: numbering, attendance, officers, paragraphs, and the
+signing of the minutes (justering) by the chair and the adjusters.
+Each operation is one transaction that checks the rules and writes the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
+
+from consortium import db
+from consortium.audit.service import record
+from consortium.auth.models import User
+from consortium.db import utcnow
+from consortium.errors import Conflict, Forbidden, Invalid, NotFound
+from consortium.governance.councils import municipality_by_code
+from consortium.governance.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceCapacity,
+    Council,
+    Meeting,
+    MeetingOfficer,
+    MeetingSignature,
+    MeetingStatus,
+    Motion,
+    MotionStatus,
+    OfficerRole,
+    Reservation,
+)
+from consortium.governance.results import result_of, seat_rows
+
+OPENING_ITEMS = ("Mötets öppnande", "Val av justerare", "Godkännande av dagordning")
+
+
+def get_meeting(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(_("No meeting has the number %(id)s.", id=meeting_id))
+    return meeting
+
+
+def create_meeting(council: Council, held_on: date | None, place: str,
+                   chair_code: str | None = None, *, actor: User | None = None,
+                   actor_label: str | None = None) -> Meeting:
+    if held_on is None:
+        raise Invalid(_("Give the date of the meeting."), {"date": _("Required.")})
+    chair = municipality_by_code(chair_code, "chair")
+    number = (db.session.scalar(select(func.max(Meeting.number)).where(
+        Meeting.council_id == council.id, Meeting.year == held_on.year)) or 0) + 1
+    meeting = Meeting(council_id=council.id, year=held_on.year, number=number,
+                      held_on=held_on, place=(place or "").strip()[:200],
+                      chair_municipality_id=chair.id if chair else None)
+    db.session.add(meeting)
+    db.session.flush()
+    for index, title in enumerate(OPENING_ITEMS, start=1):
+        db.session.add(AgendaItem(meeting_id=meeting.id, number=index, title=title))
+    record("meeting.create", "meeting", meeting.id,
+           after={"council": council.name, "number": f"{held_on.year}:{number}",
+                  "date": held_on, "place": meeting.place}, actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return meeting
+
+
+def _editable(meeting: Meeting) -> None:
+    if meeting.minutes_locked_at is not None or db.session.scalar(
+            select(exists().where(MeetingSignature.meeting_id == meeting.id))):
+        raise Conflict(_("The minutes are being signed or are signed; the meeting can no "
+                         "longer be changed."))
+
+
+def set_meeting_status(meeting: Meeting, status: str, *, actor: User | None = None) -> None:
+    if status not in (MeetingStatus.PLANNED.value, MeetingStatus.HELD.value):
+        raise Invalid(_("A meeting is planned or held; the minutes are signed by signing."),
+                      {"status": _("Unknown status.")})
+    _editable(meeting)
+    before = meeting.status.value
+    meeting.status = MeetingStatus(status)
+    record("meeting.status", "meeting", meeting.id, before={"status": before},
+           after={"status": status}, actor=actor)
+    db.session.commit()
+
+
+def add_attendance(meeting: Meeting, person: str, capacity: str, code: str | None, *,
+                   actor: User | None = None, actor_label: str | None = None) -> Attendance:
+    _editable(meeting)
+    if not person or not person.strip():
+        raise Invalid(_("Give the person's name."), {"person": _("Required.")})
+    try:
+        kind = AttendanceCapacity(capacity)
+    except ValueError:
+        raise Invalid(_("Unknown capacity."), {"capacity": _("Unknown.")}) from None
+    municipality = municipality_by_code(code, "municipality")
+    if kind is not AttendanceCapacity.OTHER and municipality is None:
+        raise Invalid(_("An ordinary member or deputy represents a municipality."),
+                      {"municipality": _("Required.")})
+    row = Attendance(meeting_id=meeting.id, person_name=person.strip()[:150], capacity=kind,
+                     municipality_id=municipality.id if municipality else None)
+    db.session.add(row)
+    record("meeting.attendance", "meeting", meeting.id,
+           after={"person": row.person_name, "capacity": kind.value,
+                  "municipality": code or None}, actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return row
+
+
+def set_officer(meeting: Meeting, role: str, position: int, person: str,
+                user_email: str | None = None, *, actor: User | None = None,
+                actor_label: str | None = None) -> MeetingOfficer:
+    _editable(meeting)
+    try:
+        officer_role = OfficerRole(role)
+    except ValueError:
+        raise Invalid(_("Unknown role."), {"role": _("Unknown.")}) from None
+    if position not in (1, 2) or (position == 2 and officer_role is not OfficerRole.ADJUSTER):
+        raise Invalid(_("Only the adjusters are two."), {"position": _("Must be 1.")})
+    if not person or not person.strip():
+        raise Invalid(_("Give the person's name."), {"person": _("Required.")})
+    user = None
+    if user_email:
+        user = db.session.scalar(select(User).where(User.email == user_email.strip().lower()))
+        if user is None:
+            raise Invalid(_("No user has the e-mail %(email)s.", email=user_email),
+                          {"user": _("Unknown user.")})
+    officer = db.session.scalar(select(MeetingOfficer).where(
+        MeetingOfficer.meeting_id == meeting.id, MeetingOfficer.role == officer_role,
+        MeetingOfficer.position == position))
+    if officer is None:
+        officer = MeetingOfficer(meeting_id=meeting.id, role=officer_role, position=position,
+                                 person_name="")
+        db.session.add(officer)
+    officer.person_name = person.strip()[:150]
+    officer.user_id = user.id if user else None
+    record("meeting.officer", "meeting", meeting.id,
+           after={"role": officer_role.value, "position": position,
+                  "person": officer.person_name, "user": user.email if user else None},
+           actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return officer
+
+
+def add_item(meeting: Meeting, title: str, *, diary_number: str | None = None,
+             summary: str = "", decision: str = "", basis: str = "", proposals: str = "",
+             sent_to: str = "", adjusted_at_once: bool = False,
+             actor: User | None = None, actor_label: str | None = None) -> AgendaItem:
+    _editable(meeting)
+    if not title or not title.strip():
+        raise Invalid(_("Give the paragraph a title."), {"title": _("Required.")})
+    number = (db.session.scalar(select(func.max(AgendaItem.number)).where(
+        AgendaItem.meeting_id == meeting.id)) or 0) + 1
+    item = AgendaItem(meeting_id=meeting.id, number=number, title=title.strip()[:300],
+                      diary_number=(diary_number or "").strip()[:50] or None,
+                      summary=summary.strip(), decision=decision.strip(),
+                      basis=basis.strip(), proposals=proposals.strip(),
+                      sent_to=sent_to.strip(), adjusted_at_once=adjusted_at_once)
+    db.session.add(item)
+    record("meeting.item", "meeting", meeting.id, after={"paragraph": number,
+                                                         "title": item.title},
+           actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return item
+
+
+def minutes_content(meeting: Meeting) -> dict[str, Any]:
+    """What is signed: the meeting, its attendance, paragraphs, votes and reservations."""
+    council = db.session.get(Council, meeting.council_id)
+    assert council is not None
+    items = list(db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                                    .order_by(AgendaItem.number)))
+    motions = {m.agenda_item_id: m for m in db.session.scalars(select(Motion).where(
+        Motion.agenda_item_id.in_([i.id for i in items])))} if items else {}
+    content: dict[str, Any] = {
+        "council": council.name, "meeting": f"{meeting.year}:{meeting.number}",
+        "date": meeting.held_on.isoformat(), "place": meeting.place,
+        "attendance": [[a.person_name, a.capacity.value,
+                        a.municipality.code if a.municipality else None]
+                       for a in db.session.scalars(select(Attendance).where(
+                           Attendance.meeting_id == meeting.id).order_by(Attendance.id))],
+        "officers": [[o.role.value, o.position, o.person_name] for o in db.session.scalars(
+            select(MeetingOfficer).where(MeetingOfficer.meeting_id == meeting.id)
+            .order_by(MeetingOfficer.role, MeetingOfficer.position))],
+        "paragraphs": [],
+    }
+    for item in items:
+        entry: dict[str, Any] = {"number": item.number, "title": item.title,
+                                 "dnr": item.diary_number, "summary": item.summary,
+                                 "decision": item.decision, "basis": item.basis,
+                                 "proposals": item.proposals, "sent_to": item.sent_to}
+        motion = motions.get(item.id)
+        if motion is not None:
+            result = result_of(motion)
+            entry["motion"] = {
+                "title": motion.title, "status": motion.status.value,
+                "outcome": result.outcome.value if result else None,
+                "yes": result.yes if result else None, "no": result.no if result else None,
+                "abstain": result.abstain if result else None,
+                "seats": [[m.code, w, c] for m, w, c in seat_rows(motion)],
+                "reservations": [[r.municipality.code, r.text] for r in db.session.scalars(
+                    select(Reservation).where(Reservation.motion_id == motion.id))]}
+        content["paragraphs"].append(entry)
+    return content
+
+
+def minutes_hash(meeting: Meeting) -> str:
+    canonical = json.dumps(minutes_content(meeting), sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def signers(meeting: Meeting) -> list[tuple[MeetingOfficer, MeetingSignature | None]]:
+    officers = sorted(db.session.scalars(select(MeetingOfficer).where(
+        MeetingOfficer.meeting_id == meeting.id,
+        MeetingOfficer.role.in_([OfficerRole.CHAIR, OfficerRole.ADJUSTER]))),
+        key=lambda o: (o.role is not OfficerRole.CHAIR, o.position))
+    signed = {s.officer_id: s for s in db.session.scalars(select(MeetingSignature).where(
+        MeetingSignature.meeting_id == meeting.id))}
+    return [(officer, signed.get(officer.id)) for officer in officers]
+
+
+def sign_minutes(meeting: Meeting, user: User) -> MeetingSignature:
+    """The chair and each adjuster confirm the minutes; when all have, they are locked."""
+    if meeting.status is MeetingStatus.PLANNED:
+        raise Conflict(_("The meeting has not been held yet."))
+    if meeting.minutes_locked_at is not None:
+        raise Conflict(_("The minutes are already signed."))
+    pending = signers(meeting)
+    if not any(o.role is OfficerRole.ADJUSTER for o, _s in pending) or \
+            not any(o.role is OfficerRole.CHAIR for o, _s in pending):
+        raise Conflict(_("Name the chair and at least one adjuster before signing."))
+    mine = [o for o, s in pending if o.user_id == user.id and s is None]
+    if not mine:
+        raise Forbidden(_("Only the chair and the adjusters sign, each once."))
+    open_motions = db.session.scalar(select(exists().where(
+        Motion.agenda_item_id.in_(select(AgendaItem.id).where(
+            AgendaItem.meeting_id == meeting.id)),
+        Motion.status == MotionStatus.OPEN)))
+    if open_motions:
+        raise Conflict(_("Close the meeting's open votes before signing."))
+    digest = minutes_hash(meeting)
+    earlier = [s for _o, s in pending if s is not None]
+    if any(s.content_sha256 != digest for s in earlier):
+        raise Conflict(_("The minutes changed after the first signature."))
+    signature = MeetingSignature(meeting_id=meeting.id, officer_id=mine[0].id, user_id=user.id,
+                                 content_sha256=digest)
+    db.session.add(signature)
+    db.session.flush()
+    record("meeting.sign", "meeting", meeting.id,
+           after={"role": mine[0].role.value, "person": mine[0].person_name,
+                  "sha256": digest}, actor=user)
+    if all(s is not None or o.id == mine[0].id for o, s in pending):
+        meeting.status = MeetingStatus.MINUTES_SIGNED
+        meeting.minutes_sha256 = digest
+        meeting.minutes_locked_at = utcnow()
+        record("meeting.minutes_signed", "meeting", meeting.id, after={"sha256": digest},
+               actor=user)
+    db.session.commit()
+    return signature

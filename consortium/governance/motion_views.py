@@ -1,0 +1,167 @@
+"""Web pages of motions (beslutsförslag): creating, opening and closing, the result, reservations,
+and the voting page a representative uses from a phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from consortium import db
+from consortium.auth.access import acting_user, admin_only, readers, roles
+from consortium.auth.models import Role
+from consortium.errors import DomainError
+from consortium.frame.documents import kept_hash
+from consortium.frame.forms import choices
+from consortium.governance import councils, motions, results
+from consortium.governance.forms import (
+    ActionForm,
+    MotionForm,
+    ReservationForm,
+    VoteForm,
+)
+from consortium.governance.models import (
+    AgendaItem,
+    Meeting,
+    Motion,
+    MotionStatus,
+    Reservation,
+)
+from consortium.governance.views import LABELS, bp, is_admin, or_404
+
+
+@bp.route("/councils/<int:council_id>/motions", methods=["POST"])
+@admin_only
+def create_motion(council_id: int) -> Any:
+    found = or_404(councils.get_council, council_id)
+    form = MotionForm()
+    form.meeting.choices = choices([("", "")] + [(str(m.id), "") for m in db.session.scalars(
+        select(Meeting).where(Meeting.council_id == found.id))])
+    if not form.validate_on_submit():
+        flash(" ".join(f"{form[name].label.text}: {' '.join(errors)}"
+                       for name, errors in form.errors.items()), "error")
+        return redirect(url_for("governance.council", council_id=council_id))
+    data = {"title": form.title.data, "text": form.text.data or "",
+            "meeting_id": int(form.meeting.data) if form.meeting.data else None,
+            "weighting": form.weighting.data, "majority": form.majority.data,
+            "quorum_percent": form.quorum_percent.data, "tie_break": form.tie_break.data,
+            "secret": bool(form.secret.data)}
+    try:
+        motion = motions.create_motion(found, data, actor=acting_user())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message + " " + " ".join(error.fields.values()), "error")
+        return redirect(url_for("governance.council", council_id=council_id))
+    flash(_("The motion was created as a draft. Open it when the vote starts."), "success")
+    return redirect(url_for("governance.motion", motion_id=motion.id))
+
+
+@bp.route("/motions/<int:motion_id>")
+@readers
+def motion(motion_id: int) -> Any:
+    found: Motion = or_404(motions.get_motion, motion_id)
+    user = acting_user()
+    result = results.result_of(found)
+    seats = results.seat_rows(found) if found.status is not MotionStatus.DRAFT else []
+    count, _choices, ballots = results.current_count(found) \
+        if found.status is not MotionStatus.DRAFT else (None, {}, 0)
+    item = db.session.get(AgendaItem, found.agenda_item_id) if found.agenda_item_id else None
+    own = user.municipality if user is not None and user.role is Role.REPRESENTATIVE else None
+    own_seat = next(((m, w, c) for m, w, c in seats if own and m.id == own.id), None)
+    reservations = list(db.session.scalars(select(Reservation).where(
+        Reservation.motion_id == found.id).options(selectinload(Reservation.municipality))))
+    voted = own_seat is not None and motions.has_voted(found, own)  # type: ignore[arg-type]
+    return render_template(
+        "governance/motion.html", motion=found, council=found.council, item=item,
+        result=result, seats=seats, count=count, ballots=ballots, labels=LABELS,
+        is_admin=is_admin(), own=own, own_seat=own_seat, voted=voted,
+        reservations=reservations, action_form=ActionForm(formdata=None),
+        reservation_form=ReservationForm(formdata=None),
+        may_reserve=bool(result and result.outcome.value == "adopted" and own_seat
+                         and own.id not in {r.municipality_id for r in reservations}),
+        kept_hash=kept_hash("result", str(found.id)))
+
+
+@bp.route("/motions/<int:motion_id>/open", methods=["POST"])
+@admin_only
+def motion_open(motion_id: int) -> Any:
+    found = or_404(motions.get_motion, motion_id)
+    if ActionForm().validate_on_submit():
+        try:
+            motions.open_motion(found, actor=acting_user())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("The vote is open."), "success")
+    return redirect(url_for("governance.motion", motion_id=motion_id))
+
+
+@bp.route("/motions/<int:motion_id>/close", methods=["POST"])
+@admin_only
+def motion_close(motion_id: int) -> Any:
+    if ActionForm().validate_on_submit():
+        try:
+            results.close_motion(motion_id, actor=acting_user())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("The vote is closed and counted."), "success")
+    return redirect(url_for("governance.motion", motion_id=motion_id))
+
+
+@bp.route("/motions/<int:motion_id>/reservations", methods=["POST"])
+@roles(Role.REPRESENTATIVE)
+def motion_reservation(motion_id: int) -> Any:
+    found = or_404(motions.get_motion, motion_id)
+    form = ReservationForm()
+    user = acting_user()
+    if form.validate_on_submit() and user is not None and user.municipality is not None:
+        try:
+            results.register_reservation(found, user.municipality.code, form.text.data or "",
+                                         user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("The reservation was registered."), "success")
+    return redirect(url_for("governance.motion", motion_id=motion_id))
+
+
+@bp.route("/motions/<int:motion_id>/vote", methods=["GET", "POST"])
+@roles(Role.REPRESENTATIVE)
+def vote(motion_id: int) -> Any:
+    found: Motion = or_404(motions.get_motion, motion_id)
+    user = acting_user()
+    assert user is not None
+    municipality = user.municipality
+    form = VoteForm()
+    problem = None
+    if municipality is None:
+        problem = _("Your account belongs to no municipality.")
+    elif found.status is not MotionStatus.OPEN:
+        problem = _("The motion is not open for voting.")
+    elif not any(m.id == municipality.id for m, _w, _c in results.seat_rows(found)):
+        problem = _("%(name)s has no seat in this vote.", name=municipality.name)
+    elif motions.has_voted(found, municipality):
+        problem = _("%(name)s has already voted; a ballot is final.", name=municipality.name)
+    if problem is None and form.validate_on_submit():
+        try:
+            ballot = motions.cast_ballot(found.id, municipality.code,  # type: ignore[union-attr]
+                                         form.choice.data or "", user)
+        except DomainError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            return render_template("governance/receipt.html", motion=found,
+                                   municipality=municipality, ballot=ballot,
+                                   choice=form.choice.data, receipt=motions.receipt_of(ballot),
+                                   labels=LABELS)
+    status = 409 if problem and request.method == "POST" else (422 if form.errors else 200)
+    return render_template("governance/vote.html", motion=found, council=found.council,
+                           municipality=municipality, form=form, problem=problem,
+                           labels=LABELS), status

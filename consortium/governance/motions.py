@@ -1,0 +1,260 @@
+"""Motions (beslutsförslag) and ballots: creating, opening with the seats and weights of
+that day, and casting a municipality's ballot (final, one per seat).
+Each operation is one transaction that checks the rules and writes the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from consortium import db
+from consortium.audit.service import record
+from consortium.auth.models import Role, User
+from consortium.costs.models import AllocationLine, Budget, BudgetStatus
+from consortium.db import insert_once, utcnow
+from consortium.errors import Conflict, Forbidden, Invalid, NotFound
+from consortium.governance import counting
+from consortium.governance.councils import seats_on, today
+from consortium.governance.models import (
+    AgendaItem,
+    Ballot,
+    Choice,
+    Council,
+    CouncilKind,
+    Majority,
+    Meeting,
+    Motion,
+    MotionSeat,
+    MotionStatus,
+    SecretTally,
+    TieBreak,
+    Weighting,
+)
+from consortium.members.models import Municipality, PopulationFigure
+
+
+def get_motion(motion_id: int) -> Motion:
+    motion = db.session.get(Motion, motion_id)
+    if motion is None:
+        raise NotFound(_("No motion has the number %(id)s.", id=motion_id))
+    return motion
+
+
+def create_motion(council: Council, data: dict[str, Any], *, actor: User | None = None,
+                  actor_label: str | None = None) -> Motion:
+    errors: dict[str, str] = {}
+    title = (data.get("title") or "").strip()
+    if not title or len(title) > 300:
+        errors["title"] = _("Give the motion a title (at most 300 characters).")
+    values: dict[str, Any] = {}
+    for key, enum_cls, default in (("weighting", Weighting, Weighting.EQUAL),
+                                   ("majority", Majority, Majority.SIMPLE),
+                                   ("tie_break", TieBreak, TieBreak.REJECTED)):
+        raw = data.get(key)
+        try:
+            values[key] = enum_cls(raw) if raw is not None else default
+        except ValueError:
+            errors[key] = _("Must be one of %(values)s.",
+                            values=", ".join(member.value for member in enum_cls))
+    quorum = data.get("quorum_percent", 50)
+    if quorum is None:
+        quorum = 50
+    if isinstance(quorum, bool) or not isinstance(quorum, int) or not 0 <= quorum <= 100:
+        errors["quorum_percent"] = _("A whole number from 0 to 100.")
+    secret = bool(data.get("secret", False))
+    if values.get("tie_break") is TieBreak.CHAIR and secret:
+        errors["tie_break"] = _("A secret motion has no casting vote of the chair.")
+    if values.get("weighting") is Weighting.COST_SHARE and council.kind is not CouncilKind.TOOL:
+        errors["weighting"] = _("Cost share weighting exists only in a förvaltningsråd.")
+    item = None
+    if data.get("meeting_id") is not None or data.get("agenda_item_id") is not None:
+        item = _item_for_motion(council, data, errors)
+    if errors:
+        raise Invalid(_("The motion could not be saved."), errors)
+    motion = Motion(council_id=council.id, agenda_item_id=item.id if item else None,
+                    title=title, text=(data.get("text") or "").strip(),
+                    quorum_percent=quorum, secret=secret, **values)
+    db.session.add(motion)
+    db.session.flush()
+    record("motion.create", "motion", motion.id, after=_motion_snapshot(motion), actor=actor,
+           actor_label=actor_label)
+    db.session.commit()
+    return motion
+
+
+def _item_for_motion(council: Council, data: dict[str, Any],
+                     errors: dict[str, str]) -> AgendaItem | None:
+    """The agenda item of a motion: the one given, or a new paragraph of the meeting."""
+    if data.get("agenda_item_id") is not None:
+        item = db.session.get(AgendaItem, data["agenda_item_id"])
+        meeting = db.session.get(Meeting, item.meeting_id) if item else None
+    else:
+        meeting = db.session.get(Meeting, data["meeting_id"])
+        item = None
+    if meeting is None or meeting.council_id != council.id:
+        errors["meeting_id"] = _("The meeting must be one of this council's.")
+        return None
+    if meeting.minutes_locked_at is not None:
+        errors["meeting_id"] = _("The minutes of that meeting are signed.")
+        return None
+    if item is None:
+        number = (db.session.scalar(select(func.max(AgendaItem.number)).where(
+            AgendaItem.meeting_id == meeting.id)) or 0) + 1
+        item = AgendaItem(meeting_id=meeting.id, number=number,
+                          title=(data.get("title") or "").strip()[:300] or "—")
+        db.session.add(item)
+        db.session.flush()
+    return item
+
+
+def _motion_snapshot(motion: Motion) -> dict[str, Any]:
+    return {"title": motion.title, "weighting": motion.weighting.value,
+            "majority": motion.majority.value, "quorum_percent": motion.quorum_percent,
+            "tie_break": motion.tie_break.value, "secret": motion.secret,
+            "status": motion.status.value, "agenda_item_id": motion.agenda_item_id}
+
+
+def _weights(motion: Motion, council: Council, seats: list[Municipality], on: date
+             ) -> tuple[dict[int, int], int | None]:
+    if motion.weighting is Weighting.EQUAL:
+        return {m.id: 1 for m in seats}, None
+    if motion.weighting is Weighting.POPULATION:
+        figures: dict[str, dict[int, int]] = {m.code: {} for m in seats}
+        by_id = {m.id: m for m in seats}
+        for mid, year, population in db.session.execute(
+                select(PopulationFigure.municipality_id, PopulationFigure.year,
+                       PopulationFigure.population)
+                .where(PopulationFigure.municipality_id.in_(list(by_id)),
+                       PopulationFigure.year <= on.year - 1)):
+            figures[by_id[mid].code][year] = population
+        try:
+            year = counting.population_year(figures, {m.code: m.name for m in seats}, on.year)
+        except counting.CountingError as error:
+            if error.kind == "missing_population":
+                names = ", ".join(f"{name} ({code})" for code, name in error.missing)
+                message = _("No population figure up to %(year)s for: %(names)s.",
+                            year=error.year, names=names)
+            else:
+                message = _("No year up to %(year)s has a population figure for every seat.",
+                            year=error.year)
+            raise Invalid(message, {"weighting": message}) from None
+        return {m.id: figures[m.code][year] for m in seats}, year
+    budget = db.session.scalar(
+        select(Budget).where(Budget.tool_id == council.tool_id, Budget.year == on.year,
+                             Budget.status == BudgetStatus.ADOPTED)
+        .order_by(Budget.version.desc()).limit(1))
+    if budget is None:
+        message = _("The tool has no adopted budget for %(year)s to weigh the seats by.",
+                    year=on.year)
+        raise Invalid(message, {"weighting": message})
+    amounts = dict(db.session.execute(select(AllocationLine.municipality_id,
+                                             AllocationLine.amount)
+                                      .where(AllocationLine.budget_id == budget.id)).all())
+    return {m.id: amounts.get(m.id, 0) for m in seats}, None
+
+
+def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = None,
+                actor_label: str | None = None) -> Motion:
+    """Open for voting: the seats and their weights are fixed now, never recomputed."""
+    if motion.status is not MotionStatus.DRAFT:
+        raise Conflict(_("Only a draft motion can be opened."))
+    on = on or today()
+    council = db.session.get(Council, motion.council_id)
+    assert council is not None
+    seats = seats_on(council, on)
+    if not seats:
+        raise Invalid(_("The council has no seats on %(date)s.", date=on.isoformat()),
+                      {"seats": _("No seats.")})
+    weights, population_year = _weights(motion, council, seats, on)
+    for municipality in seats:
+        db.session.add(MotionSeat(motion_id=motion.id, municipality_id=municipality.id,
+                                  weight=weights[municipality.id]))
+    if motion.secret:
+        for choice in Choice:
+            db.session.add(SecretTally(motion_id=motion.id, choice=choice, weight=0, count=0))
+    motion.status = MotionStatus.OPEN
+    motion.opened_at = utcnow()
+    motion.population_year = population_year
+    record("motion.open", "motion", motion.id,
+           after={"seats": {m.code: weights[m.id] for m in seats}, "opened_on": on,
+                  "population_year": population_year}, actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return motion
+
+
+def may_vote_for(user: User | None, municipality: Municipality) -> bool:
+    return (user is not None and user.role is Role.REPRESENTATIVE
+            and user.municipality_id == municipality.id)
+
+
+def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
+    """One final ballot per seat. Concurrent casts for the same municipality store exactly
+    one: the unique (motion, municipality) constraint refuses the second."""
+    try:
+        chosen = Choice(choice)
+    except ValueError:
+        raise Invalid(_("The choice is yes, no or abstain."),
+                      {"choice": _("Must be yes, no or abstain.")}) from None
+    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    if municipality is None:
+        raise NotFound(_("No municipality has the code %(code)s.", code=code))
+    if not may_vote_for(user, municipality):
+        raise Forbidden(_("Only a representative of %(name)s can cast its ballot.",
+                          name=municipality.name))
+    # A shared lock: ballots go in side by side, closing waits for them.
+    motion = db.session.scalar(select(Motion).where(Motion.id == motion_id)
+                               .with_for_update(read=True))
+    if motion is None:
+        raise NotFound(_("No motion has the number %(id)s.", id=motion_id))
+    if motion.status is not MotionStatus.OPEN:
+        raise Conflict(_("The motion is not open for voting."))
+    seat = db.session.scalar(select(MotionSeat).where(
+        MotionSeat.motion_id == motion.id, MotionSeat.municipality_id == municipality.id))
+    if seat is None:
+        raise Forbidden(_("%(name)s has no seat in this vote.", name=municipality.name))
+    ballot = Ballot(motion_id=motion.id, municipality_id=municipality.id,
+                    choice=None if motion.secret else chosen, cast_by_id=user.id)
+    insert_once(ballot, _("%(name)s has already voted; a ballot is final.",
+                           name=municipality.name))
+    if motion.secret:
+        db.session.execute(update(SecretTally).where(
+            SecretTally.motion_id == motion.id, SecretTally.choice == chosen)
+            .values(weight=SecretTally.weight + seat.weight, count=SecretTally.count + 1))
+    record("ballot.cast", "motion", motion.id,
+           after={"municipality": code} if motion.secret
+           else {"municipality": code, "choice": chosen.value}, actor=user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("%(name)s has already voted; a ballot is final.",
+                         name=municipality.name)) from None
+    return ballot
+
+
+def has_voted(motion: Motion, municipality: Municipality) -> bool:
+    return bool(db.session.scalar(select(exists().where(
+        Ballot.motion_id == motion.id, Ballot.municipality_id == municipality.id))))
+
+
+def open_motions_for(municipality: Municipality) -> list[tuple[Motion, bool]]:
+    """Open motions where the municipality holds a seat, with whether it has voted."""
+    rows = db.session.execute(
+        select(Motion, Ballot.id)
+        .join(MotionSeat, and_(MotionSeat.motion_id == Motion.id,
+                               MotionSeat.municipality_id == municipality.id))
+        .outerjoin(Ballot, and_(Ballot.motion_id == Motion.id,
+                                Ballot.municipality_id == municipality.id))
+        .where(Motion.status == MotionStatus.OPEN).order_by(Motion.opened_at)).all()
+    return [(motion, ballot_id is not None) for motion, ballot_id in rows]
+
+
+def receipt_of(ballot: Ballot) -> str:
+    """A short code the voter can quote; it does not reveal the choice."""
+    text = f"{ballot.motion_id}:{ballot.municipality_id}:{ballot.cast_at.isoformat()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

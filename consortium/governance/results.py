@@ -1,0 +1,133 @@
+"""Closing a motion and its result: counting by the rules of counting.py, storing the
+result once, the seat table, and reservations against adopted decisions.
+Each operation is one transaction that checks the rules and writes the audit log."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, select
+
+from consortium import db
+from consortium.audit.service import record
+from consortium.auth.models import Role, User
+from consortium.db import insert_once, utcnow
+from consortium.errors import Conflict, Forbidden, NotFound
+from consortium.governance import counting
+from consortium.governance.models import (
+    AgendaItem,
+    Ballot,
+    Council,
+    Meeting,
+    Motion,
+    MotionResult,
+    MotionSeat,
+    MotionStatus,
+    Outcome,
+    Reservation,
+    SecretTally,
+)
+from consortium.governance.motions import may_vote_for
+from consortium.members.models import Municipality
+
+
+def current_count(motion: Motion) -> tuple[counting.Count, dict[int, str], int]:
+    """(count, choice per municipality id (empty when secret), number of ballots)."""
+    weights = dict(db.session.execute(select(MotionSeat.municipality_id, MotionSeat.weight)
+                                      .where(MotionSeat.motion_id == motion.id)).all())
+    total = sum(weights.values())
+    if motion.secret:
+        sums = {choice.value: (w, n) for choice, w, n in db.session.execute(
+            select(SecretTally.choice, SecretTally.weight, SecretTally.count)
+            .where(SecretTally.motion_id == motion.id))}
+        count = counting.Count(sums.get("yes", (0, 0))[0], sums.get("no", (0, 0))[0],
+                               sums.get("abstain", (0, 0))[0], total)
+        return count, {}, sum(n for _w, n in sums.values())
+    choices = {mid: choice.value for mid, choice in db.session.execute(
+        select(Ballot.municipality_id, Ballot.choice).where(Ballot.motion_id == motion.id))}
+    count = counting.tally({str(k): v for k, v in weights.items()},
+                           {str(k): v for k, v in choices.items()})
+    return count, choices, len(choices)
+
+
+def chair_of(motion: Motion) -> Municipality | None:
+    """The meeting's chair for a motion on an agenda item, else the council's standing chair."""
+    if motion.agenda_item_id is not None:
+        meeting = db.session.scalar(select(Meeting).join(
+            AgendaItem, AgendaItem.meeting_id == Meeting.id)
+            .where(AgendaItem.id == motion.agenda_item_id))
+        if meeting is not None and meeting.chair_municipality_id is not None:
+            return db.session.get(Municipality, meeting.chair_municipality_id)
+    council = db.session.get(Council, motion.council_id)
+    return council.chair_municipality if council else None
+
+
+def close_motion(motion_id: int, *, actor: User | None = None,
+                 actor_label: str | None = None) -> MotionResult:
+    """Count and store the result; it is never recomputed from later data."""
+    motion = db.session.scalar(select(Motion).where(Motion.id == motion_id).with_for_update())
+    if motion is None:
+        raise NotFound(_("No motion has the number %(id)s.", id=motion_id))
+    if motion.status is not MotionStatus.OPEN:
+        raise Conflict(_("Only an open motion can be closed."))
+    count, choices, _ballots = current_count(motion)
+    chair = chair_of(motion)
+    chair_choice = choices.get(chair.id) if chair is not None else None
+    decided = counting.decide(count, majority=motion.majority.value,
+                              quorum_percent=motion.quorum_percent,
+                              tie_break=motion.tie_break.value, chair_choice=chair_choice,
+                              secret=motion.secret)
+    result = MotionResult(
+        motion_id=motion.id, outcome=Outcome(decided.outcome), yes=count.yes, no=count.no,
+        abstain=count.abstain, participating=count.participating, total=count.total,
+        quorum_met=decided.quorum_met, decided_by_chair=decided.decided_by_chair,
+        population_year=motion.population_year)
+    db.session.add(result)
+    motion.status = MotionStatus.CLOSED
+    motion.closed_at = utcnow()
+    record("motion.close", "motion", motion.id,
+           after={"outcome": decided.outcome, "yes": count.yes, "no": count.no,
+                  "abstain": count.abstain, "total": count.total,
+                  "quorum_met": decided.quorum_met,
+                  "decided_by_chair": decided.decided_by_chair},
+           actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return result
+
+
+def result_of(motion: Motion) -> MotionResult | None:
+    return db.session.scalar(select(MotionResult).where(MotionResult.motion_id == motion.id))
+
+
+def seat_rows(motion: Motion) -> list[tuple[Municipality, int, str | None]]:
+    """(municipality, weight, choice) per seat; the choice is None when secret."""
+    rows = db.session.execute(
+        select(Municipality, MotionSeat.weight, Ballot.choice)
+        .join(MotionSeat, MotionSeat.municipality_id == Municipality.id)
+        .outerjoin(Ballot, and_(Ballot.motion_id == MotionSeat.motion_id,
+                                Ballot.municipality_id == MotionSeat.municipality_id))
+        .where(MotionSeat.motion_id == motion.id).order_by(Municipality.sort_name)).all()
+    return [(m, weight, None if motion.secret or choice is None else choice.value)
+            for m, weight, choice in rows]
+
+
+def register_reservation(motion: Motion, code: str, text: str, user: User) -> Reservation:
+    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    if municipality is None:
+        raise NotFound(_("No municipality has the code %(code)s.", code=code))
+    if not (may_vote_for(user, municipality) or user.role is Role.ADMIN):
+        raise Forbidden(_("Only a representative of %(name)s (or the office) can register "
+                          "its reservation.", name=municipality.name))
+    result = result_of(motion)
+    if result is None or result.outcome is not Outcome.ADOPTED:
+        raise Conflict(_("A reservation is made against an adopted decision."))
+    if not db.session.scalar(select(exists().where(
+            MotionSeat.motion_id == motion.id, MotionSeat.municipality_id == municipality.id))):
+        raise Forbidden(_("%(name)s had no seat in this vote.", name=municipality.name))
+    reservation = Reservation(motion_id=motion.id, municipality_id=municipality.id,
+                              text=(text or "").strip(), registered_by_id=user.id)
+    insert_once(reservation, _("%(name)s has already registered a reservation.",
+                                name=municipality.name))
+    record("reservation.create", "motion", motion.id,
+           after={"municipality": code, "text": reservation.text}, actor=user)
+    db.session.commit()
+    return reservation

@@ -1,0 +1,16 @@
+"""The words for the register's stored values, for pages, forms and exports."""
+
+from flask_babel import lazy_gettext as _l
+
+MEMBERSHIP_LABELS = {
+    None: _l("Not a member"),
+    "applicant": _l("Applicant"),
+    "member": _l("Member"),
+    "resigned": _l("Resigned"),
+}
+IMPORT_CHANGE_LABELS = {
+    "new_municipality": _l("New municipality"),
+    "new_figure": _l("New figure"),
+    "changed_figure": _l("Changed figure"),
+    "unchanged": _l("Unchanged"),
+}

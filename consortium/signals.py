@@ -1,0 +1,42 @@
+"""The signals by which a higher domain contributes to what a lower one shows or decides.
+
+The domains depend one way (members < tools < costs < governance < documents < api, web): a
+lower domain never imports a higher one. Where a lower page shows what a higher domain knows,
+the lower domain sends a signal and the higher ones answer, as Indico's
+`signals.event.sidemenu` does. The receivers live in each domain's `receivers.py`, connected
+when the application is made (`consortium.web.app.register_receivers`).
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+municipality_sections = _signals.signal("municipality-sections", doc="""
+Sent by the municipality page with the `Municipality` as sender. A receiver returns a
+`consortium.frame.sections.PageSection` (or None) to show on that page.""")
+
+municipality_in_use = _signals.signal("municipality-in-use", doc="""
+Sent before a municipality is deleted, with the municipality's id as sender. A receiver
+returns a list of SQL `EXISTS` clauses that are true when its domain refers to the
+municipality; the municipality is kept when any of them holds.""")
+
+register_columns = _signals.signal("register-columns", doc="""
+Sent when the municipality register is queried, with the day it describes as sender. A
+receiver returns a `consortium.members.queries.RegisterColumn`: a correlated SQL expression
+per municipality, shown, sortable and exported as one more column.""")
+
+kept_document = _signals.signal("kept-document", doc="""
+Sent by a record's page with the document's kind (`"protocol"`, `"result"`, `"allocation"`,
+`"statement"`) as sender and its `key`. The documents domain answers with the SHA-256 of the
+copy it keeps, or None.""")
+
+decision_exists = _signals.signal("decision-exists", doc="""
+Sent when a budget is adopted with a reference to a council's decision, with the motion's id
+as sender. The governance domain answers True when that decision exists.""")
+
+
+def answers(signal_results: list[tuple[object, object]]) -> list[object]:
+    """The receivers' answers to a `send`, without the Nones of those that had nothing."""
+    return [value for _receiver, value in signal_results if value is not None]

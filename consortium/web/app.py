@@ -1,0 +1,122 @@
+"""The application factory: configuration, extensions, blueprints, command line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, has_request_context, request, session
+
+from consortium import config, db
+from consortium.config import LANGUAGES, ROOT
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    config.load(app, test_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  (å, ä, ö as they are)
+    if app.config["PROXY_FIX_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    db.init_app(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_receivers()
+    register_cli(app)
+    from consortium.web import errors, navigation, security
+
+    errors.register(app)
+    security.register(app)
+    navigation.register(app)
+    return app
+
+
+def select_locale() -> str:
+    """The web follows the switch, then the browser (Swedish by default); the API and the
+    command line answer in English unless the client asks for Swedish."""
+    if not has_request_context():
+        return "en"
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(("en", "sv")) or "en"
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "sv"
+
+
+def register_extensions(app: Flask) -> None:
+    from consortium import models  # noqa: F401  (every table known to the metadata)
+    from consortium.auth.access import enforce
+    from consortium.auth.models import User
+    from consortium.extensions import babel, csrf, limiter, login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Sign in to see this page.")
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    enforce(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from consortium.api import bp as api_bp
+    from consortium.audit.views import bp as audit_bp
+    from consortium.auth.views import bp as auth_bp
+    from consortium.costs.views import bp as costs_bp
+    from consortium.documents.views import bp as documents_bp
+    from consortium.extensions import csrf
+    from consortium.governance.views import bp as governance_bp
+    from consortium.members.views import bp as members_bp
+    from consortium.tools.views import bp as tools_bp
+    from consortium.web.views import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(members_bp)
+    app.register_blueprint(tools_bp)
+    app.register_blueprint(costs_bp)
+    app.register_blueprint(governance_bp)
+    app.register_blueprint(documents_bp)
+    csrf.exempt(api_bp)  # Bearer tokens only: no cookie, so no cross-site request to forge
+    app.register_blueprint(api_bp)
+
+
+def register_receivers() -> None:
+    """Connect the higher domains' answers to the lower domains' signals (see
+    consortium/signals.py). Importing a receivers module connects it; blinker keeps one
+    connection per function, so a second app in the same process adds nothing."""
+    from consortium.costs import receivers as _costs  # noqa: F401
+    from consortium.documents import receivers as _documents  # noqa: F401
+    from consortium.governance import receivers as _governance  # noqa: F401
+    from consortium.tools import receivers as _tools  # noqa: F401
+
+
+def register_cli(app: Flask) -> None:
+    from consortium.auth.cli import users_cli
+    from consortium.cli import db_cli
+    from consortium.demo.cli import seed_demo
+    from consortium.documents.cli import export_cli
+    from consortium.members.cli import import_cli
+
+    app.cli.add_command(db_cli)
+    app.cli.add_command(import_cli)
+    app.cli.add_command(export_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo)
