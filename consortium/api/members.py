@@ -23,7 +23,8 @@ def municipality_json(m: Municipality, population: int | None, year: int | None,
                       detail: bool = False) -> dict[str, Any]:
     data = {
         "code": m.code, "name": m.name, "county": m.county, "country": m.country,
-        "status": m.status.value if m.status else None, "joined_on": m.joined_on,
+        "status": m.status.value if m.status else None, "standing": m.standing(),
+        "joined_on": m.joined_on,
         "left_on": m.left_on, "org_number": m.org_number,
         "invoice_reference": m.invoice_reference, "population": population,
         "population_year": year,

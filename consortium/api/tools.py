@@ -25,7 +25,7 @@ def tool_json(tool: Tool, participants: int, detail: bool = False) -> dict[str, 
     data: dict[str, Any] = {
         "slug": tool.slug, "name": tool.name, "description": tool.description,
         "status": tool.status.value, "origin": tool.origin, "owner_since": tool.owner_since,
-        "participants": participants,
+        "open_to_non_members": tool.open_to_non_members, "participants": participants,
     }
     if detail:
         grouped: dict[str, dict[str, Any]] = {}

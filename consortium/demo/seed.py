@@ -67,7 +67,7 @@ TOOLS = [
                     "(överförmyndare): cases, annual reports and fees."},
     {"slug": "bibblix", "name": "Bibblix", "status": "operation",
      "origin": "Developed with the libraries of Stockholm, Malmö and Katrineholm",
-     "owner_since": date(2021, 1, 1),
+     "owner_since": date(2021, 1, 1), "open_to_non_members": True,  # offered to every municipality
      "description": "The children's reading app of the public libraries: "
                     "tips, reading challenges and e-books."},
     {"slug": "egil", "name": "Egil", "status": "operation",
@@ -126,6 +126,8 @@ def _tools() -> None:
     by_slug = {data["slug"]: tools.create_tool(data, actor_label=LABEL) for data in TOOLS}
 
     def join(slug: str, code: str, on: date, until: date | None = None) -> None:
+        if not by_slug[slug].open_to_non_members and code in MEMBERS:
+            on = max(on, MEMBERS[code])  # a members-only tool: from the day of membership
         tools.set_participation(by_slug[slug], members.get_by_code(code), on, until,
                                 actor_label=LABEL)
 

@@ -118,9 +118,14 @@ def seats_on(council: Council, on: date) -> list[Municipality]:
             MembershipPeriod.joined_on <= on,
             or_(MembershipPeriod.left_on.is_(None), MembershipPeriod.left_on >= on))
     else:
+        # A non-member may take part in a tool open to all and pays its share, but holds no
+        # seat in the förvaltningsråd: a seat needs participation and membership that day.
         condition = exists().where(
             Participation.municipality_id == Municipality.id,
             Participation.tool_id == council.tool_id, Participation.joined_on <= on,
-            or_(Participation.left_on.is_(None), Participation.left_on >= on))
+            or_(Participation.left_on.is_(None), Participation.left_on >= on)) & exists().where(
+            MembershipPeriod.municipality_id == Municipality.id,
+            MembershipPeriod.joined_on <= on,
+            or_(MembershipPeriod.left_on.is_(None), MembershipPeriod.left_on >= on))
     return list(db.session.scalars(select(Municipality).where(condition)
                                    .order_by(Municipality.sort_name)))

@@ -17,7 +17,7 @@ from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.db import utcnow
 from consortium.errors import Conflict, Forbidden, Invalid, NotFound
-from consortium.governance.councils import municipality_by_code
+from consortium.governance.councils import municipality_by_code, today
 from consortium.governance.models import (
     AgendaItem,
     Attendance,
@@ -78,6 +78,10 @@ def set_meeting_status(meeting: Meeting, status: str, *, actor: User | None = No
         raise Invalid(_("A meeting is planned or held; the minutes are signed by signing."),
                       {"status": _("Unknown status.")})
     _editable(meeting)
+    if status == MeetingStatus.HELD.value and today() < meeting.held_on:
+        message = _("The meeting is on %(date)s; it can be marked held on or after that day.",
+                    date=meeting.held_on.isoformat())
+        raise Conflict(message, {"status": message})
     before = meeting.status.value
     meeting.status = MeetingStatus(status)
     record("meeting.status", "meeting", meeting.id, before={"status": before},
@@ -227,6 +231,9 @@ def sign_minutes(meeting: Meeting, user: User) -> MeetingSignature:
         raise Conflict(_("The meeting has not been held yet."))
     if meeting.minutes_locked_at is not None:
         raise Conflict(_("The minutes are already signed."))
+    if today() < meeting.held_on:
+        raise Conflict(_("The meeting is on %(date)s; its minutes can be signed on or after "
+                         "that day.", date=meeting.held_on.isoformat()))
     pending = signers(meeting)
     if not any(o.role is OfficerRole.ADJUSTER for o, _s in pending) or \
             not any(o.role is OfficerRole.CHAIR for o, _s in pending):

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 MEMBERSHIP_LABELS = {
     None: _l("Not a member"),
     "applicant": _l("Applicant"),
+    "admitted": _l("Admitted member"),
     "member": _l("Member"),
     "resigned": _l("Resigned"),
 }

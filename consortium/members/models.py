@@ -13,7 +13,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     func,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -59,6 +61,36 @@ class Municipality(Base):
 
     def __repr__(self) -> str:
         return f"<Municipality {self.code} {self.name}>"
+
+    def standing(self, on: date | None = None) -> str | None:
+        """The membership as it is on `on` (default today): an admission that starts later
+        is "admitted" (blivande medlem: no seat, no fee, not counted yet), a resignation
+        that takes effect later leaves it a "member" until its day."""
+        on = on or date.today()
+        if self.status is MembershipStatus.MEMBER and self.joined_on and self.joined_on > on:
+            return ADMITTED
+        if self.status is MembershipStatus.RESIGNED and self.left_on and self.left_on >= on:
+            return MembershipStatus.MEMBER.value
+        return self.status.value if self.status else None
+
+
+ADMITTED = "admitted"  # a standing, never stored: a member whose membership starts later
+
+
+def standing_condition(standing: str, on: date) -> Any:
+    """The SQL condition for municipalities of a standing on `on` (see Municipality.standing);
+    "none": never a member nor an applicant. None for an unknown standing."""
+    status, joined_on, left_on = Municipality.status, Municipality.joined_on, Municipality.left_on
+    member, resigned = MembershipStatus.MEMBER, MembershipStatus.RESIGNED
+    conditions = {
+        "none": status.is_(None),
+        MembershipStatus.APPLICANT.value: status == MembershipStatus.APPLICANT,
+        ADMITTED: and_(status == member, joined_on > on),
+        member.value: or_(and_(status == member, or_(joined_on.is_(None), joined_on <= on)),
+                          and_(status == resigned, left_on >= on)),
+        resigned.value: and_(status == resigned, or_(left_on.is_(None), left_on < on)),
+    }
+    return conditions.get(standing)
 
 
 # Swedish alphabetical order: ... X Y Z Å Ä Ö. Byte order (SQLite) and many database

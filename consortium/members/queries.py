@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from consortium import db
 from consortium.auth.models import Role, User
-from consortium.members.models import MembershipStatus, Municipality
+from consortium.members.models import Municipality, standing_condition
 from consortium.members.service import latest_population_columns
 from consortium.signals import answers, register_columns
 
@@ -68,13 +68,11 @@ def sorts(columns: list[RegisterColumn]) -> set[str]:
     return SORTS | {column.key for column in columns}
 
 
-def status_condition(status: str) -> Any:
-    """The filter for a membership status given in a query string ("none": not a member)."""
-    if status == "none":
-        return Municipality.status.is_(None)
-    if status in {s.value for s in MembershipStatus}:
-        return Municipality.status == MembershipStatus(status)
-    return None
+def status_condition(status: str, on: date | None = None) -> Any:
+    """The filter for a membership standing given in a query string, as it is on `on`
+    (default today): "member", "admitted" (from a later day), "applicant", "resigned",
+    "none" (not a member). None when there is no such standing."""
+    return standing_condition(status, on or date.today())
 
 
 def register_query(filters: Filters, columns: list[RegisterColumn] | None = None

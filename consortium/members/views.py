@@ -26,7 +26,7 @@ from consortium.members.forms import (
     MunicipalityForm,
     PopulationForm,
 )
-from consortium.members.models import MembershipStatus, Municipality
+from consortium.members.models import Municipality
 from consortium.signals import answers, municipality_sections
 
 bp = Blueprint("members", __name__, url_prefix="/municipalities")
@@ -44,7 +44,7 @@ def index() -> Any:
     pages = max(1, -(-total // queries.PAGE_SIZE))
     return render_template("members/index.html", rows=rows, total=total, counties=counties,
                            filters=filters, page=filters.page, pages=pages, columns=columns,
-                           statuses=[s.value for s in MembershipStatus])
+                           statuses=["member", "admitted", "applicant", "resigned"])
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectChoice,
@@ -29,9 +30,11 @@ class ToolEditForm(FlaskForm):
     status = SelectField(_l("Status"), choices=tool_status_choices)
     origin = StringField(_l("Origin"), validators=[Optional(), Length(max=300)], filters=[strip])
     owner_since = DateField(_l("Owned by the consortium since"), validators=[Optional()])
+    open_to_non_members = BooleanField(_l("Open to municipalities that are not members"))
     submit = SubmitField(_l("Save"))
 
-    field_order = ("name", "description", "status", "origin", "owner_since")
+    field_order = ("name", "description", "status", "origin", "owner_since",
+                   "open_to_non_members")
 
 
 class ToolForm(ToolEditForm):

@@ -5,7 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium.db import Base, UTCDateTime, str_enum, utcnow
@@ -30,6 +39,10 @@ class Tool(Base):
     )
     origin: Mapped[str | None] = mapped_column(String(300))
     owner_since: Mapped[date | None]
+    # SPEC "Time": participation needs membership on every day, unless the tool is open to
+    # every municipality (Bibblix was); a non-member participant pays but holds no seat.
+    open_to_non_members: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                      server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     participations: Mapped[list[Participation]] = relationship(

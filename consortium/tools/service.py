@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -13,12 +13,13 @@ from consortium import db
 from consortium.audit.service import record, snapshot
 from consortium.auth.models import User
 from consortium.errors import Conflict, Invalid, NotFound
-from consortium.members.models import Municipality
+from consortium.members.models import MembershipPeriod, Municipality
 from consortium.members.validation import year_error
 from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FIELDS = ("slug", "name", "description", "status", "origin", "owner_since")
+FIELDS = ("slug", "name", "description", "status", "origin", "owner_since",
+          "open_to_non_members")
 
 
 def get_by_slug(slug: str) -> Tool:
@@ -55,6 +56,8 @@ def _check(data: dict[str, Any], errors: dict[str, str], *, creating: bool) -> d
             errors["status"] = _("Must be one of development, operation, retired.")
     if "owner_since" in data:
         clean["owner_since"] = data["owner_since"]
+    if "open_to_non_members" in data:
+        clean["open_to_non_members"] = bool(data["open_to_non_members"])
     return clean
 
 
@@ -103,6 +106,50 @@ def overlaps(a_from: date, a_to: date | None, b_from: date, b_to: date | None) -
     return a_from <= (b_to or date.max) and b_from <= (a_to or date.max)
 
 
+def uncovered(start: date, end: date | None, covers: list[tuple[date, date | None]]
+              ) -> list[tuple[date, date | None]]:
+    """The parts of the inclusive range start..end (None: open) that no range of `covers`
+    covers, in order; an open end of a part means "from then on"."""
+    gaps: list[tuple[date, date | None]] = []
+    cursor: date | None = start
+    for c_from, c_to in sorted(covers):
+        if cursor is None or (end is not None and cursor > end):
+            break
+        if c_to is not None and c_to < cursor:
+            continue
+        if c_from > cursor:
+            gap_end = c_from - timedelta(days=1)
+            gaps.append((cursor, gap_end if end is None or gap_end < end else end))
+        cursor = None if c_to is None else max(cursor, c_to + timedelta(days=1))
+    if cursor is not None and (end is None or cursor <= end):
+        gaps.append((cursor, end))
+    return gaps
+
+
+def _span_text(start: date, end: date | None) -> str:
+    if end is None:
+        return _("from %(date)s on", date=start.isoformat())
+    return start.isoformat() if start == end else f"{start.isoformat()}–{end.isoformat()}"
+
+
+def _check_membership(tool: Tool, municipality: Municipality, joined_on: date,
+                      left_on: date | None) -> None:
+    """SPEC "Time": a participant is a member on every day of its participation, unless the
+    tool is open to non-members."""
+    if tool.open_to_non_members:
+        return
+    covers = [(p.joined_on, p.left_on) for p in db.session.scalars(
+        select(MembershipPeriod).where(MembershipPeriod.municipality_id == municipality.id))]
+    gaps = uncovered(joined_on, left_on, covers)
+    if not gaps:
+        return
+    days = ", ".join(_span_text(a, b) for a, b in gaps)
+    message = _("%(name)s is not a member of the consortium on every day of the participation "
+                "(not a member: %(days)s). %(tool)s is open to members only.",
+                name=municipality.name, days=days, tool=tool.name)
+    raise Invalid(message, {"joined_on": message})
+
+
 def set_participation(tool: Tool, municipality: Municipality, joined_on: date | None,
                       left_on: date | None, *, actor: User | None = None,
                       actor_label: str | None = None) -> tuple[Participation, bool]:
@@ -115,6 +162,7 @@ def set_participation(tool: Tool, municipality: Municipality, joined_on: date | 
     if left_on is not None and left_on < joined_on:
         raise Invalid(_("The participation cannot end before it starts."),
                       {"left_on": _("Before the start date.")})
+    _check_membership(tool, municipality, joined_on, left_on)
     periods = list(db.session.scalars(select(Participation).where(
         Participation.tool_id == tool.id, Participation.municipality_id == municipality.id)
         .with_for_update()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
@@ -16,7 +17,7 @@ from consortium.auth.models import Role, User
 from consortium.config import LANGUAGES
 from consortium.costs.models import Budget
 from consortium.governance.models import Motion, MotionStatus
-from consortium.members.models import MembershipStatus, Municipality
+from consortium.members.models import standing_condition
 from consortium.tools.models import Tool
 
 bp = Blueprint("web", __name__)
@@ -29,7 +30,7 @@ def home() -> Any:
     assert user is not None
     counts = db.session.execute(
         select(
-            select(func.count()).where(Municipality.status == MembershipStatus.MEMBER)
+            select(func.count()).where(standing_condition("member", date.today()))
             .scalar_subquery().label("members"),
             select(func.count()).select_from(Tool).scalar_subquery().label("tools"),
             select(func.count()).where(Motion.status == MotionStatus.OPEN)

@@ -172,7 +172,8 @@ def test_tools_crud(client, admin, observer):
 
 def test_participants_and_usage(client, admin, observer):
     post_municipality(client, admin)
-    client.post("/api/v1/tools", headers=admin, json={"slug": "egil", "name": "Egil"})
+    client.post("/api/v1/tools", headers=admin, json={"slug": "egil", "name": "Egil",
+                                                      "open_to_non_members": True})
     url = "/api/v1/tools/egil/participants/1860"
     first = client.put(url, headers=admin, json={"joined_on": "2024-07-01"})
     assert first.status_code == 201

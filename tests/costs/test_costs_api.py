@@ -20,7 +20,7 @@ def setup(make_municipality, make_tool, api_token):
     for municipality, population in ((stockholm, 935_619), (laxa, 5_631),
                                      (katrineholm, 33_722)):
         members.set_population(municipality, 2024, population)
-    tool = make_tool("provisum", "Provisum")
+    tool = make_tool("provisum", "Provisum", open_to_non_members=True)
     tools.set_participation(tool, stockholm, date(2019, 1, 1), None)
     tools.set_participation(tool, laxa, date(2019, 1, 1), None)
     tools.set_participation(tool, katrineholm, date(2026, 7, 1), None)
@@ -178,7 +178,7 @@ def test_usage_key_needs_every_units_figure(client, setup):
 def test_statement_lists_each_tool_and_the_total(client, setup, make_tool):
     client.put("/api/v1/tools/provisum/budgets/2026", json=BUDGET, headers=setup["finance"])
     client.post("/api/v1/tools/provisum/budgets/2026/adopt", headers=setup["finance"])
-    egil = make_tool("egil", "Egil")
+    egil = make_tool("egil", "Egil", open_to_non_members=True)
     tools.set_participation(egil, members.get_by_code("1860"), date(2020, 1, 1), None)
     client.put("/api/v1/tools/egil/budgets/2026", json={"amount": "500.00",
                                                         "key": {"method": "equal"}},

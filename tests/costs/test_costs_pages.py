@@ -22,7 +22,7 @@ PAGE = "/costs/budgets/provisum/2026"
 
 @pytest.fixture
 def provisum(make_municipality, make_tool):
-    tool = make_tool("provisum", "Provisum")
+    tool = make_tool("provisum", "Provisum", open_to_non_members=True)
     for code, name, population in (("0180", "Stockholm", 935_619), ("1860", "Laxå", 5_631)):
         municipality = make_municipality(code, name, "Län")
         members.set_population(municipality, 2024, population)
@@ -138,7 +138,7 @@ def test_overview_lists_municipalities_with_change(client_as, provisum):
 
 def test_overview_query_count_is_fixed(client_as, make_municipality, make_tool, count_queries):
     client = client_as("finance")
-    tool_list = [make_tool(f"t{i}") for i in range(2)]
+    tool_list = [make_tool(f"t{i}", open_to_non_members=True) for i in range(2)]
     for number in range(3):
         municipality = make_municipality(f"{9300 + number}", f"K{number}", "L")
         members.set_population(municipality, 2024, 1000 + number)
@@ -156,7 +156,7 @@ def test_overview_query_count_is_fixed(client_as, make_municipality, make_tool, 
         for tool in tool_list:
             tools.set_participation(tool, municipality, date(2020, 1, 1), None)
     for index in range(2, 6):
-        extra = make_tool(f"t{index}")
+        extra = make_tool(f"t{index}", open_to_non_members=True)
         costs.set_budget(extra, 2026, 10_000, costs.key_from_data({"method": "equal"}))
     with count_queries() as many:
         client.get("/costs/2026")

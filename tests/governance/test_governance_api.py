@@ -312,3 +312,18 @@ def test_signing_the_minutes_locks_them(client, consortium, make_user):
     assert len(done["minutes_sha256"]) == 64
     assert {s["sha256"] for s in done["signatures"]} == {done["minutes_sha256"]}
     assert [s["person"] for s in done["signatures"]] == ["Anna Ordförande", "Jonas Justerare"]
+
+
+def test_a_meeting_is_held_and_signed_only_from_its_day(client, consortium):
+    from datetime import date, timedelta
+
+    c = consortium
+    council_id = council(client, c)["id"]
+    later = (date.today() + timedelta(days=16)).isoformat()
+    meeting = client.post(f"/api/v1/councils/{council_id}/meetings", headers=c["admin"],
+                          json={"date": later, "place": "Katrineholm"}).json
+    held = client.post(f"/api/v1/meetings/{meeting['id']}/held", headers=c["admin"])
+    assert held.status_code == 409
+    assert later in held.json["error"]["message"]
+    assert client.get(f"/api/v1/meetings/{meeting['id']}",
+                      headers=c["admin"]).json["status"] == "planned"

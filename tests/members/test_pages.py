@@ -80,7 +80,7 @@ def test_pagination_splits_long_lists(client_as, make_municipality):
 def test_detail_shows_history_chart_and_tools(client_as, register, make_tool):
     from consortium.tools import service as tools
 
-    tool = make_tool("provisum", "Provisum")
+    tool = make_tool("provisum", "Provisum", open_to_non_members=True)
     tools.set_participation(tool, register["stockholm"], date(2019, 1, 1), None)
     html = client_as("observer").get("/municipalities/0180", headers=EN).get_data(as_text=True)
     assert "Stockholm" in html and "Stockholms län" in html
@@ -218,7 +218,8 @@ def test_detail_query_count_does_not_grow_with_history(client_as, register, coun
     for year in range(1990, 2016):
         service.set_population(laxa, year, 5000 + year)
     for slug in ("a", "b", "c", "d"):
-        tools.set_participation(make_tool(slug), laxa, date(2020, 1, 1), None)
+        tool = make_tool(slug, open_to_non_members=True)
+        tools.set_participation(tool, laxa, date(2020, 1, 1), None)
     with count_queries() as many:
         client.get("/municipalities/1860")
     assert few.count == many.count <= 10  # including the test savepoint statements

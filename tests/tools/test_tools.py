@@ -24,24 +24,24 @@ def laxa(make_municipality):
 def test_slug_must_be_url_safe(make_tool):
     for slug in ("Provisum", "pro visum", "-x", "a--b", "å"):
         with pytest.raises(Invalid) as caught:
-            make_tool(slug)
+            make_tool(slug, open_to_non_members=True)
         assert "slug" in caught.value.fields
 
 
 def test_slug_is_unique(make_tool):
-    make_tool("egil")
+    make_tool("egil", open_to_non_members=True)
     with pytest.raises(Conflict):
-        make_tool("egil", "Egil 2")
+        make_tool("egil", "Egil 2", open_to_non_members=True)
 
 
 def test_unknown_status_is_refused(make_tool):
     with pytest.raises(Invalid) as caught:
-        make_tool("egil", status="sleeping")
+        make_tool("egil", status="sleeping", open_to_non_members=True)
     assert "status" in caught.value.fields
 
 
 def test_periods_never_overlap(make_tool, laxa):
-    tool = make_tool("egil")
+    tool = make_tool("egil", open_to_non_members=True)
     service.set_participation(tool, laxa, date(2020, 1, 1), date(2021, 12, 31))
     with pytest.raises(Conflict) as caught:
         service.set_participation(tool, laxa, date(2021, 6, 1), None)
@@ -54,7 +54,7 @@ def test_periods_never_overlap(make_tool, laxa):
 
 
 def test_giving_the_start_of_a_period_sets_its_end(make_tool, laxa):
-    tool = make_tool("egil")
+    tool = make_tool("egil", open_to_non_members=True)
     _period, created = service.set_participation(tool, laxa, date(2020, 1, 1), None)
     assert created
     period, created = service.set_participation(tool, laxa, date(2020, 1, 1), date(2022, 6, 30))
@@ -63,18 +63,19 @@ def test_giving_the_start_of_a_period_sets_its_end(make_tool, laxa):
 
 def test_a_period_cannot_end_before_it_starts(make_tool, laxa):
     with pytest.raises(Invalid):
-        service.set_participation(make_tool("egil"), laxa, date(2020, 1, 1), date(2019, 1, 1))
+        service.set_participation(make_tool("egil", open_to_non_members=True), laxa,
+                                  date(2020, 1, 1), date(2019, 1, 1))
 
 
 def test_an_open_period_blocks_a_later_start(make_tool, laxa):
-    tool = make_tool("egil")
+    tool = make_tool("egil", open_to_non_members=True)
     service.set_participation(tool, laxa, date(2020, 1, 1), None)
     with pytest.raises(Conflict):
         service.set_participation(tool, laxa, date(2030, 1, 1), None)
 
 
 def test_usage_needs_participation_that_year(make_tool, laxa):
-    tool = make_tool("egil")
+    tool = make_tool("egil", open_to_non_members=True)
     service.set_participation(tool, laxa, date(2024, 7, 1), None)
     with pytest.raises(Invalid) as caught:
         service.set_usage(tool, laxa, 2023, 120)
@@ -87,7 +88,7 @@ def test_usage_needs_participation_that_year(make_tool, laxa):
 
 @pytest.mark.parametrize("units", [-1, 1.5, "12", None])
 def test_usage_units_are_non_negative_whole_numbers(make_tool, laxa, units):
-    tool = make_tool("egil")
+    tool = make_tool("egil", open_to_non_members=True)
     service.set_participation(tool, laxa, date(2024, 1, 1), None)
     with pytest.raises(Invalid):
         service.set_usage(tool, laxa, 2024, units)
@@ -95,7 +96,7 @@ def test_usage_units_are_non_negative_whole_numbers(make_tool, laxa, units):
 
 
 def test_tool_pages_show_participants_and_usage(client_as, make_tool, laxa):
-    tool = make_tool("egil", "Egil", status="operation")
+    tool = make_tool("egil", "Egil", status="operation", open_to_non_members=True)
     service.set_participation(tool, laxa, date(2024, 7, 1), None)
     service.set_usage(tool, laxa, 2024, 321)
     client = client_as("observer")
@@ -106,7 +107,7 @@ def test_tool_pages_show_participants_and_usage(client_as, make_tool, laxa):
 
 
 def test_admin_adds_and_ends_a_participation_in_the_browser(client_as, make_tool, laxa):
-    make_tool("egil", "Egil")
+    make_tool("egil", "Egil", open_to_non_members=True)
     admin = client_as("admin")
     page = "/tools/egil"
     added = admin.post(f"{page}/participants", data={
@@ -121,7 +122,7 @@ def test_admin_adds_and_ends_a_participation_in_the_browser(client_as, make_tool
 
 
 def test_overlap_in_the_browser_is_explained(client_as, make_tool, laxa):
-    tool = make_tool("egil", "Egil")
+    tool = make_tool("egil", "Egil", open_to_non_members=True)
     service.set_participation(tool, laxa, date(2020, 1, 1), None)
     admin = client_as("admin")
     response = admin.post("/tools/egil/participants", headers=EN, data={
@@ -143,7 +144,8 @@ def test_create_tool_form_validates_the_slug(client_as):
 def test_matrix_shows_who_takes_part_on_the_date(client_as, make_tool, laxa,
                                                  make_municipality):
     make_municipality("0180", "Stockholm", "Stockholms län")
-    egil, bibblix = make_tool("egil", "Egil"), make_tool("bibblix", "Bibblix")
+    egil = make_tool("egil", "Egil", open_to_non_members=True)
+    bibblix = make_tool("bibblix", "Bibblix", open_to_non_members=True)
     service.set_participation(egil, laxa, date(2020, 1, 1), date(2022, 12, 31))
     service.set_participation(bibblix, laxa, date(2021, 1, 1), None)
     client = client_as("observer")
@@ -157,28 +159,29 @@ def test_matrix_shows_who_takes_part_on_the_date(client_as, make_tool, laxa,
 
 
 def test_matrix_export(client_as, make_tool, laxa):
-    service.set_participation(make_tool("egil", "Egil"), laxa, date(2020, 1, 1), None)
+    egil = make_tool("egil", "Egil", open_to_non_members=True)
+    service.set_participation(egil, laxa, date(2020, 1, 1), None)
     text = client_as("finance").get("/tools/matrix.csv?on=2024-01-01").get_data(as_text=True)
     assert text.lstrip("\ufeff").splitlines() == ["code,name,county,status,egil",
                                                   "1860,Laxå,Örebro län,,x"]
 
 
 def test_matrix_query_count_is_fixed(client_as, make_tool, make_municipality, count_queries):
-    tools = [make_tool(f"t{i}") for i in range(2)]
+    tools = [make_tool(f"t{i}", open_to_non_members=True) for i in range(2)]
     client = client_as("observer")
     with count_queries() as few:
         client.get("/tools/matrix?all=1")
     for number in range(40):
         municipality = make_municipality(f"{9200 + number}", f"K{number}", "L")
         service.set_participation(tools[number % 2], municipality, date(2020, 1, 1), None)
-    tools.append(make_tool("t9"))
+    tools.append(make_tool("t9", open_to_non_members=True))
     with count_queries() as many:
         client.get("/tools/matrix?all=1")
     assert few.count == many.count
 
 
 def test_refusals_speak_the_users_language(client_as, make_tool, laxa):
-    tool = make_tool("egil", "Egil")
+    tool = make_tool("egil", "Egil", open_to_non_members=True)
     service.set_participation(tool, laxa, date(2020, 1, 1), None)
     admin = client_as("admin")
     response = admin.post("/tools/egil/participants", headers={"Accept-Language": "sv"}, data={
@@ -192,7 +195,7 @@ def test_api_refusals_are_english_unless_swedish_is_asked_for(client, api_token,
     from tests.conftest import bearer
 
     headers = bearer(api_token("admin"))
-    tool = make_tool("egil", "Egil")
+    tool = make_tool("egil", "Egil", open_to_non_members=True)
     service.set_participation(tool, laxa, date(2020, 1, 1), None)
     url = "/api/v1/tools/egil/participants/1860"
     english = client.put(url, headers=headers, json={"joined_on": "2021-01-01"})

@@ -35,8 +35,10 @@ class MunicipalityPatch(Schema):
 
 
 class MunicipalityQuery(Schema):
-    status = f.String(validate=validate.OneOf([*STATUS, "none"]),
-                      metadata={"description": "Membership status; `none` for non-members."})
+    status = f.String(validate=validate.OneOf([*STATUS, "admitted", "none"]),
+                      metadata={"description": "Membership as it is today: `member`, "
+                                "`admitted` (member from a later day), `applicant`, "
+                                "`resigned`; `none` for non-members."})
     county = f.String()
     q = f.String(metadata={"description": "Part of the name, or the start of the code."})
 
@@ -57,6 +59,9 @@ class Municipality(Schema):
     county = f.String()
     country = f.String()
     status = f.String(allow_none=True, metadata={"enum": [*STATUS, None]})
+    standing = f.String(allow_none=True, metadata={
+        "enum": [*STATUS, "admitted", None],
+        "description": "Membership as it is today: `admitted` until an admission's day."})
     joined_on = f.Date(allow_none=True)
     left_on = f.Date(allow_none=True)
     org_number = f.String(allow_none=True)

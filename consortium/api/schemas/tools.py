@@ -19,6 +19,7 @@ class ToolCreate(Schema):
     status = f.String(validate=validate.OneOf(TOOL_STATUS), load_default="development")
     origin = f.String(allow_none=True, load_default=None, validate=validate.Length(max=300))
     owner_since = f.Date(allow_none=True, load_default=None)
+    open_to_non_members = f.Boolean(load_default=False)
 
 
 class ToolPatch(Schema):
@@ -27,6 +28,7 @@ class ToolPatch(Schema):
     status = f.String(validate=validate.OneOf(TOOL_STATUS))
     origin = f.String(allow_none=True, validate=validate.Length(max=300))
     owner_since = f.Date(allow_none=True)
+    open_to_non_members = f.Boolean()
 
 
 class ParticipantPeriods(Schema):
@@ -42,6 +44,7 @@ class Tool(Schema):
     status = f.String(metadata={"enum": TOOL_STATUS})
     origin = f.String(allow_none=True)
     owner_since = f.Date(allow_none=True)
+    open_to_non_members = f.Boolean()
     participants = f.Integer(metadata={"description": "Participants today."})
 
 
