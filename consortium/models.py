@@ -2,7 +2,14 @@
 
 from consortium.audit.models import AuditEvent
 from consortium.auth.models import ApiToken, Role, User
-from consortium.costs.models import AllocationLine, Budget, FeeBand, FeeSchedule
+from consortium.costs.models import (
+    Adjustment,
+    AllocationLine,
+    Budget,
+    ClosedYear,
+    FeeBand,
+    FeeSchedule,
+)
 from consortium.documents.models import StoredDocument
 from consortium.governance.models import (
     AgendaItem,
@@ -23,7 +30,8 @@ from consortium.members.models import MembershipPeriod, Municipality, Population
 from consortium.tools.models import Participation, Tool, UsageFigure
 
 __all__ = [
-    "AgendaItem", "AllocationLine", "ApiToken", "Attendance", "AuditEvent", "Ballot",
+    "Adjustment", "AgendaItem", "AllocationLine", "ApiToken", "Attendance", "AuditEvent",
+    "Ballot", "ClosedYear",
     "BoardSeat", "Budget", "Council", "FeeBand", "FeeSchedule", "Meeting", "MeetingOfficer",
     "MeetingSignature", "MembershipPeriod", "Motion", "MotionResult", "MotionSeat",
     "Municipality", "Participation", "PopulationFigure", "Reservation", "Role", "SecretTally",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from blinker import Namespace
 
+from consortium.errors import Conflict
+
 _signals = Namespace()
 
 municipality_sections = _signals.signal("municipality-sections", doc="""
@@ -40,3 +42,17 @@ as sender. The governance domain answers True when that decision exists.""")
 def answers(signal_results: list[tuple[object, object]]) -> list[object]:
     """The receivers' answers to a `send`, without the Nones of those that had nothing."""
     return [value for _receiver, value in signal_results if value is not None]
+
+
+change_refused = _signals.signal("change-refused", doc="""
+Sent before a lower domain changes a figure that may feed a closed year, with the kind of
+change as sender: `"population"` (`year`), `"usage"` (`year`), `"participation"` (`start`,
+`end`) or `"membership"` (`on`). The cost-sharing domain answers with the reason the change
+is refused (a closed year's figures never change), or None.""")
+
+
+def refuse_change(kind: str, **details: object) -> None:
+    """Raise a 409 with the first reason a higher domain gives against the change."""
+    reasons = answers(change_refused.send(kind, **details))
+    if reasons:
+        raise Conflict(str(reasons[0]))

@@ -12,6 +12,7 @@ from consortium.api.schemas import costs as s
 from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, readers, roles
 from consortium.auth.models import Role
+from consortium.costs import closing as closing_rules
 from consortium.costs import fee_schedules, queries, service
 from consortium.costs.allocation import as_decimal
 from consortium.costs.fees import FeeBand
@@ -127,6 +128,19 @@ def adopt(slug: str, year: int) -> Any:
     return jsonify(allocation_json(view))
 
 
+@bp.post("/years/<int:year>/close")
+@finance_or_admin
+@operation("Close the year: its statements become final (409 with the reasons if it cannot)",
+           tags=TAGS, response=s.ClosedYearOut)
+def close_year(year: int) -> Any:
+    user = acting_user()
+    if user is None or user.municipality_id is not None:
+        abort(403)  # a finance officer tied to a municipality changes nothing consortium-wide
+    closing = closing_rules.close_year(year, actor=user)
+    return jsonify(s.ClosedYearOut().dump({"year": closing.year, "closed_at": closing.closed_at,
+                                           "closed": True}))
+
+
 @bp.get("/municipalities/<code>/statements/<int:year>")
 @readers
 @operation("A municipality's statement (kostnadsunderlag) for a year", tags=TAGS,
@@ -136,17 +150,24 @@ def get_statement(code: str, year: int) -> Any:
     if not may_read_statement(acting_user(), municipality):
         abort(403)
     found = queries.statement(municipality, year)
-    lines = [{"tool": item.tool.slug, "type": "tool", "key": item.budget.key_method.value,
-              "basis": item.line.basis, "share": as_decimal(item.line.share, 10),
-              "status": item.budget.status.value, "amount": item.line.amount}
+    lines = [{"tool": item.tool.slug, "type": "tool",
+              "key": item.budget.key_method.value if item.budget else None,
+              "basis": item.line.basis if item.line else None,
+              "share": as_decimal(item.line.share, 10) if item.line else None,
+              "status": item.status, "amount": item.amount}
              for item in found.lines]
-    if found.fee is not None:
+    if found.fee is not None or found.fee_missing:
         lines.append({"tool": None, "type": "membership_fee", "key": None, "basis": None,
-                      "share": None, "status": None, "amount": found.fee.amount})
+                      "share": None, "status": "not_decided" if found.fee_missing else "adopted",
+                      "amount": found.fee.amount if found.fee else None})
+    lines.extend({"tool": item.tool.slug, "type": "adjustment", "key": None, "basis": None,
+                  "share": None, "status": "adopted", "amount": item.amount,
+                  "year": item.origin_year, "reason": item.reason}
+                 for item in found.adjustments)
     return jsonify(s.StatementOut().dump({
         "code": municipality.code, "name": municipality.name, "year": year,
-        "preliminary": found.preliminary, "lines": lines, "total": found.total,
-        "problems": found.problems}))
+        "closed": found.closed, "preliminary": found.preliminary, "lines": lines,
+        "total": found.total, "problems": found.problems}))
 
 
 def fees_json(year: int) -> dict[str, Any]:

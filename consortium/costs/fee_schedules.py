@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consortium import db
 from consortium.audit.service import record
 from consortium.auth.models import User
-from consortium.costs import inputs
+from consortium.costs import inputs, years
 from consortium.costs.allocation import AllocationError
 from consortium.costs.fees import FeeBand as PureFeeBand
 from consortium.costs.fees import FeeLine, check_bands, fee_lines
@@ -34,6 +35,7 @@ def set_fee_schedule(year: int, population_year: int | None, bands: list[PureFee
                      actor: User | None = None, actor_label: str | None = None
                      ) -> tuple[FeeSchedule, bool]:
     check_year(year)
+    years.refuse_if_closed(year, _("its membership fees"))
     if population_year is not None and (message := year_error(population_year)):
         raise Invalid(message, {"population_year": message})
     try:

@@ -122,3 +122,35 @@ class FeeBand(Base):
         UniqueConstraint("schedule_id", "position"),
         CheckConstraint("annual >= 0 AND entry >= 0", name="fees_not_negative"),
     )
+
+
+class ClosedYear(Base):
+    """A year whose figures are final (SPEC "Time"): every budget adopted, the fee schedule
+    set, the statements issued. Nothing that feeds it changes afterwards; a new version of
+    one of its budgets yields adjustments on a later statement."""
+
+    __tablename__ = "closed_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Adjustment(Base):
+    """The difference, for one municipality, between a closed year's issued allocation and a
+    later adopted version of that budget; it is a line of the statement of `year`."""
+
+    __tablename__ = "adjustments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)  # the statement it appears on
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budgets.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)  # öre; negative is a credit
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    budget: Mapped[Budget] = relationship()
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (UniqueConstraint("budget_id", "municipality_id"),)

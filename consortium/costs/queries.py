@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from consortium import db
-from consortium.costs import inputs
+from consortium.costs import inputs, years
 from consortium.costs.allocation import NEEDS_POPULATION, AllocationError, allocate
 from consortium.costs.fee_schedules import fee_schedule, fees_for
 from consortium.costs.fees import FeeLine
-from consortium.costs.models import AllocationLine, Budget, BudgetStatus
+from consortium.costs.models import Adjustment, AllocationLine, Budget, BudgetStatus
 from consortium.costs.service import (
     AllocationView,
     ViewLine,
@@ -24,8 +25,8 @@ from consortium.costs.service import (
     view_of,
 )
 from consortium.errors import Invalid
-from consortium.members.models import Municipality, swedish_key
-from consortium.tools.models import Tool
+from consortium.members.models import MembershipPeriod, Municipality, swedish_key
+from consortium.tools.models import Participation, Tool
 
 
 @dataclass
@@ -37,8 +38,14 @@ class ToolYear:
 
 
 def latest_budgets(year: int) -> list[Budget]:
-    rows = db.session.scalars(select(Budget).where(Budget.year == year)
-                              .options(selectinload(Budget.tool))
+    """Each tool's current version; for a closed year the version it issued (a later version
+    is billed as adjustments on a later statement, never changes an issued one)."""
+    closing = years.closed(year)
+    query = select(Budget).where(Budget.year == year)
+    if closing is not None:
+        query = query.where(Budget.status == BudgetStatus.ADOPTED,
+                            Budget.adopted_at <= closing.closed_at)
+    rows = db.session.scalars(query.options(selectinload(Budget.tool))
                               .order_by(Budget.tool_id, Budget.version))
     latest: dict[int, Budget] = {}
     for budget in rows:
@@ -86,9 +93,29 @@ def year_allocations(year: int) -> list[ToolYear]:
 
 @dataclass
 class StatementLine:
+    """A tool the municipality takes part in during the year: its line of the tool's budget,
+    or no line while the tool has no budget for the year (status "not_decided")."""
+
     tool: Tool
-    budget: Budget
-    line: ViewLine
+    budget: Budget | None
+    line: ViewLine | None
+
+    @property
+    def status(self) -> str:
+        return self.budget.status.value if self.budget is not None else "not_decided"
+
+    @property
+    def amount(self) -> int | None:
+        return self.line.amount if self.line is not None else None
+
+
+@dataclass
+class AdjustmentLine:
+    tool: Tool
+    origin_year: int
+    version: int
+    amount: int
+    reason: str
 
 
 @dataclass
@@ -98,14 +125,20 @@ class Statement:
     lines: list[StatementLine]
     fee: FeeLine | None
     problems: list[str] = field(default_factory=list)
+    closed: bool = False
+    fee_missing: bool = False  # a member, but the year has no fee schedule yet
+    adjustments: list[AdjustmentLine] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return sum(item.line.amount for item in self.lines) + (self.fee.amount if self.fee else 0)
+        return (sum(item.amount or 0 for item in self.lines)
+                + (self.fee.amount if self.fee else 0)
+                + sum(item.amount for item in self.adjustments))
 
     @property
     def preliminary(self) -> bool:
-        return any(item.budget.status is BudgetStatus.DRAFT for item in self.lines)
+        """Until the year is closed a statement is preliminary (SPEC "Time")."""
+        return not self.closed
 
 
 def fees_by_code(year: int) -> tuple[dict[str, FeeLine], str | None]:
@@ -120,18 +153,46 @@ def fees_by_code(year: int) -> tuple[dict[str, FeeLine], str | None]:
 
 
 def statement(municipality: Municipality, year: int) -> Statement:
+    """Every tool the municipality takes part in during the year (a line "not decided" for a
+    tool without a budget), the membership fee (or that it is missing) and the adjustments
+    billed this year for closed years' later budget versions."""
     lines, problems = [], []
-    for item in year_allocations(year):
-        if item.view is None:
-            problems.append(f"{item.tool.name}: {item.problem}")
+    allocations = {item.tool.id: item for item in year_allocations(year)}
+    taking_part = list(db.session.scalars(
+        select(Tool).where(Tool.id.in_(select(Participation.tool_id).where(
+            Participation.municipality_id == municipality.id,
+            Participation.joined_on <= date(year, 12, 31),
+            or_(Participation.left_on.is_(None), Participation.left_on >= date(year, 1, 1)))))
+        .order_by(Tool.name)))
+    for tool in taking_part:
+        item = allocations.get(tool.id)
+        if item is None:
+            lines.append(StatementLine(tool, None, None))
             continue
-        for line in item.view.lines:
-            if line.code == municipality.code:
-                lines.append(StatementLine(item.tool, item.budget, line))
+        if item.view is None:
+            problems.append(f"{tool.name}: {item.problem}")
+            lines.append(StatementLine(tool, item.budget, None))
+            continue
+        line = next((line for line in item.view.lines if line.code == municipality.code), None)
+        lines.append(StatementLine(tool, item.budget, line))
     fees, fee_problem = fees_by_code(year)
     if fee_problem:
         problems.append(fee_problem)
-    return Statement(municipality, year, lines, fees.get(municipality.code), problems)
+    fee_missing = fee_schedule(year) is None and db.session.scalar(select(exists().where(
+        MembershipPeriod.municipality_id == municipality.id,
+        MembershipPeriod.joined_on <= date(year, 12, 31),
+        or_(MembershipPeriod.left_on.is_(None),
+            MembershipPeriod.left_on >= date(year, 1, 1))))) is True
+    adjustments = [
+        AdjustmentLine(budget.tool, budget.year, budget.version, adjustment.amount,
+                       adjustment.reason)
+        for adjustment, budget in db.session.execute(
+            select(Adjustment, Budget).join(Budget, Budget.id == Adjustment.budget_id)
+            .where(Adjustment.year == year, Adjustment.municipality_id == municipality.id)
+            .options(selectinload(Budget.tool)).order_by(Budget.year, Adjustment.id))]
+    return Statement(municipality, year, lines, fees.get(municipality.code), problems,
+                     closed=years.closed(year) is not None, fee_missing=fee_missing,
+                     adjustments=adjustments)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from consortium import db
 from consortium.audit.service import record
 from consortium.auth.models import User
-from consortium.costs import inputs
+from consortium.costs import inputs, years
 from consortium.costs.allocation import (
     Allocation,
     AllocationError,
@@ -183,6 +183,10 @@ def set_budget(tool: Tool, year: int, amount: int, key: Key, *, actor: User | No
     that needs a new version (revise)."""
     check_year(year)
     latest = current(tool, year)
+    if latest is None:
+        years.refuse_if_closed(year, _("its budgets"), _(
+            "A change to an adopted budget is a new version with a reason; its difference "
+            "appears as an adjustment on the next statement."))
     if latest is not None and latest.status is BudgetStatus.ADOPTED:
         raise Conflict(_("The budget of %(tool)s for %(year)s is adopted and cannot be changed. "
                          "Make a new version that says why.", tool=tool.name, year=year))
@@ -304,9 +308,17 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
     budget.adopted_at = utcnow()
     budget.adopted_by_id = actor.id if actor else None
     budget.decision_motion_id = decision_motion_id
+    db.session.flush()
+    adjustments = []
+    if years.closed(budget.year) is not None and budget.previous_id is not None:
+        previous = db.session.get(Budget, budget.previous_id)
+        assert previous is not None
+        adjustments = years.adjust(budget, previous)
     record("budget.adopt", "budget", f"{budget.tool.slug}/{budget.year}",
            after={**_snapshot(budget), "lines": {line.code: line.amount
-                                                 for line in allocation.lines}},
+                                                 for line in allocation.lines},
+                  **({"adjustments": {a.municipality_id: a.amount for a in adjustments},
+                      "adjusted_on": years.next_open_year(budget.year)} if adjustments else {})},
            actor=actor, actor_label=actor_label)
     db.session.commit()
     return view_of(allocation, budget)

@@ -13,9 +13,11 @@ from sqlalchemy import select
 
 from consortium import db
 from consortium.auth.access import acting_user, readers, roles
+from consortium.auth.forms import EmptyForm
 from consortium.auth.models import Role
 from consortium.charts import bars
-from consortium.costs import fee_schedules, queries, service
+from consortium.costs import closing as closing_rules
+from consortium.costs import fee_schedules, queries, service, years
 from consortium.costs.allocation import as_decimal
 from consortium.costs.forms import AdoptForm, BudgetForm, FeeForm, parse_fee_bands
 from consortium.costs.labels import KEY_LABELS
@@ -53,9 +55,39 @@ def index() -> Any:
     budgets = {b.tool_id: b for b in queries.latest_budgets(year)}
     user = acting_user()
     assert user is not None
+    closing = years.closed(year)
+    may_close = _may_close()
     return render_template("costs/index.html", year=year, tools=all_tools, budgets=budgets,
                            key_labels=KEY_LABELS, may_write=_may_write(),
-                           fees=fee_schedules.fee_schedule(year), own=user.municipality)
+                           fees=fee_schedules.fee_schedule(year), own=user.municipality,
+                           closing=closing, may_close=may_close,
+                           close_reasons=closing_rules.reasons_not_to_close(year)
+                           if may_close and closing is None else [],
+                           close_form=EmptyForm(formdata=None))
+
+
+def _may_close() -> bool:
+    """Closing changes consortium-wide figures: the office and consortium-wide finance."""
+    user = acting_user()
+    return user is not None and user.role in (Role.ADMIN, Role.FINANCE) \
+        and user.municipality_id is None
+
+
+@bp.post("/<int:year>/close")
+@finance_or_admin
+def close_year(year: int) -> Any:
+    if not _may_close():
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        closing_rules.close_year(year, actor=acting_user())
+    except DomainError as error:
+        db.session.rollback()
+        flash(" ".join([error.message, *error.fields.values()]), "error")
+    else:
+        flash(_("%(year)s is closed. Its statements are final.", year=year), "success")
+    return redirect(url_for("costs.index", year=year) + "#closing")
 
 
 @bp.route("/<int:year>")
@@ -278,11 +310,17 @@ def statement_export(code: str, year: int, fmt: str) -> Any:
     municipality = _statement_municipality(code)
     found = queries.statement(municipality, year)
     header = ["tool", "key", "basis", "share", "status", "amount"]
-    rows = [[item.tool.name, item.budget.key_method.value, item.line.basis,
-             as_decimal(item.line.share, 10), item.budget.status.value,
-             _amount(item.line.amount, fmt)] for item in found.lines]
+    rows = [[item.tool.name, item.budget.key_method.value if item.budget else "",
+             item.line.basis if item.line else "",
+             as_decimal(item.line.share, 10) if item.line else "", item.status,
+             _amount(item.amount, fmt) if item.amount is not None else ""]
+            for item in found.lines]
     if found.fee is not None:
         rows.append([_("Membership fee"), "", "", "", "", _amount(found.fee.amount, fmt)])
+    elif found.fee_missing:
+        rows.append([_("Membership fee"), "", "", "", "not_decided", ""])
+    rows.extend([f"{item.tool.name} {item.origin_year}", "", "", "", "adjustment",
+                 _amount(item.amount, fmt)] for item in found.adjustments)
     rows.append([_("Total"), "", "", "", "", _amount(found.total, fmt)])
     return table_response(fmt, f"statement-{code}-{year}", f"{municipality.name} {year}",
                           header, rows)

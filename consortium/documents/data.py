@@ -209,12 +209,18 @@ def statement_data(found: Any) -> dict[str, Any]:
         "code": m.code, "name": m.name, "org_number": m.org_number,
         "invoice_reference": m.invoice_reference, "year": found.year,
         "preliminary": found.preliminary, "problems": found.problems,
-        "lines": [{"tool": item.tool.name, "key": str(KEY_LABELS[item.budget.key_method.value]),
-                   "draft": item.budget.status.value == "draft",
-                   "basis": format_decimal(int(item.line.basis))
+        "lines": [{"tool": item.tool.name,
+                   "key": str(KEY_LABELS[item.budget.key_method.value]) if item.budget else "",
+                   "draft": item.status == "draft", "not_decided": item.status == "not_decided",
+                   "basis": "" if item.line is None else format_decimal(int(item.line.basis))
                    if item.line.basis.isdigit() else item.line.basis,
-                   "share": percent(item.line.share, 3), "amount": money(item.line.amount)}
+                   "share": percent(item.line.share, 3) if item.line else "",
+                   "amount": money(item.line.amount) if item.line else "—"}
                   for item in found.lines],
+        "adjustments": [{"tool": item.tool.name, "year": item.origin_year,
+                         "version": item.version, "reason": item.reason,
+                         "amount": money(item.amount)} for item in found.adjustments],
+        "fee_missing": found.fee_missing,
         "fee": {"band": found.fee.band, "amount": money(found.fee.amount)} if found.fee else None,
         "total": money(found.total),
     }

@@ -3,13 +3,12 @@ its record can no longer change. Used by the download pages, the API and the bul
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Response
 from flask_babel import gettext as _
 
-from consortium.costs import queries
+from consortium.costs import queries, years
 from consortium.costs import service as costs
 from consortium.costs.models import BudgetStatus
 from consortium.documents import data, renderer
@@ -57,10 +56,11 @@ def allocation_pdf(tool: Any, budget: Any) -> tuple[bytes, str]:
 
 
 def statement_pdf(municipality: Any, year: int) -> tuple[bytes, str]:
-    found = queries.statement(municipality, year)
-    final = year < date.today().year and not found.preliminary and not found.problems
+    """Kept once the year is closed; a kept copy is found before anything is computed."""
+    final = years.closed(year) is not None
 
     def render() -> bytes:
+        found = queries.statement(municipality, year)
         title = _("Statement %(name)s %(year)s", name=municipality.name, year=year)
         return renderer.render("statement", doc=data.frame(title),
                                s=data.statement_data(found))

@@ -20,6 +20,7 @@ from consortium.auth.models import User
 from consortium.errors import Invalid
 from consortium.members.models import Municipality, PopulationFigure
 from consortium.members.validation import code_error, population_error, year_error
+from consortium.signals import refuse_change
 
 COLUMNS = ("code", "name", "county", "population", "population_year")
 MAX_ROWS = 5000
@@ -209,6 +210,8 @@ def apply(parsed: ParsedFile, *, source: str, actor: User | None = None,
     membership status; existing ones only get their population figure for the file's year."""
     result = plan(parsed)
     rows = {row.code: row for row in parsed.rows}
+    for year in sorted({rows[change.code].year for change in result.writes}):
+        refuse_change("population", year=year)  # nothing is written when a year is locked
     existing = {m.code: m for m in db.session.scalars(
         select(Municipality).where(Municipality.code.in_(list(rows))))}
     figures = {(f.municipality_id, f.year): f for f in db.session.scalars(

@@ -26,7 +26,7 @@ from consortium.members.validation import (
     population_error,
     year_error,
 )
-from consortium.signals import answers, municipality_in_use
+from consortium.signals import answers, municipality_in_use, refuse_change
 
 FIELDS = ("code", "name", "county", "country", "org_number", "invoice_reference", "status",
           "joined_on", "left_on")
@@ -155,6 +155,9 @@ def update_municipality(municipality: Municipality, data: dict[str, Any], *,
     before = snapshot(municipality, *FIELDS)
     for key, value in clean.items():
         setattr(municipality, key, value)
+    for key in ("joined_on", "left_on"):
+        if isinstance(data.get(key), date):
+            refuse_change("membership", on=data[key])
     if status_given and status is not municipality.status:
         _change_status(municipality, status, data.get("joined_on"), data.get("left_on"))
     elif "joined_on" in data or "left_on" in data:
@@ -260,6 +263,8 @@ def change_membership(municipality: Municipality, action: str, on: date | None, 
                       actor_label: str | None = None) -> None:
     """The three dated membership changes of the web page: apply, admit, resign."""
     before = snapshot(municipality, *FIELDS)
+    if on is not None and action in ("admit", "resign"):
+        refuse_change("membership", on=on)
     if action == "apply":
         _apply(municipality)
     elif action in ("admit", "resign"):
@@ -289,6 +294,8 @@ def set_population(municipality: Municipality, year: int, population: Any, *,
         PopulationFigure.municipality_id == municipality.id, PopulationFigure.year == year))
     created = figure is None
     before = None if created else {"year": year, "population": figure.population}
+    if before != {"year": year, "population": population}:
+        refuse_change("population", year=year)
     if figure is None:
         figure = PopulationFigure(municipality_id=municipality.id, year=year,
                                   population=population, source=source)

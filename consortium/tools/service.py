@@ -15,6 +15,7 @@ from consortium.auth.models import User
 from consortium.errors import Conflict, Invalid, NotFound
 from consortium.members.models import MembershipPeriod, Municipality
 from consortium.members.validation import year_error
+from consortium.signals import refuse_change
 from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -178,6 +179,12 @@ def set_participation(tool: Tool, municipality: Municipality, joined_on: date | 
     created = current is None
     before = None if created else {"joined_on": current.joined_on, "left_on": current.left_on}
     if current is None:
+        refuse_change("participation", start=joined_on, end=left_on)
+    elif current.left_on != left_on:
+        ends = [current.left_on or date.max, left_on or date.max]
+        refuse_change("participation", start=min(ends) + timedelta(days=1),
+                      end=None if max(ends) == date.max else max(ends))
+    if current is None:
         current = Participation(tool_id=tool.id, municipality_id=municipality.id,
                                 joined_on=joined_on, left_on=left_on)
         db.session.add(current)
@@ -221,6 +228,8 @@ def set_usage(tool: Tool, municipality: Municipality, year: int, units: Any, *,
     figure = db.session.scalar(select(UsageFigure).where(
         UsageFigure.tool_id == tool.id, UsageFigure.municipality_id == municipality.id,
         UsageFigure.year == year))
+    if figure is None or figure.units != units:
+        refuse_change("usage", year=year)
     created = figure is None
     before = None if created else {"year": year, "units": figure.units}
     if figure is None:

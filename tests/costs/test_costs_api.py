@@ -243,7 +243,7 @@ def test_fees_by_band_with_joining_year_and_rejoining(client, setup):
     statement = client.get("/api/v1/municipalities/0483/statements/2026",
                            headers=setup["observer"]).json
     assert statement["lines"][-1] == {"tool": None, "type": "membership_fee", "key": None,
-                                      "basis": None, "share": None, "status": None,
+                                      "basis": None, "share": None, "status": "adopted",
                                       "amount": "36250.00"}
 
 

@@ -173,7 +173,15 @@ def test_statement_shows_no_other_municipality(client_as, consortium, adopted):
 
 
 def test_closed_years_statement_is_kept(client_as, consortium, adopted):
+    from consortium.costs import closing, fee_schedules
+    from consortium.costs.fees import FeeBand
+
+    fee_schedules.set_fee_schedule(2025, 2016, [FeeBand(None, 5_000_00, 5_000_00)])
     client = client_as("observer")
+    client.get("/costs/statements/1860/2025.pdf", headers=SV)
+    assert db.session.scalar(select(StoredDocument.key).where(
+        StoredDocument.kind == "statement")) is None  # open: preliminary, not kept
+    closing.close_year(2025)
     first = client.get("/costs/statements/1860/2025.pdf", headers=SV)
     again = client.get("/costs/statements/1860/2025.pdf", headers=SV)
     assert first.data == again.data

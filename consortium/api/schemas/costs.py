@@ -95,19 +95,24 @@ class AllocationOut(Schema):
 
 class StatementLineOut(Schema):
     tool = f.String(allow_none=True)
-    type = f.String(metadata={"enum": ["tool", "membership_fee"]})
+    type = f.String(metadata={"enum": ["tool", "membership_fee", "adjustment"]})
     key = f.String(allow_none=True)
     basis = f.String(allow_none=True)
     share = f.String(allow_none=True)
-    status = f.String(allow_none=True)
-    amount = Money(metadata={"type": "string"})
+    status = f.String(metadata={
+        "enum": ["adopted", "draft", "not_decided"],
+        "description": "`not_decided`: no budget (or no fee schedule) yet; `amount` is null."})
+    amount = Money(allow_none=True, metadata={"type": "string", "nullable": True})
+    year = f.Integer(metadata={"description": "Adjustments: the closed year adjusted."})
+    reason = f.String(metadata={"description": "Adjustments: why the budget changed."})
 
 
 class StatementOut(Schema):
     code = f.String()
     name = f.String()
     year = f.Integer()
-    preliminary = f.Boolean(metadata={"description": "True while a tool budget is a draft."})
+    closed = f.Boolean(metadata={"description": "The year is closed: the statement is final."})
+    preliminary = f.Boolean(metadata={"description": "True until the year is closed."})
     lines = f.List(f.Nested(StatementLineOut))
     total = Money(metadata={"type": "string"})
     problems = f.List(f.String())
@@ -146,3 +151,9 @@ class FeesOut(Schema):
     bands = f.List(f.Nested(FeeBandOut))
     lines = f.List(f.Nested(FeeLineOut))
     total = Money(metadata={"type": "string"})
+
+
+class ClosedYearOut(Schema):
+    year = f.Integer()
+    closed = f.Boolean()
+    closed_at = f.DateTime()
