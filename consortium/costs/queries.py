@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from consortium import db
@@ -25,7 +25,7 @@ from consortium.costs.service import (
     view_of,
 )
 from consortium.errors import Invalid
-from consortium.members.models import MembershipPeriod, Municipality, swedish_key
+from consortium.members.models import Municipality, member_between, swedish_key
 from consortium.tools.models import Participation, Tool
 
 
@@ -178,11 +178,10 @@ def statement(municipality: Municipality, year: int) -> Statement:
     fees, fee_problem = fees_by_code(year)
     if fee_problem:
         problems.append(fee_problem)
-    fee_missing = fee_schedule(year) is None and db.session.scalar(select(exists().where(
-        MembershipPeriod.municipality_id == municipality.id,
-        MembershipPeriod.joined_on <= date(year, 12, 31),
-        or_(MembershipPeriod.left_on.is_(None),
-            MembershipPeriod.left_on >= date(year, 1, 1))))) is True
+    fee_missing = fee_schedule(year) is None and db.session.scalar(
+        select(Municipality.id).where(Municipality.id == municipality.id,
+                                      member_between(date(year, 1, 1), date(year, 12, 31)))
+    ) is not None
     adjustments = [
         AdjustmentLine(budget.tool, budget.year, budget.version, adjustment.amount,
                        adjustment.reason)

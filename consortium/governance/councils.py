@@ -19,7 +19,7 @@ from consortium.governance.models import (
     Council,
     CouncilKind,
 )
-from consortium.members.models import MembershipPeriod, Municipality
+from consortium.members.models import Municipality, member_between
 from consortium.tools.models import Participation, Tool
 
 
@@ -113,19 +113,14 @@ def seats_on(council: Council, on: date) -> list[Municipality]:
     if council.kind is CouncilKind.BOARD:
         return board_seats(council)
     if council.kind is CouncilKind.ASSEMBLY:
-        condition = exists().where(
-            MembershipPeriod.municipality_id == Municipality.id,
-            MembershipPeriod.joined_on <= on,
-            or_(MembershipPeriod.left_on.is_(None), MembershipPeriod.left_on >= on))
+        condition = member_between(on, on)
     else:
         # A non-member may take part in a tool open to all and pays its share, but holds no
         # seat in the förvaltningsråd: a seat needs participation and membership that day.
-        condition = exists().where(
+        participates = exists().where(
             Participation.municipality_id == Municipality.id,
             Participation.tool_id == council.tool_id, Participation.joined_on <= on,
-            or_(Participation.left_on.is_(None), Participation.left_on >= on)) & exists().where(
-            MembershipPeriod.municipality_id == Municipality.id,
-            MembershipPeriod.joined_on <= on,
-            or_(MembershipPeriod.left_on.is_(None), MembershipPeriod.left_on >= on))
+            or_(Participation.left_on.is_(None), Participation.left_on >= on))
+        condition = participates & member_between(on, on)
     return list(db.session.scalars(select(Municipality).where(condition)
                                    .order_by(Municipality.sort_name)))

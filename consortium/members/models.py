@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    exists,
     func,
     or_,
 )
@@ -152,3 +153,12 @@ class MembershipPeriod(Base):
         UniqueConstraint("municipality_id", "joined_on"),
         CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="left_after_joined"),
     )
+
+
+def member_between(start: date, end: date) -> Any:
+    """SQL: the `Municipality` of the query is a member on some day of start..end
+    (inclusive); with start == end, a member on that day."""
+    return exists().where(MembershipPeriod.municipality_id == Municipality.id,
+                          MembershipPeriod.joined_on <= end,
+                          or_(MembershipPeriod.left_on.is_(None),
+                              MembershipPeriod.left_on >= start))
