@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
+from sqlalchemy import ARRAY, DateTime, Enum, MetaData, any_, create_engine, event, literal
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
@@ -154,3 +154,12 @@ def insert_once(row: Any, message: str) -> None:
     except IntegrityError:
         session.rollback()
         raise Conflict(message) from None
+
+
+def any_of(column: Any, values: Any) -> Any:
+    """`column IN values` as one bound array on PostgreSQL (`= ANY(:array)`), so that the
+    statement's text, and its prepared plan, does not change with the number of values."""
+    values = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(values, ARRAY(column.type)))
+    return column.in_(values)

@@ -9,6 +9,7 @@ from consortium.costs.models import (
     ClosedYear,
     FeeBand,
     FeeSchedule,
+    StoredFee,
 )
 from consortium.documents.models import StoredDocument
 from consortium.governance.models import (
@@ -35,5 +36,5 @@ __all__ = [
     "BoardSeat", "Budget", "Council", "FeeBand", "FeeSchedule", "Meeting", "MeetingOfficer",
     "MeetingSignature", "MembershipPeriod", "Motion", "MotionResult", "MotionSeat",
     "Municipality", "Participation", "PopulationFigure", "Reservation", "Role", "SecretTally",
-    "StoredDocument", "Tool", "UsageFigure", "User",
+    "StoredDocument", "StoredFee", "Tool", "UsageFigure", "User",
 ]

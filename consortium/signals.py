@@ -56,3 +56,16 @@ def refuse_change(kind: str, **details: object) -> None:
     reasons = answers(change_refused.send(kind, **details))
     if reasons:
         raise Conflict(str(reasons[0]))
+
+
+figures_changed = _signals.signal("figures-changed", doc="""
+Sent after a lower domain changed a figure that derived figures are made of, inside the same
+transaction (after the flush, before the commit), with the kind of change as sender:
+`"population"` (`year`, `municipality_ids`), `"usage"` (`tool_id`, `year`),
+`"participation"` (`tool_id`, `start`, `end`) or `"membership"` (`since`, a date). The
+cost-sharing domain recomputes exactly the draft allocations and fee lines the change touches,
+so that pages read stored figures and never compute a year.""")
+
+
+def changed(kind: str, **details: object) -> None:
+    figures_changed.send(kind, **details)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 
 from consortium import db
@@ -16,9 +16,11 @@ from consortium.costs import inputs, years
 from consortium.costs.allocation import AllocationError
 from consortium.costs.fees import FeeBand as PureFeeBand
 from consortium.costs.fees import FeeLine, check_bands, fee_lines
-from consortium.costs.models import FeeBand, FeeSchedule
-from consortium.costs.service import check_year, explain
+from consortium.costs.models import FeeBand, FeeSchedule, StoredFee
+from consortium.costs.service import check_year, problem_json, problem_text
+from consortium.db import utcnow
 from consortium.errors import Invalid
+from consortium.members.models import Municipality
 from consortium.members.validation import year_error
 
 
@@ -55,6 +57,7 @@ def set_fee_schedule(year: int, population_year: int | None, bands: list[PureFee
         schedule.bands.append(FeeBand(position=position, up_to=band.up_to, annual=band.annual,
                                       entry=band.entry))
     db.session.flush()
+    store_fees(schedule)
     record("fees.set", "fee_schedule", year, before=before, after=_fee_snapshot(schedule),
            actor=actor, actor_label=actor_label)
     db.session.commit()
@@ -72,10 +75,51 @@ def fee_population_year(schedule: FeeSchedule) -> int:
         else schedule.year - 2
 
 
-def fees_for(schedule: FeeSchedule) -> list[FeeLine]:
+def store_fees(schedule: FeeSchedule) -> AllocationError | None:
+    """Compute every member's fee of the schedule's year from today's register and store
+    them (replacing those stored before), or store why they cannot be computed. Called when
+    the schedule, a membership or the population figures it uses change (SPEC "Time")."""
+    db.session.execute(delete(StoredFee).where(StoredFee.year == schedule.year),
+                       execution_options={"synchronize_session": False})
+    schedule.computed_at = utcnow()
     population_year = fee_population_year(schedule)
-    members = [member for _mid, member in inputs.members(schedule.year, population_year)]
+    found = inputs.members(schedule.year, population_year)
     try:
-        return fee_lines(schedule.year, pure_bands(schedule), members, population_year)
+        lines = fee_lines(schedule.year, pure_bands(schedule), [m for _mid, m in found],
+                          population_year)
     except AllocationError as error:
-        raise explain(error) from None
+        schedule.problem = problem_json(error)
+        return error
+    schedule.problem = None
+    ids = {member.code: mid for mid, member in found}
+    if lines:
+        db.session.execute(insert(StoredFee), [
+            {"year": schedule.year, "municipality_id": ids[line.code], "band": line.band,
+             "annual": line.annual, "entry": line.entry} for line in lines])
+    return None
+
+
+def stored_fees(year: int, municipality_id: int | None = None) -> list[FeeLine]:
+    """The stored fees of the year (of one municipality when given), by code."""
+    query = (select(Municipality.code, Municipality.name, StoredFee.band, StoredFee.annual,
+                    StoredFee.entry)
+             .join(Municipality, Municipality.id == StoredFee.municipality_id)
+             .where(StoredFee.year == year).order_by(Municipality.code))
+    if municipality_id is not None:
+        query = query.where(StoredFee.municipality_id == municipality_id)
+    return [FeeLine(*row) for row in db.session.execute(query)]
+
+
+def fee_problem(schedule: FeeSchedule) -> str | None:
+    if schedule.computed_at is None:
+        return _("The fees of %(year)s have not been computed yet (flask costs refresh).",
+                 year=schedule.year)
+    return problem_text(schedule.problem) if schedule.problem else None
+
+
+def fees_for(schedule: FeeSchedule) -> list[FeeLine]:
+    """The stored fees of the schedule; Invalid with the reason when there are none."""
+    problem = fee_problem(schedule)
+    if problem is not None:
+        raise Invalid(problem, {"bands": problem})
+    return stored_fees(schedule.year)

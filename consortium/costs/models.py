@@ -60,6 +60,11 @@ class Budget(Base):
     adopted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     adopted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The stored allocation (SPEC "Time"): its lines are written whenever an input of a draft
+    # changes, in the same transaction; `allocation_problem` says why there are none
+    # ({"kind", "year", "missing": [[code, name], ...], "message"}).
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    allocation_problem: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     tool: Mapped[Tool] = relationship()
     lines: Mapped[list[AllocationLine]] = relationship(back_populates="budget")
@@ -73,7 +78,8 @@ class Budget(Base):
 
 
 class AllocationLine(Base):
-    """A municipality's share of an adopted budget, frozen at adoption."""
+    """A municipality's share of a budget version: stored when a draft's inputs change,
+    frozen at adoption."""
 
     __tablename__ = "allocation_lines"
 
@@ -100,6 +106,10 @@ class FeeSchedule(Base):
     year: Mapped[int] = mapped_column(Integer, unique=True)
     population_year: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The fees it gives are stored in fee_lines whenever the schedule, a membership or the
+    # population figures it uses change; `problem` says why there are none (as on budgets).
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    problem: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     bands: Mapped[list[FeeBand]] = relationship(
         back_populates="schedule", order_by="FeeBand.position", cascade="all, delete-orphan"
@@ -122,6 +132,24 @@ class FeeBand(Base):
         UniqueConstraint("schedule_id", "position"),
         CheckConstraint("annual >= 0 AND entry >= 0", name="fees_not_negative"),
     )
+
+
+class StoredFee(Base):
+    """A member's membership fee of a year, as its schedule gives it (stored, not computed on
+    reading)."""
+
+    __tablename__ = "fee_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    band: Mapped[int] = mapped_column(Integer)  # 1-based position in the schedule
+    annual: Mapped[int] = mapped_column(BigInteger)  # öre
+    entry: Mapped[int] = mapped_column(BigInteger)  # öre
+
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (UniqueConstraint("year", "municipality_id"),)
 
 
 class ClosedYear(Base):

@@ -6,25 +6,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consortium import db
-from consortium.costs import inputs, years
-from consortium.costs.allocation import NEEDS_POPULATION, AllocationError, allocate
-from consortium.costs.fee_schedules import fee_schedule, fees_for
+from consortium.costs import years
+from consortium.costs.fee_schedules import fee_problem, fee_schedule, stored_fees
 from consortium.costs.fees import FeeLine
-from consortium.costs.models import Adjustment, AllocationLine, Budget, BudgetStatus
+from consortium.costs.models import Adjustment, AllocationLine, Budget, BudgetStatus, FeeSchedule
 from consortium.costs.service import (
     AllocationView,
     ViewLine,
-    explain,
-    key_of,
-    view_of,
+    problem_of,
+    stored_lines,
+    view_from,
 )
-from consortium.errors import Invalid
 from consortium.members.models import Municipality, member_between, swedish_key
 from consortium.tools.models import Participation, Tool
 
@@ -54,40 +51,15 @@ def latest_budgets(year: int) -> list[Budget]:
 
 
 def year_allocations(year: int) -> list[ToolYear]:
-    """Every tool's current budget for the year with its allocation: frozen lines when
-    adopted, computed from the register when a draft."""
+    """Every tool's current budget for the year with its stored allocation (frozen lines when
+    adopted, the lines stored at a draft's last input change otherwise): nothing computed."""
     budgets = latest_budgets(year)
-    adopted = [b for b in budgets if b.status is BudgetStatus.ADOPTED]
-    drafts = [b for b in budgets if b.status is BudgetStatus.DRAFT]
-    frozen: dict[int, list[ViewLine]] = defaultdict(list)
-    if adopted:
-        for line in db.session.scalars(
-                select(AllocationLine).where(AllocationLine.budget_id.in_([b.id for b in adopted]))
-                .options(selectinload(AllocationLine.municipality))):
-            frozen[line.budget_id].append(ViewLine(
-                line.municipality.code, line.municipality.name, line.basis,
-                Fraction(line.fraction), Fraction(line.share), line.amount))
-    requests = {}
-    for budget in drafts:
-        key = key_of(budget)
-        requests[budget.tool_id] = (year, key.effective_population_year(year)
-                                    if key.method in NEEDS_POPULATION else None)
-    people = inputs.participants(requests)
+    lines = stored_lines([b.id for b in budgets])
     result = []
     for budget in budgets:
-        key = key_of(budget)
-        if budget.status is BudgetStatus.ADOPTED:
-            lines = sorted(frozen[budget.id], key=lambda line: line.code)
-            result.append(ToolYear(budget.tool, budget,
-                                   AllocationView(budget, key, key.population_year, lines)))
-            continue
-        try:
-            allocation = allocate(budget.amount, key, year,
-                                  [p for _mid, p in people.get(budget.tool_id, [])])
-        except AllocationError as error:
-            result.append(ToolYear(budget.tool, budget, None, explain(error).message))
-            continue
-        result.append(ToolYear(budget.tool, budget, view_of(allocation, budget)))
+        problem = problem_of(budget)
+        result.append(ToolYear(budget.tool, budget, None if problem else
+                               view_from(budget, lines[budget.id]), problem))
     return result
 
 
@@ -141,43 +113,47 @@ class Statement:
         return not self.closed
 
 
-def fees_by_code(year: int) -> tuple[dict[str, FeeLine], str | None]:
-    """Every member's fee line of the year by code, or the reason it cannot be computed."""
-    schedule = fee_schedule(year)
+def fees_by_code(year: int, municipality_id: int | None = None
+                 ) -> tuple[dict[str, FeeLine], str | None]:
+    """The members' stored fee lines of the year by code (of one municipality when given), or
+    the reason they cannot be computed."""
+    schedule = db.session.scalar(select(FeeSchedule).where(FeeSchedule.year == year))
     if schedule is None:
         return {}, None
-    try:
-        return {line.code: line for line in fees_for(schedule)}, None
-    except Invalid as error:
-        return {}, error.message
+    problem = fee_problem(schedule)
+    if problem is not None:
+        return {}, problem
+    return {line.code: line for line in stored_fees(year, municipality_id)}, None
 
 
 def statement(municipality: Municipality, year: int) -> Statement:
     """Every tool the municipality takes part in during the year (a line "not decided" for a
     tool without a budget), the membership fee (or that it is missing) and the adjustments
-    billed this year for closed years' later budget versions."""
-    lines, problems = [], []
-    allocations = {item.tool.id: item for item in year_allocations(year)}
+    billed this year for closed years' later budget versions. Reads the stored lines of this
+    municipality only: its cost does not grow with the number of other participants."""
+    budgets = {budget.tool_id: budget for budget in latest_budgets(year)}
     taking_part = list(db.session.scalars(
         select(Tool).where(Tool.id.in_(select(Participation.tool_id).where(
             Participation.municipality_id == municipality.id,
             Participation.joined_on <= date(year, 12, 31),
             or_(Participation.left_on.is_(None), Participation.left_on >= date(year, 1, 1)))))
         .order_by(Tool.name)))
+    mine = stored_lines([budgets[tool.id].id for tool in taking_part if tool.id in budgets],
+                        municipality.id)
+    lines, problems = [], []
     for tool in taking_part:
-        item = allocations.get(tool.id)
-        if item is None:
+        budget = budgets.get(tool.id)
+        if budget is None:
             lines.append(StatementLine(tool, None, None))
             continue
-        if item.view is None:
-            problems.append(f"{tool.name}: {item.problem}")
-            lines.append(StatementLine(tool, item.budget, None))
-            continue
-        line = next((line for line in item.view.lines if line.code == municipality.code), None)
-        lines.append(StatementLine(tool, item.budget, line))
-    fees, fee_problem = fees_by_code(year)
-    if fee_problem:
-        problems.append(fee_problem)
+        problem = problem_of(budget)
+        if problem is not None:
+            problems.append(f"{tool.name}: {problem}")
+        found = mine.get(budget.id) or [None]
+        lines.append(StatementLine(tool, budget, None if problem else found[0]))
+    fees, fee_problem_text = fees_by_code(year, municipality.id)
+    if fee_problem_text:
+        problems.append(fee_problem_text)
     fee_missing = fee_schedule(year) is None and db.session.scalar(
         select(Municipality.id).where(Municipality.id == municipality.id,
                                       member_between(date(year, 1, 1), date(year, 12, 31)))
@@ -228,10 +204,16 @@ class Overview:
 
 
 def _totals_by_code(year: int) -> dict[str, int]:
+    """Each municipality's total of the year (stored lines of the current budgets and fees),
+    summed by the database."""
     totals: dict[str, int] = defaultdict(int)
-    for item in year_allocations(year):
-        for line in item.view.lines if item.view else []:
-            totals[line.code] += line.amount
+    ids = [budget.id for budget in latest_budgets(year) if problem_of(budget) is None]
+    if ids:
+        for code, amount in db.session.execute(
+                select(Municipality.code, func.sum(AllocationLine.amount))
+                .join(Municipality, Municipality.id == AllocationLine.municipality_id)
+                .where(db.any_of(AllocationLine.budget_id, ids)).group_by(Municipality.code)):
+            totals[code] += int(amount)
     for code, fee in fees_by_code(year)[0].items():
         totals[code] += fee.amount
     return totals
@@ -249,7 +231,7 @@ def overview(year: int, county: str = "", tool_slug: str = "") -> Overview:
             per_code[line.code][index] = line.amount
     codes = set(per_code) | (set(fees) if not tool_slug else set())
     municipalities = {m.code: m for m in db.session.scalars(
-        select(Municipality).where(Municipality.code.in_(codes)))} if codes else {}
+        select(Municipality).where(db.any_of(Municipality.code, codes)))} if codes else {}
     previous = _totals_by_code(year - 1)
     rows = []
     for code in sorted(codes, key=lambda c: swedish_key(municipalities[c].name)):

@@ -8,11 +8,16 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import exists
 
-from consortium.costs import years
+from consortium.costs import derived, years
 from consortium.costs.models import AllocationLine
 from consortium.frame.sections import PageSection
 from consortium.members.models import Municipality
-from consortium.signals import change_refused, municipality_in_use, municipality_sections
+from consortium.signals import (
+    change_refused,
+    figures_changed,
+    municipality_in_use,
+    municipality_sections,
+)
 
 
 @municipality_sections.connect
@@ -51,3 +56,9 @@ def closed_year_figures(kind: str, **details: Any) -> str | None:
         return _("%(year)s is closed: a membership change dated in it cannot be recorded.",
                  year=on.year) if years.closed(on.year) else None
     return None
+
+
+@figures_changed.connect
+def recompute_derived(kind: str, **details: Any) -> None:
+    """Store again the draft allocations and fees the change touches, in its transaction."""
+    derived.recompute(kind, details)

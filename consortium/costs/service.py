@@ -8,14 +8,14 @@ from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import delete, insert, select
 
 from consortium import db
 from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.costs import inputs, years
 from consortium.costs.allocation import (
+    NEEDS_POPULATION,
     Allocation,
     AllocationError,
     Band,
@@ -198,6 +198,7 @@ def set_budget(tool: Tool, year: int, amount: int, key: Key, *, actor: User | No
     if created:
         db.session.add(budget)
     db.session.flush()
+    store_allocation(budget)
     record("budget.set", "budget", f"{tool.slug}/{year}", before=before,
            after=_snapshot(budget), actor=actor, actor_label=actor_label)
     db.session.commit()
@@ -219,24 +220,69 @@ def revise(tool: Tool, year: int, amount: int, key: Key, reason: str, *,
     _store_key(budget, key)
     db.session.add(budget)
     db.session.flush()
+    store_allocation(budget)
     record("budget.revise", "budget", f"{tool.slug}/{year}", before=_snapshot(latest),
            after=_snapshot(budget), note=reason.strip(), actor=actor, actor_label=actor_label)
     db.session.commit()
     return budget
 
 
-def compute(budget: Budget, tool: Tool | None = None) -> Allocation:
-    """The allocation of a budget from today's register (for drafts and for adoption)."""
+def population_year_of(budget: Budget) -> int | None:
     key = key_of(budget)
-    population_year = key.effective_population_year(budget.year) \
-        if key.method in (Method.PER_CAPITA, Method.BASE_PLUS_PER_CAPITA, Method.TIERED) \
+    return key.effective_population_year(budget.year) if key.method in NEEDS_POPULATION \
         else None
-    people = inputs.participants({budget.tool_id: (budget.year, population_year)})
+
+
+def _allocate(budget: Budget) -> tuple[Allocation, dict[str, int]]:
+    """The allocation of a budget from today's register, with the participants' ids by code."""
+    people = inputs.participants({budget.tool_id: (budget.year, population_year_of(budget))})
+    found = people.get(budget.tool_id, [])
+    allocation = allocate(budget.amount, key_of(budget), budget.year, [p for _mid, p in found])
+    return allocation, {p.code: mid for mid, p in found}
+
+
+def compute(budget: Budget) -> Allocation:
+    """The allocation of an unsaved budget (a preview)."""
     try:
-        return allocate(budget.amount, key, budget.year,
-                        [p for _mid, p in people.get(budget.tool_id, [])])
+        return _allocate(budget)[0]
     except AllocationError as error:
         raise explain(error) from None
+
+
+def problem_json(error: AllocationError) -> dict[str, Any]:
+    return {"kind": error.kind, "year": error.year, "missing": [list(m) for m in error.missing],
+            "message": str(error)}
+
+
+def problem_text(problem: dict[str, Any]) -> str:
+    """A stored problem as a message in the reader's language."""
+    return explain(AllocationError(problem.get("message", ""),
+                                   [tuple(m) for m in problem.get("missing", [])],
+                                   kind=problem.get("kind", "invalid_key"),
+                                   year=problem.get("year"))).message
+
+
+def store_allocation(budget: Budget) -> AllocationError | None:
+    """Compute a draft's allocation from today's register and store its lines (replacing
+    those stored before), or store why it cannot be computed. Called whenever an input of
+    the draft changes, in that change's transaction (SPEC "Time")."""
+    assert budget.status is BudgetStatus.DRAFT
+    db.session.execute(delete(AllocationLine).where(AllocationLine.budget_id == budget.id),
+                       execution_options={"synchronize_session": False})
+    budget.computed_at = utcnow()
+    try:
+        allocation, ids = _allocate(budget)
+    except AllocationError as error:
+        budget.allocation_problem = problem_json(error)
+        return error
+    budget.allocation_problem = None
+    if allocation.lines:
+        db.session.execute(insert(AllocationLine), [
+            {"budget_id": budget.id, "municipality_id": ids[line.code],
+             "basis": _basis_text(line.basis), "fraction": _fraction_text(line.fraction),
+             "share": _fraction_text(line.share(allocation.amount)), "amount": line.amount}
+            for line in allocation.lines])
+    return None
 
 
 @dataclass
@@ -271,18 +317,50 @@ def view_of(allocation: Allocation, budget: Budget) -> AllocationView:
                  line.share(allocation.amount), line.amount) for line in allocation.lines])
 
 
-def allocation_of(budget: Budget) -> AllocationView:
-    """Adopted: the frozen lines, never recomputed. Draft: computed from today's register."""
+def stored_lines(budget_ids: list[int], municipality_id: int | None = None
+                 ) -> dict[int, list[ViewLine]]:
+    """The stored lines of the budgets by budget id (of one municipality when given), by
+    code."""
+    if not budget_ids:
+        return {}
+    query = (select(AllocationLine.budget_id, Municipality.code, Municipality.name,
+                    AllocationLine.basis, AllocationLine.fraction, AllocationLine.share,
+                    AllocationLine.amount)
+             .join(Municipality, Municipality.id == AllocationLine.municipality_id)
+             .where(db.any_of(AllocationLine.budget_id, budget_ids))
+             .order_by(AllocationLine.budget_id, Municipality.code))
+    if municipality_id is not None:
+        query = query.where(AllocationLine.municipality_id == municipality_id)
+    found: dict[int, list[ViewLine]] = {budget_id: [] for budget_id in budget_ids}
+    for budget_id, code, name, basis, fraction, share, amount in db.session.execute(query):
+        found[budget_id].append(ViewLine(code, name, basis, Fraction(fraction),
+                                         Fraction(share), amount))
+    return found
+
+
+def problem_of(budget: Budget) -> str | None:
+    """Why a draft has no allocation (None when its lines are stored)."""
     if budget.status is BudgetStatus.ADOPTED:
-        rows = list(db.session.scalars(
-            select(AllocationLine).where(AllocationLine.budget_id == budget.id)
-            .options(selectinload(AllocationLine.municipality))))
-        key = key_of(budget)
-        view_lines = sorted((ViewLine(r.municipality.code, r.municipality.name, r.basis,
-                                      Fraction(r.fraction), Fraction(r.share), r.amount)
-                             for r in rows), key=lambda line: line.code)
-        return AllocationView(budget, key, key.population_year, view_lines)
-    return view_of(compute(budget), budget)
+        return None
+    if budget.computed_at is None:
+        return _("The allocation of this draft has not been computed yet (flask costs "
+                 "refresh).")
+    return problem_text(budget.allocation_problem) if budget.allocation_problem else None
+
+
+def view_from(budget: Budget, lines: list[ViewLine]) -> AllocationView:
+    return AllocationView(budget, key_of(budget), population_year_of(budget)
+                          if budget.status is BudgetStatus.DRAFT else budget.key_population_year,
+                          lines)
+
+
+def allocation_of(budget: Budget) -> AllocationView:
+    """The stored allocation: frozen lines when adopted, the lines stored at the draft's last
+    input change otherwise. Nothing is computed on reading."""
+    problem = problem_of(budget)
+    if problem is not None:
+        raise Invalid(problem, {"key": problem})
+    return view_from(budget, stored_lines([budget.id])[budget.id])
 
 
 def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None = None,
@@ -295,16 +373,13 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
         if True not in answers(decision_exists.send(decision_motion_id)):
             raise Invalid(_("No decision has that number."),
                           {"decision_motion_id": _("Unknown decision.")})
-    allocation = compute(budget)
-    ids = dict(db.session.execute(select(Municipality.code, Municipality.id).where(
-        Municipality.code.in_([line.code for line in allocation.lines]))).all())
-    for line in allocation.lines:
-        db.session.add(AllocationLine(
-            budget_id=budget.id, municipality_id=ids[line.code],
-            basis=_basis_text(line.basis), fraction=_fraction_text(line.fraction),
-            share=_fraction_text(line.share(allocation.amount)), amount=line.amount))
+    error = store_allocation(budget)  # adopted exactly as the register stands now
+    if error is not None:
+        db.session.rollback()
+        raise explain(error)
+    view = allocation_of(budget)
     budget.status = BudgetStatus.ADOPTED
-    budget.key_population_year = allocation.population_year  # the year actually used
+    budget.key_population_year = view.population_year  # the year actually used
     budget.adopted_at = utcnow()
     budget.adopted_by_id = actor.id if actor else None
     budget.decision_motion_id = decision_motion_id
@@ -315,13 +390,12 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
         assert previous is not None
         adjustments = years.adjust(budget, previous)
     record("budget.adopt", "budget", f"{budget.tool.slug}/{budget.year}",
-           after={**_snapshot(budget), "lines": {line.code: line.amount
-                                                 for line in allocation.lines},
+           after={**_snapshot(budget), "lines": {line.code: line.amount for line in view.lines},
                   **({"adjustments": {a.municipality_id: a.amount for a in adjustments},
                       "adjusted_on": years.next_open_year(budget.year)} if adjustments else {})},
            actor=actor, actor_label=actor_label)
     db.session.commit()
-    return view_of(allocation, budget)
+    return view
 
 
 def _fraction_text(value: Fraction) -> str:

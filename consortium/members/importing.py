@@ -20,7 +20,7 @@ from consortium.auth.models import User
 from consortium.errors import Invalid
 from consortium.members.models import Municipality, PopulationFigure
 from consortium.members.validation import code_error, population_error, year_error
-from consortium.signals import refuse_change
+from consortium.signals import changed, refuse_change
 
 COLUMNS = ("code", "name", "county", "population", "population_year")
 MAX_ROWS = 5000
@@ -247,6 +247,14 @@ def apply(parsed: ParsedFile, *, source: str, actor: User | None = None,
                       "new_figures": result.count("new_figure"),
                       "changed_figures": result.count("changed_figure"),
                       "unchanged": result.count("unchanged")})
+        db.session.flush()
+        touched: dict[int, list[int]] = {}
+        for change in result.writes:
+            municipality_id = existing[change.code].id if change.code in existing else None
+            if municipality_id is not None:  # a new municipality takes part in nothing yet
+                touched.setdefault(rows[change.code].year, []).append(municipality_id)
+        for year, ids in sorted(touched.items()):
+            changed("population", year=year, municipality_ids=ids)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -26,7 +26,7 @@ from consortium.members.validation import (
     population_error,
     year_error,
 )
-from consortium.signals import answers, municipality_in_use, refuse_change
+from consortium.signals import answers, changed, municipality_in_use, refuse_change
 
 FIELDS = ("code", "name", "county", "country", "org_number", "invoice_reference", "status",
           "joined_on", "left_on")
@@ -98,6 +98,9 @@ def create_municipality(data: dict[str, Any], *, actor: User | None = None,
     _check_dates_for_status(status, joined_on, left_on, errors)
     if errors:
         raise Invalid(_("The municipality could not be saved."), errors)
+    for day in (joined_on, left_on):
+        if isinstance(day, date):
+            refuse_change("membership", on=day)
     if db.session.scalar(select(exists().where(Municipality.code == code))):
         raise Conflict(_("A municipality with the code %(code)s already exists.", code=code),
                        {"code": _("This code is already in the register.")})
@@ -109,6 +112,7 @@ def create_municipality(data: dict[str, Any], *, actor: User | None = None,
         municipality.joined_on, municipality.left_on = joined_on, left_on
     municipality.status = status
     db.session.flush()
+    _membership_changed(set(), _membership_dates(municipality))
     record("municipality.create", "municipality", code, after=snapshot(municipality, *FIELDS),
            actor=actor, actor_label=actor_label)
     db.session.commit()
@@ -153,6 +157,7 @@ def update_municipality(municipality: Municipality, data: dict[str, Any], *,
     if errors:
         raise Invalid(_("The municipality could not be saved."), errors)
     before = snapshot(municipality, *FIELDS)
+    dates_before = _membership_dates(municipality)
     for key, value in clean.items():
         setattr(municipality, key, value)
     for key in ("joined_on", "left_on"):
@@ -163,11 +168,23 @@ def update_municipality(municipality: Municipality, data: dict[str, Any], *,
     elif "joined_on" in data or "left_on" in data:
         _correct_dates(municipality, data)
     after = snapshot(municipality, *FIELDS)
+    _membership_changed(dates_before, _membership_dates(municipality))
     if after != before:
         record("municipality.update", "municipality", municipality.code, before=before,
                after=after, actor=actor)
     db.session.commit()
     return municipality
+
+
+def _membership_dates(municipality: Municipality) -> set[date]:
+    return {day for period in municipality.membership_periods
+            for day in (period.joined_on, period.left_on) if day is not None}
+
+
+def _membership_changed(before: set[date], after: set[date]) -> None:
+    """Tell the higher domains from which day the membership history changed."""
+    if before != after:
+        changed("membership", since=min(before ^ after))
 
 
 def _latest_period(municipality: Municipality) -> MembershipPeriod | None:
@@ -263,6 +280,7 @@ def change_membership(municipality: Municipality, action: str, on: date | None, 
                       actor_label: str | None = None) -> None:
     """The three dated membership changes of the web page: apply, admit, resign."""
     before = snapshot(municipality, *FIELDS)
+    dates_before = _membership_dates(municipality)
     if on is not None and action in ("admit", "resign"):
         refuse_change("membership", on=on)
     if action == "apply":
@@ -273,6 +291,7 @@ def change_membership(municipality: Municipality, action: str, on: date | None, 
         (_admit if action == "admit" else _resign)(municipality, on)
     else:
         raise Invalid(_("Unknown membership change."), {"action": _("Unknown.")})
+    _membership_changed(dates_before, _membership_dates(municipality))
     record(f"municipality.{action}", "municipality", municipality.code, before=before,
            after=snapshot(municipality, *FIELDS), actor=actor, note=note,
            actor_label=actor_label)
@@ -304,6 +323,8 @@ def set_population(municipality: Municipality, year: int, population: Any, *,
         figure.population = population
         figure.source = source or figure.source
     if before != {"year": year, "population": population}:
+        db.session.flush()
+        changed("population", year=year, municipality_ids=[municipality.id])
         record("population.set", "municipality", municipality.code, before=before,
                after={"year": year, "population": population, "source": figure.source},
                actor=actor, actor_label=actor_label)

@@ -15,7 +15,7 @@ from consortium.auth.models import User
 from consortium.errors import Conflict, Invalid, NotFound
 from consortium.members.models import MembershipPeriod, Municipality
 from consortium.members.validation import year_error
-from consortium.signals import refuse_change
+from consortium.signals import changed, refuse_change
 from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -178,18 +178,23 @@ def set_participation(tool: Tool, municipality: Municipality, joined_on: date | 
                 {"joined_on": _("Overlaps another period.")})
     created = current is None
     before = None if created else {"joined_on": current.joined_on, "left_on": current.left_on}
+    span: tuple[date, date | None] | None = None  # the days whose participation changes
     if current is None:
-        refuse_change("participation", start=joined_on, end=left_on)
+        span = (joined_on, left_on)
     elif current.left_on != left_on:
         ends = [current.left_on or date.max, left_on or date.max]
-        refuse_change("participation", start=min(ends) + timedelta(days=1),
-                      end=None if max(ends) == date.max else max(ends))
+        span = (min(ends) + timedelta(days=1), None if max(ends) == date.max else max(ends))
+    if span is not None:
+        refuse_change("participation", start=span[0], end=span[1])
     if current is None:
         current = Participation(tool_id=tool.id, municipality_id=municipality.id,
                                 joined_on=joined_on, left_on=left_on)
         db.session.add(current)
     else:
         current.left_on = left_on
+    if span is not None:
+        db.session.flush()
+        changed("participation", tool_id=tool.id, start=span[0], end=span[1])
     after = {"joined_on": joined_on, "left_on": left_on}
     if before != after:
         record("participation.set", "tool", tool.slug, before=before,
@@ -239,6 +244,8 @@ def set_usage(tool: Tool, municipality: Municipality, year: int, units: Any, *,
     else:
         figure.units = units
     if before != {"year": year, "units": units}:
+        db.session.flush()
+        changed("usage", tool_id=tool.id, year=year)
         record("usage.set", "tool", tool.slug, before=before,
                after={"municipality": municipality.code, "year": year, "units": units},
                actor=actor, actor_label=actor_label)

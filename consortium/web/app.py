@@ -111,6 +111,7 @@ def register_receivers() -> None:
 def register_cli(app: Flask) -> None:
     from consortium.auth.cli import users_cli
     from consortium.cli import db_cli
+    from consortium.costs.cli import costs_cli
     from consortium.demo.cli import seed_demo
     from consortium.documents.cli import export_cli
     from consortium.members.cli import import_cli
@@ -118,5 +119,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(import_cli)
     app.cli.add_command(export_cli)
+    app.cli.add_command(costs_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo)

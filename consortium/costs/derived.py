@@ -1,0 +1,95 @@
+"""Which stored figures an input change touches (SPEC "Time": derived figures are stored when
+their inputs change, in the same transaction). Exactly the drafts and fee schedules whose
+figures the change can alter are recomputed; adopted budgets and closed years never are."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+
+from consortium import db
+from consortium.costs.allocation import NEEDS_POPULATION
+from consortium.costs.fee_schedules import store_fees
+from consortium.costs.models import Budget, BudgetStatus, ClosedYear, FeeSchedule, KeyMethod
+from consortium.costs.service import store_allocation
+from consortium.tools.models import Participation
+
+_POPULATION_KEYS = [KeyMethod(method.value) for method in NEEDS_POPULATION]
+
+
+def _took_part(budget: Budget, municipality_ids: list[int]) -> bool:
+    """True when one of the municipalities took part in the budget's tool in its year."""
+    return bool(db.session.scalar(select(exists().where(
+        Participation.tool_id == budget.tool_id,
+        db.any_of(Participation.municipality_id, municipality_ids),
+        Participation.joined_on <= date(budget.year, 12, 31),
+        or_(Participation.left_on.is_(None),
+            Participation.left_on >= date(budget.year, 1, 1))))))
+
+
+def touched_drafts(kind: str, details: dict[str, Any]) -> list[Budget]:
+    conditions: list[Any] = []
+    if kind == "population":
+        year = details["year"]
+        conditions += [
+            Budget.key_method.in_(_POPULATION_KEYS),
+            or_(Budget.key_population_year == year,
+                and_(Budget.key_population_year.is_(None), Budget.year == year + 2))]
+    elif kind == "usage":
+        conditions += [Budget.key_method == KeyMethod.USAGE, Budget.tool_id == details["tool_id"],
+                       Budget.year == details["year"]]
+    elif kind == "participation":
+        start: date = details["start"]
+        end: date | None = details["end"]
+        conditions += [Budget.tool_id == details["tool_id"], Budget.year >= start.year]
+        if end is not None:
+            conditions.append(Budget.year <= end.year)
+    else:
+        return []
+    drafts = list(db.session.scalars(select(Budget).where(
+        Budget.status == BudgetStatus.DRAFT, *conditions).order_by(Budget.id)))
+    if kind == "population":
+        ids = list(details["municipality_ids"])
+        drafts = [budget for budget in drafts if _took_part(budget, ids)]
+    return drafts
+
+
+def touched_schedules(kind: str, details: dict[str, Any]) -> list[FeeSchedule]:
+    open_year = ~exists().where(ClosedYear.year == FeeSchedule.year)
+    if kind == "population":
+        year = details["year"]
+        condition = or_(FeeSchedule.population_year == year,
+                        and_(FeeSchedule.population_year.is_(None),
+                             FeeSchedule.year == year + 2))
+    elif kind == "membership":
+        condition = FeeSchedule.year >= details["since"].year
+    else:
+        return []
+    return list(db.session.scalars(select(FeeSchedule).where(condition, open_year)
+                                   .order_by(FeeSchedule.year)))
+
+
+def recompute(kind: str, details: dict[str, Any]) -> tuple[list[Budget], list[FeeSchedule]]:
+    """Recompute and store what the change touches; returns what was recomputed."""
+    db.session.flush()
+    drafts = touched_drafts(kind, details)
+    for budget in drafts:
+        store_allocation(budget)
+    schedules = touched_schedules(kind, details)
+    for schedule in schedules:
+        store_fees(schedule)
+    return drafts, schedules
+
+
+def recompute_everything() -> tuple[int, int]:
+    """Every draft and every open year's fees (after an upgrade: `flask costs refresh`)."""
+    drafts = list(db.session.scalars(select(Budget).where(Budget.status == BudgetStatus.DRAFT)))
+    for budget in drafts:
+        store_allocation(budget)
+    schedules = list(db.session.scalars(select(FeeSchedule).where(
+        ~exists().where(ClosedYear.year == FeeSchedule.year))))
+    for schedule in schedules:
+        store_fees(schedule)
+    return len(drafts), len(schedules)
