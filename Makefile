@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 APP := $(BIN)/flask --app app
+# Redis for the worker (SPEC "Notices"); the demo's queue is this checkout's own, so that two
+# checkouts on one Redis never take each other's jobs.
+REDIS_URL ?= redis://127.0.0.1:6379/0
+JOBS_QUEUE ?= consortium-demo-$(shell pwd | cksum | cut -d' ' -f1)
+export REDIS_URL JOBS_QUEUE
 PO := $(wildcard consortium/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 # Debian packages the tests need: pdftotext/pdftoppm, headless Chromium, HarfBuzz subsetting.
@@ -63,7 +68,17 @@ run: install instance/secret_key
 	@echo
 	@echo "  Consortium Registry: http://$(HOST):$(PORT)/"
 	@echo
-	CONSORTIUM_DEMO=1 $(APP) run --host $(HOST) --port $(PORT)
+	@if $(BIN)/python -c "import os, redis; redis.Redis.from_url(os.environ['REDIS_URL'], socket_connect_timeout=1).ping()" 2>/dev/null; then \
+	  echo "  Redis answers at $(REDIS_URL): the worker (flask --app app worker) runs beside the web server."; \
+	  echo; \
+	  CONSORTIUM_DEMO=1 JOBS_MODE=rq $(APP) worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  CONSORTIUM_DEMO=1 JOBS_MODE=rq $(APP) run --host $(HOST) --port $(PORT); \
+	else \
+	  echo "  Redis does not answer at $(REDIS_URL): long work (ZIPs) runs inside the web process."; \
+	  echo; \
+	  CONSORTIUM_DEMO=1 JOBS_MODE=thread $(APP) run --host $(HOST) --port $(PORT); \
+	fi
 
 test: install system-deps browser-deps
 	$(MAKE) --no-print-directory test-sqlite

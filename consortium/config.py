@@ -47,6 +47,12 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         PROXY_FIX_HOPS=int(os.environ.get("PROXY_FIX_HOPS", "0")),
+        # Long work (SPEC "Notices"): "rq" hands it to `flask --app app worker` through Redis;
+        # "thread" runs it beside the web server in this process (a machine without Redis);
+        # "inline" runs it at once, inside the request (tests).
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        JOBS_MODE=os.environ.get("JOBS_MODE", "rq"),
+        JOBS_QUEUE=os.environ.get("JOBS_QUEUE", "consortium"),
     )
     if overrides:
         app.config.update(overrides)

@@ -27,12 +27,13 @@ from consortium.governance.models import (
     Reservation,
     SecretTally,
 )
+from consortium.jobs.models import Job
 from consortium.members.models import MembershipPeriod, Municipality, PopulationFigure
 from consortium.tools.models import Participation, Tool, UsageFigure
 
 __all__ = [
     "Adjustment", "AgendaItem", "AllocationLine", "ApiToken", "Attendance", "AuditEvent",
-    "Ballot", "ClosedYear",
+    "Ballot", "ClosedYear", "Job",
     "BoardSeat", "Budget", "Council", "FeeBand", "FeeSchedule", "Meeting", "MeetingOfficer",
     "MeetingSignature", "MembershipPeriod", "Motion", "MotionResult", "MotionSeat",
     "Municipality", "Participation", "PopulationFigure", "Reservation", "Role", "SecretTally",

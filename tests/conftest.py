@@ -95,6 +95,7 @@ TEST_CONFIG: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "RATELIMIT_STORAGE_URI": "memory://",
     "SERVER_NAME": None,
+    "JOBS_MODE": "inline",  # tests/jobs runs the real worker on Redis
 }
 
 

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from consortium.api import costs, governance, members, routes, tools  # noqa: E402,F401
+from consortium.api import costs, governance, jobs, members, routes, tools  # noqa: E402,F401

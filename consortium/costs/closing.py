@@ -13,6 +13,7 @@ from consortium.costs.models import BudgetStatus, ClosedYear
 from consortium.costs.queries import fees_by_code, latest_budgets
 from consortium.costs.years import closed
 from consortium.errors import Conflict
+from consortium.jobs import service as jobs
 
 
 def reasons_not_to_close(year: int) -> list[str]:
@@ -43,7 +44,12 @@ def close_year(year: int, *, actor: User | None = None, actor_label: str | None 
     closing = ClosedYear(year=year, closed_by_id=actor.id if actor else None)
     db.session.add(closing)
     db.session.flush()
+    # Issuing every statement of the year (kept, and as one ZIP) is long work: the job row is
+    # written in this transaction and handed to the worker after the commit.
+    issuing = jobs.submit("statements_zip", {"year": year},
+                          user_id=actor.id if actor else None)
     record("year.close", "year", year, after={"year": year}, actor=actor,
            actor_label=actor_label)
     db.session.commit()
+    jobs.start(issuing.id)
     return closing

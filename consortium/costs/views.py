@@ -63,7 +63,9 @@ def index() -> Any:
                            closing=closing, may_close=may_close,
                            close_reasons=closing_rules.reasons_not_to_close(year)
                            if may_close and closing is None else [],
-                           close_form=EmptyForm(formdata=None))
+                           close_form=EmptyForm(formdata=None),
+                           zip_kept=closing is not None
+                           and kept_hash("statements_zip", str(year)) is not None)
 
 
 def _may_close() -> bool:

@@ -1,4 +1,6 @@
-"""Every municipality's statement for a year as one ZIP (the CLI shows a progress bar)."""
+"""Every municipality's statement for a year as one ZIP: long work, run by the worker (a job)
+or by `flask export statements`. The ZIP of a closed year is kept: asked for again, it is
+served from what is kept."""
 
 from __future__ import annotations
 
@@ -6,12 +8,19 @@ import io
 import zipfile
 from collections.abc import Callable
 
+from flask_babel import get_locale
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from consortium import db
-from consortium.costs import queries
+from consortium.costs import queries, years
+from consortium.documents.models import StoredDocument
 from consortium.documents.pdfs import statement_pdf
+from consortium.documents.service import kept, sha256
+from consortium.jobs.service import Result, handler
 from consortium.members.models import Municipality
+
+KIND = "statements_zip"
 
 
 def statement_codes(year: int) -> list[str]:
@@ -25,15 +34,45 @@ def statement_codes(year: int) -> list[str]:
     return sorted(codes)
 
 
-def statements_zip(year: int, progress: Callable[[str], None] | None = None) -> bytes:
-    buffer = io.BytesIO()
+def filename(year: int) -> str:
+    return f"kostnadsunderlag-{year}.zip"
+
+
+def kept_zip(year: int) -> StoredDocument | None:
+    """The kept ZIP of a closed year in the reader's language, if it was made."""
+    return kept(KIND, str(year)) if years.closed(year) is not None else None
+
+
+def statements_zip(year: int, progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The ZIP of the year's statements; `progress(done, total)` after each one. A closed
+    year's ZIP is kept (and its statements, each as it is issued)."""
+    found = kept_zip(year)
+    if found is not None:
+        return found.content
     municipalities = {m.code: m for m in db.session.scalars(
-        select(Municipality).where(Municipality.code.in_(statement_codes(year))))}
+        select(Municipality).where(db.any_of(Municipality.code, statement_codes(year))))}
+    buffer = io.BytesIO()
+    total = len(municipalities)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for code in sorted(municipalities):
-            content, digest = statement_pdf(municipalities[code], year)
+        for done, code in enumerate(sorted(municipalities), start=1):
+            content, _digest = statement_pdf(municipalities[code], year)
             archive.writestr(f"kostnadsunderlag-{year}/{code}-{municipalities[code].name}.pdf",
                              content)
             if progress:
-                progress(code)
-    return buffer.getvalue()
+                progress(done, total)
+    content = buffer.getvalue()
+    if years.closed(year) is not None:
+        db.session.add(StoredDocument(kind=KIND, key=str(year), lang=str(get_locale()),
+                                      sha256=sha256(content), content=content))
+        try:
+            db.session.commit()
+        except IntegrityError:  # made by another job at the same time: the same statements
+            db.session.rollback()
+    return content
+
+
+@handler(KIND)
+def statements_zip_job(params: dict[str, object], progress: Callable[[int, int], None]
+                       ) -> Result:
+    year = int(str(params["year"]))
+    return Result(statements_zip(year, progress), filename(year), "application/zip")

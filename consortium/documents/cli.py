@@ -27,6 +27,6 @@ def statements(year: int, out: Path | None) -> None:
     if total == 0:
         raise click.ClickException(f"No municipality has anything to pay for {year}.")
     with click.progressbar(length=total, label=f"Statements {year}") as bar:
-        content = statements_zip(year, progress=lambda _code: bar.update(1))
+        content = statements_zip(year, progress=lambda done, _total: bar.update(done - bar.pos))
     out.write_bytes(content)
     click.echo(f"Wrote {total} statements to {out} ({len(content) // 1024} KiB).")

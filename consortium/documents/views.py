@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from consortium import db
 from consortium.auth.access import acting_user, readers
+from consortium.auth.forms import EmptyForm
 from consortium.auth.models import Role
 from consortium.costs import service as costs
 from consortium.costs.statements import may_read_statement
-from consortium.documents.bulk import statements_zip as build
+from consortium.documents.bulk import KIND, filename, kept_zip
 from consortium.documents.pdfs import (
     allocation_pdf,
     annual_report_pdf,
@@ -22,6 +25,8 @@ from consortium.documents.pdfs import (
 )
 from consortium.errors import DomainError
 from consortium.governance import meetings, motions
+from consortium.jobs import service as jobs
+from consortium.jobs.models import Job, JobStatus
 from consortium.members import service as members
 from consortium.tools import service as tools
 
@@ -85,12 +90,74 @@ def annual_report(year: int) -> Any:
     return pdf_response(content, f"arsrapport-{year}.pdf", digest)
 
 
+def _may_take_every_statement() -> bool:
+    """Every municipality's statements: the office, consortium-wide finance and auditors."""
+    user = acting_user()
+    return user is not None and user.role in (Role.ADMIN, Role.FINANCE, Role.OBSERVER) \
+        and user.municipality_id is None
+
+
 @bp.route("/costs/statements/<int:year>.zip")
 @readers
 def statements_zip(year: int) -> Any:
-    user = acting_user()
-    if user is None or user.role not in (Role.ADMIN, Role.FINANCE, Role.OBSERVER) \
-            or user.municipality_id is not None:
+    """The kept ZIP of a closed year; otherwise the way to have it made."""
+    if not _may_take_every_statement():
         abort(403)
-    return Response(build(year), mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="kostnadsunderlag-{year}.zip"'})
+    found = kept_zip(year)
+    if found is None:
+        flash(_("The ZIP of %(year)s has not been made yet: make it with the button.",
+                year=year), "info")
+        return redirect(url_for("costs.index", year=year) + "#statements")
+    return zip_response(found.content, filename(year))
+
+
+def zip_response(content: bytes, name: str) -> Response:
+    return Response(content, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.post("/costs/statements/<int:year>/zip")
+@readers
+def make_statements_zip(year: int) -> Any:
+    """Start the job that makes the ZIP (a closed year's kept ZIP is served at once)."""
+    if not _may_take_every_statement():
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if kept_zip(year) is not None:
+        return redirect(url_for("documents.statements_zip", year=year))
+    user = acting_user()
+    job = jobs.submit(KIND, {"year": year}, user_id=user.id if user else None)
+    db.session.commit()
+    jobs.start(job.id)
+    return redirect(url_for("documents.job", job_id=job.id))
+
+
+def _own_job(job_id: str) -> Job:
+    job = db.session.get(Job, job_id)
+    user = acting_user()
+    if job is None or user is None:
+        abort(404)
+    if job.created_by_id != user.id and user.role is not Role.ADMIN:
+        abort(403)
+    return job
+
+
+@bp.route("/jobs/<job_id>")
+@readers
+def job(job_id: str) -> Any:
+    """The progress of a job started from a page, and its result when it is done."""
+    found = _own_job(job_id)
+    year = found.params.get("year") if found.kind == KIND else None
+    return render_template("jobs/job.html", job=found, year=year,
+                           title=_("Every statement of %(year)s (ZIP)", year=year))
+
+
+@bp.route("/jobs/<job_id>/result")
+@readers
+def job_result(job_id: str) -> Any:
+    found = _own_job(job_id)
+    if found.status is not JobStatus.DONE or found.result is None:
+        abort(404)
+    return zip_response(found.result, found.result_name or "result.zip")

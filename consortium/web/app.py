@@ -103,6 +103,7 @@ def register_receivers() -> None:
     consortium/signals.py). Importing a receivers module connects it; blinker keeps one
     connection per function, so a second app in the same process adds nothing."""
     from consortium.costs import receivers as _costs  # noqa: F401
+    from consortium.documents import bulk as _bulk  # noqa: F401  (its job handler)
     from consortium.documents import receivers as _documents  # noqa: F401
     from consortium.governance import receivers as _governance  # noqa: F401
     from consortium.tools import receivers as _tools  # noqa: F401
@@ -114,11 +115,13 @@ def register_cli(app: Flask) -> None:
     from consortium.costs.cli import costs_cli
     from consortium.demo.cli import seed_demo
     from consortium.documents.cli import export_cli
+    from consortium.jobs.cli import worker
     from consortium.members.cli import import_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(import_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(costs_cli)
+    app.cli.add_command(worker)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo)

@@ -17,6 +17,7 @@ from consortium.documents.models import StoredDocument
 from consortium.documents.renderer import RefusedFetch, fetch
 from consortium.governance import councils, meetings, motions, results
 from consortium.members import service as members
+from tests.conftest import csrf_token
 
 SV = {"Accept-Language": "sv"}
 
@@ -221,11 +222,20 @@ def test_statements_zip_from_the_cli_and_the_page(runner, client_as, consortium,
     assert names == ["kostnadsunderlag-2025/0180-Stockholm.pdf",
                      "kostnadsunderlag-2025/0483-Katrineholm.pdf",
                      "kostnadsunderlag-2025/1860-Laxå.pdf"]
-    response = client_as("finance").get("/costs/statements/2025.zip")
+    finance = client_as("finance")
+    page = "/costs/?year=2025"
+    started = finance.post("/costs/statements/2025/zip",
+                           data={"csrf_token": csrf_token(finance, page)})
+    assert started.status_code == 302 and "/jobs/" in started.location
+    progress = finance.get(started.location, headers=SV).get_data(as_text=True)
+    assert "Klart: 3 kostnadsunderlag." in progress
+    response = finance.get(started.location + "/result")
     assert zipfile.ZipFile(io.BytesIO(response.data)).namelist() == names
     laxa = consortium["municipalities"]["1860"]
-    assert client_as("finance", municipality=laxa).get(
-        "/costs/statements/2025.zip").status_code == 403
+    tied = client_as("finance", municipality=laxa)
+    assert tied.post("/costs/statements/2025/zip",
+                     data={"csrf_token": csrf_token(tied, page)}).status_code == 403
+    assert tied.get(started.location).status_code == 403  # another user's job
 
 
 def test_the_fetcher_never_leaves_static():

@@ -1,0 +1,26 @@
+"""`flask --app app worker`: runs the jobs handed over through Redis."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from consortium.jobs.service import queue, requeue
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run long work (statement ZIPs, notices) from Redis at REDIS_URL."""
+    from rq import SimpleWorker
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.config["JOBS_MODE"] = "rq"
+    jobs = queue(app)
+    click.echo(f"Worker on {app.config['REDIS_URL']}, queue {jobs.name}; "
+               f"{requeue()} waiting jobs handed over again.")
+    # SimpleWorker runs each job in this process, inside this app context: no fork of the
+    # database connections, and one place for the application's configuration.
+    SimpleWorker([jobs], connection=jobs.connection).work(burst=burst)

@@ -1,0 +1,149 @@
+"""Submitting, running and finding jobs.
+
+The job row is the outbox: it is written in the transaction of the request that asks for the
+work, and handed to Redis only after that commit. A row that never reached Redis (Redis down,
+a crash between commit and hand-over) is handed over again when the worker starts
+(`requeue`). A job runs at most once: the worker claims its row from "queued" to "running"
+in one UPDATE, and a second delivery finds nothing to claim."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from flask_babel import force_locale, get_locale
+from sqlalchemy import select, update
+
+from consortium import db
+from consortium.db import utcnow
+from consortium.jobs.models import Job, JobStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Result:
+    content: bytes
+    name: str
+    mimetype: str
+
+
+Progress = Callable[[int, int], None]  # (done, total)
+Handler = Callable[[dict[str, Any], Progress], Result]
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that does a kind of job (a higher domain registers its own)."""
+
+    def register(function: Handler) -> Handler:
+        HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def submit(kind: str, params: dict[str, Any], *, user_id: int | None = None,
+           lang: str | None = None) -> Job:
+    """Write the job row into the current transaction; `start` it after the commit."""
+    job = Job(id=str(uuid.uuid4()), kind=kind, params=params, created_by_id=user_id,
+              lang=lang or str(get_locale() or "sv"), status=JobStatus.QUEUED)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def start(job_id: str) -> None:
+    """Hand a committed job to whoever runs jobs in this configuration (outside any app, as in
+    a script, the row waits for the worker, which hands over every waiting job on start)."""
+    if not has_app_context():
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    mode = app.config["JOBS_MODE"]
+    if mode == "inline":
+        perform(job_id)
+    elif mode == "thread":
+        threading.Thread(target=_perform_in, args=(app, job_id), daemon=True,
+                         name=f"job-{job_id}").start()
+    else:
+        try:
+            queue(app).enqueue_call("consortium.jobs.service.perform", args=(job_id,),
+                                    job_id=job_id, result_ttl=3600, failure_ttl=86400)
+        except Exception:  # Redis down: the row waits; the worker hands it over on start
+            log.warning("Redis does not answer: job %s waits for the worker", job_id,
+                        exc_info=True)
+
+
+def queue(app: Flask) -> Any:
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2)
+    return Queue(app.config["JOBS_QUEUE"], connection=connection)
+
+
+def requeue() -> int:
+    """Hand every job still queued to Redis again (a job runs at most once whatever)."""
+    waiting = list(db.session.scalars(select(Job.id).where(Job.status == JobStatus.QUEUED)
+                                      .order_by(Job.created_at)))
+    db.session.rollback()
+    for job_id in waiting:
+        start(job_id)
+    return len(waiting)
+
+
+def _perform_in(app: Flask, job_id: str) -> None:
+    with app.app_context():
+        try:
+            perform(job_id)
+        finally:
+            db.session.remove()
+
+
+def _claim(job_id: str) -> bool:
+    claimed = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+        .values(status=JobStatus.RUNNING, started_at=utcnow()))
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
+def perform(job_id: str) -> None:
+    """Run a job (what the worker calls): claim it, run its handler with progress, keep the
+    result or the error."""
+    if not _claim(job_id):
+        return
+    job = db.session.get(Job, job_id, populate_existing=True)
+    assert job is not None
+
+    def progress(done: int, total: int) -> None:
+        job.done, job.total = done, total
+        db.session.commit()
+
+    try:
+        with force_locale(job.lang):
+            result = HANDLERS[job.kind](dict(job.params), progress)
+    except Exception:
+        db.session.rollback()
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        job.status, job.finished_at = JobStatus.FAILED, utcnow()
+        job.error = traceback.format_exc(limit=3)[-2000:]
+        db.session.commit()
+        return
+    job.status, job.finished_at = JobStatus.DONE, utcnow()
+    job.result, job.result_name, job.result_type = result.content, result.name, result.mimetype
+    db.session.commit()
+
+
+def redis_answers(app: Flask) -> bool:
+    try:
+        return bool(queue(app).connection.ping())
+    except Exception:
+        return False
