@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from math import gcd
 
 
 class Method(enum.StrEnum):
@@ -51,12 +52,27 @@ class Participant:
 
 @dataclass(frozen=True)
 class Line:
+    """One participant's share. Exact values are kept as integers over common denominators
+    (the year's days, the allocation's denominator) and made Fractions only when asked for."""
+
     code: str
     name: str
-    fraction: Fraction  # f(m): the part of the year the municipality took part
+    days: int  # days of participation in the year
+    year_days: int  # days of the year
     basis: int | Fraction  # what the key weighs: population, units, band weight or f
-    quota: Fraction  # exact amount in öre before rounding
+    quota_numerator: int  # exact amount in öre = quota_numerator / quota_denominator
+    quota_denominator: int
     amount: int  # öre
+
+    @property
+    def fraction(self) -> Fraction:
+        """f(m): the part of the year the municipality took part."""
+        return Fraction(self.days, self.year_days)
+
+    @property
+    def quota(self) -> Fraction:
+        """The exact amount in öre before rounding."""
+        return Fraction(self.quota_numerator, self.quota_denominator)
 
     def share(self, total: int) -> Fraction:
         return self.quota / total if total else Fraction(0)
@@ -91,17 +107,21 @@ def days_in_year(year: int) -> int:
     return (date(year + 1, 1, 1) - date(year, 1, 1)).days
 
 
-def participation_fraction(periods: Iterable[tuple[date, date | None]], year: int) -> Fraction:
-    """f(m): days of participation in `year` (inclusive ends; periods never overlap) over the
-    days of the year."""
+def participation_days(periods: Iterable[tuple[date, date | None]], year: int) -> int:
+    """Days of participation in `year` (inclusive ends; periods never overlap)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     days = 0
     for joined_on, left_on in periods:
-        start = max(joined_on, first)
-        end = min(left_on or last, last)
+        start = joined_on if joined_on > first else first
+        end = left_on if left_on is not None and left_on < last else last
         if end >= start:
             days += (end - start).days + 1
-    return Fraction(days, days_in_year(year))
+    return days
+
+
+def participation_fraction(periods: Iterable[tuple[date, date | None]], year: int) -> Fraction:
+    """f(m): days of participation in `year` over the days of the year."""
+    return Fraction(participation_days(periods, year), days_in_year(year))
 
 
 def band_weight(bands: Sequence[Band], population: int) -> Fraction:
@@ -138,26 +158,30 @@ def allocate(amount: int, key: Key, year: int,
     """Share `amount` öre among the participants of `year` by `key`, to the öre.
 
     Municipalities with f = 0 take no part. A participant without the population (or usage)
-    figure the key needs is an error naming every such municipality; nothing is guessed."""
+    figure the key needs is an error naming every such municipality; nothing is guessed.
+    The arithmetic is exact and in integers: every quota is a numerator over one common
+    denominator, so rounding compares integers (the same result as with Fractions)."""
     if amount < 0:
         raise AllocationError("The amount cannot be negative.")
     check_key(key)
     taking_part = []
     for participant in participants:
-        fraction = participation_fraction(participant.periods, year)
-        if fraction > 0:
-            taking_part.append((participant, fraction))
+        days = participation_days(participant.periods, year)
+        if days > 0:
+            taking_part.append((participant, days))
     if not taking_part:
         raise AllocationError(f"No municipality takes part in {year}.",
                               kind="no_participants", year=year)
     population_year = key.effective_population_year(year) \
         if key.method in NEEDS_POPULATION else None
     _require_figures(key, population_year, year, [p for p, _ in taking_part])
-    quotas = _quotas(amount, key, taking_part)
-    amounts = largest_remainder(amount, [(p.code, q) for (p, _), (q, _) in
-                                         zip(taking_part, quotas, strict=True)])
-    lines = [Line(p.code, p.name, fraction, basis, quota, amounts[p.code])
-             for (p, fraction), (quota, basis) in zip(taking_part, quotas, strict=True)]
+    year_days = days_in_year(year)
+    numerators, denominator, bases = _quotas(amount, key, taking_part, year_days)
+    codes = [p.code for p, _ in taking_part]
+    amounts = _largest_remainder(amount, codes, numerators, denominator)
+    lines = [Line(p.code, p.name, days, year_days, basis, numerator, denominator, rounded)
+             for (p, days), numerator, basis, rounded
+             in zip(taking_part, numerators, bases, amounts, strict=True)]
     lines.sort(key=lambda line: line.code)
     return Allocation(amount, key, year, population_year, lines)
 
@@ -184,54 +208,86 @@ def _require_figures(key: Key, population_year: int | None, year: int,
             raise missing_figures("missing_usage", year, missing)
 
 
-def _quotas(amount: int, key: Key, taking_part: Sequence[tuple[Participant, Fraction]]
-            ) -> list[tuple[Fraction, int | Fraction]]:
-    """(exact quota in öre, basis) per participant, in the order given."""
-    total = Fraction(amount)
+def _quotas(amount: int, key: Key, taking_part: Sequence[tuple[Participant, int]],
+            year_days: int) -> tuple[list[int], int, list[int | Fraction]]:
+    """Each participant's exact quota in öre as numerators over one common denominator, and
+    each one's basis, in the order given. f(m) = days(m) / days of the year; the days of the
+    year cancel out of every key, so the weights are integers (band weights are scaled to
+    integers by the common multiple of their denominators)."""
     if key.method is Method.BASE_PLUS_PER_CAPITA:
         assert key.base_share is not None
-        share = key.base_share
-        sum_f = sum((f for _, f in taking_part), Fraction(0))
-        sum_fp = sum((f * (p.population or 0) for p, f in taking_part), Fraction(0))
-        if share < 1 and sum_fp == 0:
+        p, q = key.base_share.numerator, key.base_share.denominator
+        sum_days = sum(days for _, days in taking_part)
+        sum_weighted = sum(days * (x.population or 0) for x, days in taking_part)
+        bases: list[int | Fraction] = [x.population or 0 for x, _ in taking_part]
+        if p == q:  # the whole amount as base: the same share per day of participation
+            return [amount * days for _, days in taking_part], sum_days, bases
+        if sum_weighted == 0:
             raise AllocationError("The population of all participants sums to zero.",
                                   kind="zero_weights")
-        result = []
-        for participant, f in taking_part:
-            base = total * share * f / sum_f
-            per_capita = (total * (1 - share) * f * (participant.population or 0) / sum_fp
-                          if share < 1 else Fraction(0))
-            result.append((base + per_capita, participant.population or 0))
-        return result
-    weights: list[tuple[Fraction, int | Fraction]] = []
-    for participant, f in taking_part:
-        if key.method is Method.EQUAL:
-            weights.append((f, f))
-        elif key.method is Method.PER_CAPITA:
+        # amount * (s * d / Σd + (1 - s) * d * pop / Σ(d * pop)), s = p / q
+        numerators = [amount * days * (p * sum_weighted + (q - p) * (x.population or 0)
+                                       * sum_days) for x, days in taking_part]
+        return numerators, q * sum_days * sum_weighted, bases
+    weights: list[int] = []
+    bases = []
+    if key.method is Method.EQUAL:
+        for _, days in taking_part:
+            weights.append(days)
+            bases.append(Fraction(days, year_days))  # the basis shown is f itself
+    elif key.method is Method.PER_CAPITA:
+        for participant, days in taking_part:
             population = participant.population or 0
-            weights.append((f * population, population))
-        elif key.method is Method.TIERED:
+            weights.append(days * population)
+            bases.append(population)
+    elif key.method is Method.TIERED:
+        scale = 1
+        for band in key.bands:
+            scale = scale * band.weight.denominator // gcd(scale, band.weight.denominator)
+        for participant, days in taking_part:
             weight = band_weight(key.bands, participant.population or 0)
-            weights.append((f * weight, participant.population or 0))
-        else:
+            weights.append(days * (weight.numerator * (scale // weight.denominator)))
+            bases.append(participant.population or 0)
+    else:
+        for participant, _days in taking_part:
             units = participant.units or 0
-            weights.append((Fraction(units), units))
-    sum_w = sum((w for w, _ in weights), Fraction(0))
-    if sum_w == 0:
+            weights.append(units)
+            bases.append(units)
+    total = sum(weights)
+    if total == 0:
         raise AllocationError("The weights of all participants sum to zero; "
                               "there is nothing to share by.", kind="zero_weights")
-    return [(total * w / sum_w, basis) for w, basis in weights]
+    return [amount * weight for weight in weights], total, bases
+
+
+def _largest_remainder(amount: int, codes: Sequence[str], numerators: Sequence[int],
+                       denominator: int) -> list[int]:
+    """Round quotas numerator/denominator to whole öre summing to `amount`: floor each, then
+    hand the öre left over, one each, to the largest remainders; equal remainders go to the
+    lower code first."""
+    floors = []
+    remainders = []
+    for index, numerator in enumerate(numerators):
+        whole, rest = divmod(numerator, denominator)
+        floors.append(whole)
+        remainders.append((-rest, codes[index], index))
+    left_over = amount - sum(floors)
+    if left_over:
+        remainders.sort()
+        for _rest, _code, index in remainders[:left_over]:
+            floors[index] += 1
+    return floors
 
 
 def largest_remainder(amount: int, quotas: Sequence[tuple[str, Fraction]]) -> dict[str, int]:
-    """Round exact quotas to whole öre summing to `amount`: floor each, then hand the öre left
-    over, one each, to the largest fractional parts; equal parts go to the lower code first."""
-    floors = {code: quota.numerator // quota.denominator for code, quota in quotas}
-    left_over = amount - sum(floors.values())
-    order = sorted(quotas, key=lambda item: (-(item[1] - floors[item[0]]), item[0]))
-    for code, _quota in order[:left_over]:
-        floors[code] += 1
-    return floors
+    """Round exact quotas to whole öre summing to `amount` (the largest remainder method of
+    `_largest_remainder`, on Fractions brought to one denominator)."""
+    denominator = 1
+    for _code, quota in quotas:
+        denominator = denominator * quota.denominator // gcd(denominator, quota.denominator)
+    numerators = [quota.numerator * (denominator // quota.denominator) for _c, quota in quotas]
+    rounded = _largest_remainder(amount, [code for code, _q in quotas], numerators, denominator)
+    return dict(zip([code for code, _q in quotas], rounded, strict=True))
 
 
 def as_decimal(value: Fraction, places: int = 10) -> str:

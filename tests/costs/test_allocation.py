@@ -250,3 +250,53 @@ def test_equal_inputs_give_amounts_at_most_one_ore_apart(amount, count, key):
     result = allocate(amount, key, 2026, [p(f"{i:04d}", 12_345) for i in range(count)])
     paid = [line.amount for line in result.lines]
     assert max(paid) - min(paid) <= 1
+
+
+def reference(amount, key, year, participants):
+    """SPEC "Cost sharing" written out in Fractions, the slow obvious way: the integer
+    arithmetic of `allocate` must give exactly these quotas and amounts."""
+    taking_part = [(x, participation_fraction(x.periods, year)) for x in participants]
+    taking_part = [(x, f) for x, f in taking_part if f > 0]
+    total = Fraction(amount)
+    if key.method is Method.BASE_PLUS_PER_CAPITA:
+        s = key.base_share
+        sum_f = sum(f for _, f in taking_part)
+        sum_fp = sum(f * x.population for x, f in taking_part)
+        quotas = [total * s * f / sum_f + (total * (1 - s) * f * x.population / sum_fp
+                                           if s < 1 else 0) for x, f in taking_part]
+    else:
+        def weight(x, f):
+            if key.method is Method.EQUAL:
+                return f
+            if key.method is Method.PER_CAPITA:
+                return f * x.population
+            if key.method is Method.TIERED:
+                return f * next(b.weight for b in key.bands
+                                if b.up_to is None or x.population <= b.up_to)
+            return Fraction(x.units)
+
+        weights = [weight(x, f) for x, f in taking_part]
+        quotas = [total * w / sum(weights) for w in weights]
+    pairs = list(zip(taking_part, quotas, strict=True))
+    floors = {x.code: q.numerator // q.denominator for (x, _), q in pairs}
+    order = sorted(pairs, key=lambda item: (
+        -(item[1] - floors[item[0][0].code]), item[0][0].code))
+    for (x, _), _q in order[:amount - sum(floors.values())]:
+        floors[x.code] += 1
+    return {x.code: q for (x, _), q in pairs}, floors
+
+
+@settings(max_examples=300, deadline=None)
+@given(amount=st.integers(min_value=0, max_value=10**12), key=keys,
+       people=st.lists(st.tuples(codes, populations, periods), min_size=1, max_size=30,
+                       unique_by=lambda t: t[0]))
+def test_integer_arithmetic_equals_the_fractions_of_the_spec(amount, key, people):
+    participants = [p(code, population + 1, units=population + 1, periods=period)
+                    for code, population, period in people]
+    try:
+        result = allocate(amount, key, 2026, participants)
+    except AllocationError:
+        return
+    quotas, amounts = reference(amount, key, 2026, participants)
+    assert {line.code: line.quota for line in result.lines} == quotas
+    assert {line.code: line.amount for line in result.lines} == amounts
