@@ -1,0 +1,332 @@
+"""Requests per second of each main page, as a ratio to a bare floor measured in the same run,
+at 290 municipalities (the demo: Sweden) and at 647 (the demo and Norway's 357 municipalities,
+every one a member taking part in every tool).
+
+Both the registry and the floor (bench/floor.py: Flask and Jinja serving the same tables from
+memory) run under gunicorn -w 2 on PostgreSQL's machine; a client with a few threads asks for
+each page for a few seconds, alternating registry and floor, best of the rounds. Also printed:
+the SQL statements each page runs, how one municipality's statement and the finance overview
+grow from 290 to 647, and how long a kept document takes to serve.
+
+Usage: python bench/pages.py [POSTGRES_ADMIN_URL]  (default postgresql://postgres@127.0.0.1)"""
+
+from __future__ import annotations
+
+import csv
+import http.client
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bench.common import signed_in  # noqa: E402
+from consortium import db  # noqa: E402
+from tests.conftest import TEST_CONFIG, migrate  # noqa: E402
+
+BIN = ROOT / ".venv" / "bin"
+SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+THREADS = 4
+EMAIL, PASSWORD = "kansli@sambruk.demo", "sambruk-demo"
+TARGET = 3.0
+
+
+# --- data ---------------------------------------------------------------------------------
+
+def fresh_database(admin_url: str, name: str) -> str:
+    url = make_url(admin_url).set(database="postgres")
+    engine = db.make_engine(url.render_as_string(hide_password=False),
+                            isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def build(url: str, grow: bool) -> dict[str, str]:
+    """The demo, grown by Norway's municipalities when asked; returns the pages to measure."""
+    from consortium.costs.derived import recompute_everything
+    from consortium.demo.seed import POPULATION_YEAR, seed
+    from consortium.governance.models import Council, Motion, MotionStatus
+    from consortium.members.models import (
+        MembershipPeriod,
+        MembershipStatus,
+        Municipality,
+        PopulationFigure,
+    )
+    from consortium.tools.models import Participation, Tool
+    from consortium.web.app import create_app
+
+    migrate(url)
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+    with app.app_context():
+        seed()
+        if grow:  # Norway's municipalities under free four-digit codes (3000-3356)
+            source = ROOT / "consortium" / "demo" / "data" / "no_municipalities.csv"
+            with source.open(encoding="utf-8") as handle:
+                rows = list(csv.DictReader(handle))
+            tools = list(db.session.scalars(select(Tool)))
+            for index, row in enumerate(rows):
+                municipality = Municipality(
+                    code=f"{3000 + index}", name=row["name"], county=row["county"],
+                    status=MembershipStatus.MEMBER, joined_on=date(2010, 1, 1))
+                db.session.add(municipality)
+                db.session.flush()
+                db.session.add(MembershipPeriod(municipality_id=municipality.id,
+                                                joined_on=date(2010, 1, 1)))
+                db.session.add(PopulationFigure(municipality_id=municipality.id,
+                                                year=POPULATION_YEAR,
+                                                population=int(row["population"])))
+                for tool in tools:
+                    db.session.add(Participation(tool_id=tool.id, municipality_id=municipality.id,
+                                                 joined_on=date(2020, 1, 1)))
+            recompute_everything()
+            db.session.commit()
+        assembly = db.session.scalar(select(Council.id).where(Council.kind == "assembly"))
+        motion = db.session.scalar(select(Motion.id).where(Motion.status == MotionStatus.OPEN)
+                                   .order_by(Motion.id.desc()))
+        count = db.session.scalar(select(text("count(*)")).select_from(Municipality))
+        db.session.remove()
+    print(f"  {count} municipalities")
+    return {
+        "municipality list": "/municipalities/",
+        "a municipality": "/municipalities/0180",
+        "participation matrix": "/tools/matrix",
+        "finance overview": "/costs/2026",
+        "a statement": "/costs/statements/0180/2026",
+        "a council": f"/councils/{assembly}",
+        "a motion": f"/motions/{motion}",
+    }
+
+
+def sql_counts(url: str, pages: dict[str, str]) -> dict[str, int]:
+    from consortium.web.app import create_app
+
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+    client = signed_in(app, EMAIL)
+    counted = {"n": 0}
+    event.listen(db.engine_of(app), "before_cursor_execute",
+                 lambda *_: counted.__setitem__("n", counted["n"] + 1))
+    result = {}
+    for name, path in pages.items():
+        client.get(path)
+        counted["n"] = 0
+        assert client.get(path).status_code == 200, path
+        result[name] = counted["n"]
+    db.engine_of(app).dispose()
+    return result
+
+
+# --- servers ------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn(target: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         target], cwd=ROOT, env={**os.environ, **env})
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{target} did not start")
+
+
+def request(port: int, path: str, cookie: str = "", method: str = "GET", body: str = "",
+            ) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Accept-Language": "sv", "Cookie": cookie}
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=body or None, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
+
+def log_in(port: int) -> str:
+    from urllib.parse import urlencode
+
+    _status, headers, page = request(port, "/login")
+    cookie = headers.get("set-cookie", "").split(";")[0]
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page).group(1).decode()
+    status, headers, _ = request(port, "/login", cookie, "POST", urlencode(
+        {"email": EMAIL, "password": PASSWORD, "csrf_token": token}))
+    assert status == 302, "could not sign in"
+    return headers["set-cookie"].split(";")[0]
+
+
+def rps(port: int, path: str, cookie: str = "") -> float:
+    done = [0] * THREADS
+    stop = time.perf_counter() + SECONDS
+
+    def client(index: int) -> None:
+        while time.perf_counter() < stop:
+            status, _h, _b = request(port, path, cookie)
+            assert status == 200, (path, status)
+            done[index] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - started)
+
+
+def latency_ms(port: int, path: str, cookie: str, count: int = 40) -> float:
+    request(port, path, cookie)
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        status, _h, _b = request(port, path, cookie)
+        assert status == 200, (path, status)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+# --- the floor's pages ----------------------------------------------------------------------
+
+class Shape(HTMLParser):
+    """The tables (rows of cell texts) and the other texts of a page's <main>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_main = False
+        self.tables: list[list[list[str]]] = []
+        self.texts: list[str] = []
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.title = ""
+        self.in_h1 = False
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag == "main":
+            self.in_main = True
+        elif self.in_main and tag == "table":
+            self.tables.append([])
+        elif self.in_main and tag == "tr" and self.tables:
+            self.row = []
+        elif self.in_main and tag in ("td", "th") and self.row is not None:
+            self.cell = []
+        elif tag == "h1":
+            self.in_h1 = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "main":
+            self.in_main = False
+        elif tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.tables[-1].append(self.row)
+            self.row = None
+        elif tag == "h1":
+            self.in_h1 = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_h1:
+            self.title += data.strip()
+        if self.cell is not None:
+            self.cell.append(data)
+        elif self.in_main and data.strip() and not self.in_h1:
+            self.texts.append(data.strip())
+
+
+def shape_of(html: bytes) -> dict[str, Any]:
+    parser = Shape()
+    parser.feed(html.decode("utf-8"))
+    return {"title": parser.title, "tables": parser.tables, "texts": parser.texts}
+
+
+# --- one size -----------------------------------------------------------------------------
+
+def measure(admin_url: str, grow: bool) -> dict[str, Any]:
+    size = "647" if grow else "290"
+    print(f"\n== {size} municipalities: building the database")
+    url = fresh_database(admin_url, f"consortium_bench_pages_{size}")
+    pages = build(url, grow)
+    counts = sql_counts(url, pages)
+    app, app_port = gunicorn("app:app", {
+        "DATABASE_URL": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": "0",
+        "JOBS_MODE": "thread", "LOGIN_THROTTLE": "100 per minute"})
+    floor = None
+    try:
+        cookie = log_in(app_port)
+        shapes = {}
+        for name, path in pages.items():
+            status, _h, html = request(app_port, path, cookie)
+            assert status == 200, (path, status)
+            shapes[re.sub(r"\W", "-", name)] = shape_of(html)
+        shapes_file = Path(tempfile.mkdtemp()) / "shapes.json"
+        shapes_file.write_text(json.dumps(shapes, ensure_ascii=False), encoding="utf-8")
+        floor, floor_port = gunicorn("bench.floor:app", {"FLOOR_SHAPES": str(shapes_file)})
+        results = {}
+        print(f"{'page':22} {'SQL':>4} {'registry/s':>11} {'floor/s':>9} {'ratio':>6}")
+        for name, path in pages.items():
+            floor_path = "/floor/" + re.sub(r"\W", "-", name)
+            real, bare = 0.0, 0.0
+            for _ in range(ROUNDS):
+                real = max(real, rps(app_port, path, cookie))
+                bare = max(bare, rps(floor_port, floor_path))
+            results[name] = {"rps": real, "floor": bare, "ratio": bare / real,
+                             "sql": counts[name]}
+            mark = "" if bare / real <= TARGET else "  > 3x"
+            print(f"{name:22} {counts[name]:>4} {real:>11.0f} {bare:>9.0f} "
+                  f"{bare / real:>5.1f}x{mark}", flush=True)
+        kept_path = "/costs/budgets/provisum/2025/allocation.pdf"  # adopted: kept at first
+        kept = latency_ms(app_port, kept_path, cookie)
+        floor_latency = latency_ms(floor_port, "/floor/a-municipality", "")
+        print(f"a kept document (adopted allocation PDF): {kept:.1f} ms per request "
+              f"(the floor's smallest page: {floor_latency:.1f} ms)")
+        return {"pages": results, "kept_ms": kept}
+    finally:
+        app.terminate()
+        if floor is not None:
+            floor.terminate()
+
+
+def main() -> None:
+    admin_url = sys.argv[1] if len(sys.argv) > 1 else "postgresql://postgres@127.0.0.1"
+    print(f"{os.cpu_count()} cores; gunicorn -w 2 for registry and floor; {THREADS} client "
+          f"threads, {SECONDS:.0f} s per page and server, best of {ROUNDS}")
+    small = measure(admin_url, grow=False)
+    large = measure(admin_url, grow=True)
+    print("\n== from 290 to 647 municipalities (time per request, 647 / 290)")
+    for name in small["pages"]:
+        growth = small["pages"][name]["rps"] / large["pages"][name]["rps"]
+        print(f"{name:22} {growth:>5.2f}x  SQL {small['pages'][name]['sql']} -> "
+              f"{large['pages'][name]['sql']}")
+    print("targets: every page within 3x of its floor; a statement within 1.5x and the "
+          "finance overview within 2x from 290 to 647; a kept document in <= 5 ms")
+
+
+if __name__ == "__main__":
+    main()
