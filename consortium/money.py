@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency
@@ -73,4 +75,34 @@ def format_sek(ore: int | None, locale: str = "sv") -> str:
     """For people: 1 250 000,00 kr (sv) or SEK 1,250,000.00 (en)."""
     if ore is None:
         return ""
+    return sek_formatter(locale)(ore)
+
+
+def _babel_sek(ore: int, locale: str) -> str:
     return format_currency(Decimal(ore) / 100, "SEK", locale=locale)
+
+
+@functools.lru_cache(maxsize=16)
+def sek_formatter(locale: str) -> Callable[[int], str]:
+    """A formatter of öre as the locale writes kronor, built once per locale: Babel formats
+    two probes, and their signs, digit groups and decimal mark are reused for every amount
+    (Babel itself per amount costs ~60 µs; a page of 650 municipalities x 4 columns has
+    thousands). Where the probes do not fit this simple shape, Babel is used for each."""
+    probes = {sign: _babel_sek(sign * 123_456_789, locale) for sign in (1, -1)}
+    shapes = {}
+    for sign, text in probes.items():
+        match = re.fullmatch(r"(\D*?)1(\D)234(\D)567(\D)89(\D*)", text)
+        if match is None or match.group(2) != match.group(3):
+            return lambda ore: _babel_sek(ore, locale)
+        shapes[sign] = match.groups()
+    (prefix, group, _same, mark, suffix) = shapes[1]
+    (negative_prefix, _g, _s, _m, negative_suffix) = shapes[-1]
+
+    def format_ore(ore: int) -> str:
+        whole, cents = divmod(abs(ore), 100)
+        digits = f"{whole:,}".replace(",", group)
+        if ore < 0:
+            return f"{negative_prefix}{digits}{mark}{cents:02d}{negative_suffix}"
+        return f"{prefix}{digits}{mark}{cents:02d}{suffix}"
+
+    return format_ore

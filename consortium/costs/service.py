@@ -285,14 +285,36 @@ def store_allocation(budget: Budget) -> AllocationError | None:
     return None
 
 
-@dataclass
 class ViewLine:
-    code: str
-    name: str
-    basis: str
-    fraction: Fraction
-    share: Fraction
-    amount: int
+    """A municipality's line of an allocation as pages and documents show it. The exact
+    fraction and share may be given as stored ("p/q") and become Fractions only when read: a
+    page that shows amounts only never parses them."""
+
+    __slots__ = ("code", "name", "basis", "amount", "_fraction", "_share")
+
+    def __init__(self, code: str, name: str, basis: str, fraction: Fraction | str,
+                 share: Fraction | str, amount: int) -> None:
+        self.code, self.name, self.basis, self.amount = code, name, basis, amount
+        self._fraction, self._share = fraction, share
+
+    @property
+    def fraction(self) -> Fraction:
+        if isinstance(self._fraction, str):
+            self._fraction = Fraction(self._fraction)
+        return self._fraction
+
+    @property
+    def share(self) -> Fraction:
+        if isinstance(self._share, str):
+            self._share = Fraction(self._share)
+        return self._share
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ViewLine) and (
+            self.code, self.name, self.basis, self.fraction, self.share, self.amount) == (
+            other.code, other.name, other.basis, other.fraction, other.share, other.amount)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass
@@ -333,8 +355,7 @@ def stored_lines(budget_ids: list[int], municipality_id: int | None = None
         query = query.where(AllocationLine.municipality_id == municipality_id)
     found: dict[int, list[ViewLine]] = {budget_id: [] for budget_id in budget_ids}
     for budget_id, code, name, basis, fraction, share, amount in db.session.execute(query):
-        found[budget_id].append(ViewLine(code, name, basis, Fraction(fraction),
-                                         Fraction(share), amount))
+        found[budget_id].append(ViewLine(code, name, basis, fraction, share, amount))
     return found
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal, get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 
 from consortium.auth.access import acting_user, rule_of
 from consortium.auth.forms import ROLE_LABELS
@@ -22,7 +23,7 @@ from consortium.governance.labels import (
     MOTION_STATUS_LABELS,
 )
 from consortium.members.labels import IMPORT_CHANGE_LABELS, MEMBERSHIP_LABELS
-from consortium.money import format_sek
+from consortium.money import format_sek, sek_formatter
 from consortium.tools.labels import TOOL_STATUS_LABELS
 
 
@@ -73,9 +74,14 @@ def number(value: int | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
-def sek(ore: int | None) -> str:
-    """1 250 000,00 kr in Swedish, SEK 1,250,000.00 in English."""
-    return format_sek(ore, str(get_locale())) if ore is not None else ""
+@pass_context
+def sek(context: Any, ore: int | None) -> str:
+    """1 250 000,00 kr in Swedish, SEK 1,250,000.00 in English. The page's formatter is
+    looked up once per page (`sek_format`), not the locale once per amount."""
+    if ore is None:
+        return ""
+    formatter = context.get("sek_format")
+    return formatter(ore) if formatter is not None else format_sek(ore, str(get_locale()))
 
 
 def percent(share: Fraction | None, places: int = 2) -> str:
@@ -89,6 +95,10 @@ def register(app: Flask) -> None:
     app.add_template_filter(number, "number")
     app.add_template_filter(sek, "sek")
     app.add_template_filter(percent, "percent")
+
+    @app.context_processor
+    def _money() -> dict[str, Any]:
+        return {"sek_format": sek_formatter(str(get_locale()))}
 
     @app.template_filter("localtime")
     def _localtime(value: datetime | None) -> str:
