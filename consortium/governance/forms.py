@@ -26,6 +26,7 @@ from consortium.governance.labels import (
     OFFICER_LABELS,
     WEIGHTING_LABELS,
 )
+from consortium.members.fields import MunicipalityField
 
 
 def _choices(labels: dict[str, object]) -> list[SelectChoice]:
@@ -36,7 +37,7 @@ class CouncilForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=lambda: _choices(KIND_LABELS))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=150)], filters=[strip])
     tool = SelectField(_l("Tool (förvaltningsråd only)"), choices=[])
-    chair = SelectField(_l("Standing chair (municipality)"), choices=[])
+    chair = MunicipalityField(_l("Standing chair (municipality)"))
     submit = SubmitField(_l("Create council"))
 
 
@@ -48,7 +49,8 @@ class SeatsForm(FlaskForm):
 class MeetingForm(FlaskForm):
     held_on = DateField(_l("Date"), validators=[InputRequired()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)], filters=[strip])
-    chair = SelectField(_l("Chair of this meeting (municipality)"), choices=[])
+    chair = MunicipalityField(_l("Chair of this meeting (municipality; empty: the council's "
+                                 "chair)"))
     submit = SubmitField(_l("Plan the meeting"))
 
 
@@ -56,7 +58,7 @@ class AttendanceForm(FlaskForm):
     person = StringField(_l("Name"), validators=[DataRequired(), Length(max=150)],
                          filters=[strip])
     capacity = SelectField(_l("As"), choices=lambda: _choices(CAPACITY_LABELS))
-    municipality = SelectField(_l("Municipality"), choices=[])
+    municipality = MunicipalityField(_l("Municipality (if any)"))
     submit = SubmitField(_l("Add"))
 
 

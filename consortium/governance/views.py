@@ -46,7 +46,6 @@ from consortium.governance.models import (
     MotionResult,
     Reservation,
 )
-from consortium.members.models import Municipality
 from consortium.tools.models import Tool
 
 bp = Blueprint("governance", __name__)
@@ -54,12 +53,6 @@ bp = Blueprint("governance", __name__)
 LABELS = {"kind": KIND_LABELS, "weighting": WEIGHTING_LABELS, "majority": MAJORITY_LABELS,
           "choice": CHOICE_LABELS, "outcome": OUTCOME_LABELS, "capacity": CAPACITY_LABELS,
           "officer": OFFICER_LABELS}
-
-
-def municipality_choices(empty: str) -> Any:
-    rows = db.session.execute(select(Municipality.code, Municipality.name)
-                              .order_by(Municipality.sort_name)).all()
-    return choices([("", empty)] + [(code, f"{name} ({code})") for code, name in rows])
 
 
 def or_404(function: Any, *args: Any) -> Any:
@@ -80,7 +73,6 @@ def council_list() -> Any:
     form = CouncilForm()
     form.tool.choices = choices([("", "—")] + [(t.slug, t.name) for t in db.session.scalars(
         select(Tool).order_by(Tool.name))])
-    form.chair.choices = municipality_choices("—")
     if request.method == "POST":
         if not is_admin():
             abort(403)
@@ -112,7 +104,6 @@ def council(council_id: int) -> Any:
         select(Motion, MotionResult).outerjoin(MotionResult, MotionResult.motion_id == Motion.id)
         .where(Motion.council_id == found.id).order_by(Motion.created_at.desc())).all()
     meeting_form = MeetingForm(formdata=None)
-    meeting_form.chair.choices = municipality_choices(_("— the council's chair —"))
     motion_form = MotionForm(formdata=None)
     motion_form.meeting.choices = choices(
         [("", _("— per capsulam —"))] +
@@ -149,7 +140,6 @@ def council_seats(council_id: int) -> Any:
 def create_meeting(council_id: int) -> Any:
     found = or_404(councils.get_council, council_id)
     form = MeetingForm()
-    form.chair.choices = municipality_choices("")
     if not form.validate_on_submit():
         flash(_("Give the date of the meeting."), "error")
         return redirect(url_for("governance.council", council_id=council_id))
@@ -186,7 +176,6 @@ def meeting(meeting_id: int) -> Any:
     can_sign = (found.minutes_locked_at is None and found.status.value == "held"
                 and any(o.user_id == user.id and s is None for o, s in signers))
     attendance_form = AttendanceForm(formdata=None)
-    attendance_form.municipality.choices = municipality_choices("—")
     reservations = {}
     motion_ids = [m.id for m, _r in item_motions.values()]
     if motion_ids:
@@ -206,8 +195,6 @@ def meeting(meeting_id: int) -> Any:
 
 def _meeting_action(meeting_id: int, form: Any, action: Any, success: str) -> Any:
     found = or_404(meetings.get_meeting, meeting_id)
-    if form is not None and hasattr(form, "municipality"):
-        form.municipality.choices = municipality_choices("")
     if form is not None and not form.validate_on_submit():
         flash(" ".join(f"{form[name].label.text}: {' '.join(errors)}"
                        for name, errors in form.errors.items()), "error")

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from consortium.frame.forms import choices, strip
+from consortium.members.fields import MunicipalityField
 from consortium.tools.labels import TOOL_STATUS_LABELS
 
 
@@ -47,7 +48,7 @@ class ToolForm(ToolEditForm):
 
 
 class ParticipationForm(FlaskForm):
-    municipality = SelectField(_l("Municipality"), choices=[], validators=[DataRequired()])
+    municipality = MunicipalityField(_l("Municipality"), validators=[DataRequired()])
     joined_on = DateField(_l("Takes part from"), validators=[InputRequired()])
     left_on = DateField(_l("Until (leave empty if ongoing)"), validators=[Optional()])
     submit = SubmitField(_l("Add participation"))
@@ -59,7 +60,7 @@ class EndParticipationForm(FlaskForm):
 
 
 class UsageForm(FlaskForm):
-    municipality = SelectField(_l("Municipality"), choices=[], validators=[DataRequired()])
+    municipality = MunicipalityField(_l("Municipality"), validators=[DataRequired()])
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(1900, 2100)])
     units = IntegerField(_l("Units (licences, cases, pupils …)"), validators=[
         InputRequired(message=_l("Enter the units as a whole number.")),

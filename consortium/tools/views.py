@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from wtforms import SelectChoice
 
 from consortium import db
 from consortium.auth.access import acting_user, admin_only, readers
@@ -35,12 +34,6 @@ def _tool_or_404(slug: str) -> Tool:
         return service.get_by_slug(slug)
     except DomainError:
         abort(404)
-
-
-def _municipality_choices() -> list[SelectChoice]:
-    rows = db.session.execute(
-        select(Municipality.code, Municipality.name).order_by(Municipality.sort_name)).all()
-    return choices((code, f"{name} ({code})") for code, name in rows)
 
 
 @bp.route("/")
@@ -94,7 +87,6 @@ def _render_detail(slug: str, participation_form: ParticipationForm | None = Non
         abort(404)
     today = date.today()
     participation_form = participation_form or ParticipationForm(formdata=None, joined_on=today)
-    participation_form.municipality.choices = _municipality_choices()
     usage_form = usage_form or UsageForm(formdata=None, year=year)
     usage_form.municipality.choices = choices((m.code, f"{m.name} ({m.code})")
                                               for m in found.participants_in_year)
@@ -121,7 +113,6 @@ def detail(slug: str) -> Any:
 def add_participant(slug: str) -> Any:
     tool = _tool_or_404(slug)
     form = ParticipationForm()
-    form.municipality.choices = _municipality_choices()
     if form.validate_on_submit():
         municipality = db.session.scalar(select(Municipality).where(
             Municipality.code == form.municipality.data))
@@ -164,7 +155,6 @@ def end_participation(slug: str, participation_id: int) -> Any:
 def set_usage(slug: str) -> Any:
     tool = _tool_or_404(slug)
     form = UsageForm()
-    form.municipality.choices = _municipality_choices()
     if form.validate_on_submit():
         municipality = db.session.scalar(select(Municipality).where(
             Municipality.code == form.municipality.data))

@@ -203,3 +203,24 @@ def test_api_refusals_are_english_unless_swedish_is_asked_for(client, api_token,
     swedish = client.put(url, headers={**headers, "Accept-Language": "sv"},
                          json={"joined_on": "2021-01-01"})
     assert "perioder får inte överlappa" in swedish.json["error"]["message"]
+
+
+def test_a_municipality_is_typed_by_name_or_code_not_chosen_from_every_one(
+        client_as, make_tool, laxa, make_municipality):
+    make_tool("egil", "Egil", open_to_non_members=True)
+    make_municipality("0483", "Katrineholm", "Södermanlands län")
+    admin = client_as("admin")
+    page = "/tools/egil"
+    form = admin.get(page, headers=EN).get_data(as_text=True)
+    assert "<option value=\"0483\"" not in form and "<option value=\"1860\"" not in form
+    by_name = admin.post(f"{page}/participants", data={
+        "csrf_token": csrf_token(admin, page), "municipality": "laxå",
+        "joined_on": "2020-01-01", "left_on": ""})
+    assert by_name.status_code == 302
+    assert db.session.scalars(select(Participation)).one().municipality.code == "1860"
+    unknown = admin.post(f"{page}/participants", headers=EN, data={
+        "csrf_token": csrf_token(admin, page), "municipality": "Gotham",
+        "joined_on": "2020-01-01", "left_on": ""})
+    assert unknown.status_code == 422
+    assert "No municipality has the code or name “Gotham”." in unknown.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Participation)) == 1
