@@ -7,14 +7,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from consortium import db
 from consortium.costs import years
 from consortium.costs.fee_schedules import fee_problem, fee_schedule, stored_fees
 from consortium.costs.fees import FeeLine
-from consortium.costs.models import Adjustment, AllocationLine, Budget, BudgetStatus, FeeSchedule
+from consortium.costs.models import (
+    Adjustment,
+    AllocationLine,
+    Budget,
+    BudgetStatus,
+    FeeSchedule,
+    StoredFee,
+)
 from consortium.costs.service import (
     AllocationView,
     ViewLine,
@@ -22,7 +29,7 @@ from consortium.costs.service import (
     stored_lines,
     view_from,
 )
-from consortium.members.models import Municipality, member_between, swedish_key
+from consortium.members.models import Municipality, member_between
 from consortium.tools.models import Participation, Tool
 
 
@@ -50,11 +57,13 @@ def latest_budgets(year: int) -> list[Budget]:
     return sorted(latest.values(), key=lambda b: b.tool.name)
 
 
-def year_allocations(year: int) -> list[ToolYear]:
+def year_allocations(year: int, with_lines: bool = True) -> list[ToolYear]:
     """Every tool's current budget for the year with its stored allocation (frozen lines when
-    adopted, the lines stored at a draft's last input change otherwise): nothing computed."""
+    adopted, the lines stored at a draft's last input change otherwise): nothing computed.
+    Without lines, each view is empty (the budgets and their problems only)."""
     budgets = latest_budgets(year)
-    lines = stored_lines([b.id for b in budgets])
+    lines = stored_lines([b.id for b in budgets]) if with_lines \
+        else {b.id: [] for b in budgets}
     result = []
     for budget in budgets:
         problem = problem_of(budget)
@@ -188,57 +197,120 @@ class OverviewRow:
 
 @dataclass
 class Overview:
+    """One page of the year's costs per municipality, with totals over every municipality the
+    filters select (summed by the database, not over the page)."""
+
     year: int
     tools: list[ToolYear]
     rows: list[OverviewRow]
+    tool_totals: list[int]
     fee_total: int
     problems: list[str]
-
-    @property
-    def tool_totals(self) -> list[int]:
-        return [sum(row.amounts[i] or 0 for row in self.rows) for i in range(len(self.tools))]
+    count: int  # municipalities selected by the filters, on every page
+    page: int = 1
+    pages: int = 1
 
     @property
     def total(self) -> int:
-        return sum(row.total for row in self.rows)
+        return sum(self.tool_totals) + self.fee_total
 
 
-def _totals_by_code(year: int) -> dict[str, int]:
-    """Each municipality's total of the year (stored lines of the current budgets and fees),
-    summed by the database."""
-    totals: dict[str, int] = defaultdict(int)
+OVERVIEW_PAGE = 100
+
+
+def _fees_ok(year: int) -> tuple[bool, str | None]:
+    """Whether the year's stored fees can be read, and the problem when they cannot."""
+    schedule = db.session.scalar(select(FeeSchedule).where(FeeSchedule.year == year))
+    if schedule is None:
+        return False, None
+    problem = fee_problem(schedule)
+    return problem is None, problem
+
+
+def _totals_by_id(year: int, municipality_ids: list[int]) -> dict[int, int]:
+    """Each of the municipalities' total of the year (stored lines of the current budgets and
+    fees), summed by the database."""
+    totals: dict[int, int] = defaultdict(int)
+    if not municipality_ids:
+        return totals
     ids = [budget.id for budget in latest_budgets(year) if problem_of(budget) is None]
     if ids:
-        for code, amount in db.session.execute(
-                select(Municipality.code, func.sum(AllocationLine.amount))
-                .join(Municipality, Municipality.id == AllocationLine.municipality_id)
-                .where(db.any_of(AllocationLine.budget_id, ids)).group_by(Municipality.code)):
-            totals[code] += int(amount)
-    for code, fee in fees_by_code(year)[0].items():
-        totals[code] += fee.amount
+        for mid, amount in db.session.execute(
+                select(AllocationLine.municipality_id, func.sum(AllocationLine.amount))
+                .where(db.any_of(AllocationLine.budget_id, ids),
+                       db.any_of(AllocationLine.municipality_id, municipality_ids))
+                .group_by(AllocationLine.municipality_id)):
+            totals[mid] += int(amount)
+    if _fees_ok(year)[0]:
+        for mid, annual, entry in db.session.execute(
+                select(StoredFee.municipality_id, StoredFee.annual, StoredFee.entry).where(
+                    StoredFee.year == year,
+                    db.any_of(StoredFee.municipality_id, municipality_ids))):
+            totals[mid] += annual + entry
     return totals
 
 
-def overview(year: int, county: str = "", tool_slug: str = "") -> Overview:
-    tool_years = [t for t in year_allocations(year) if not tool_slug or t.tool.slug == tool_slug]
-    fees, fee_problem = fees_by_code(year)
+def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
+             per_page: int | None = OVERVIEW_PAGE) -> Overview:
+    """The costs of the year per municipality: a page of rows (every row with per_page None)
+    and the totals of everything the filters select. A fixed number of statements; the work
+    of a request grows with the page, not with the consortium."""
+    tool_years = [t for t in year_allocations(year, with_lines=False)
+                  if not tool_slug or t.tool.slug == tool_slug]
+    budget_ids = [t.budget.id for t in tool_years if t.view is not None]
     problems = [f"{t.tool.name}: {t.problem}" for t in tool_years if t.problem]
-    if fee_problem:
-        problems.append(fee_problem)
-    per_code: dict[str, list[int | None]] = defaultdict(lambda: [None] * len(tool_years))
-    for index, item in enumerate(tool_years):
-        for line in item.view.lines if item.view else []:
-            per_code[line.code][index] = line.amount
-    codes = set(per_code) | (set(fees) if not tool_slug else set())
-    municipalities = {m.code: m for m in db.session.scalars(
-        select(Municipality).where(db.any_of(Municipality.code, codes)))} if codes else {}
-    previous = _totals_by_code(year - 1)
-    rows = []
-    for code in sorted(codes, key=lambda c: swedish_key(municipalities[c].name)):
-        municipality = municipalities[code]
-        if county and municipality.county != county:
-            continue
-        fee = fees[code].amount if code in fees and not tool_slug else None
-        rows.append(OverviewRow(municipality, per_code[code], fee,
-                                previous.get(code) if not tool_slug else None))
-    return Overview(year, tool_years, rows, sum(r.fee or 0 for r in rows), problems)
+    with_fees = not tool_slug
+    fees_ok = False
+    if with_fees:
+        fees_ok, fee_problem_text = _fees_ok(year)
+        if fee_problem_text:
+            problems.append(fee_problem_text)
+    sources = []
+    if budget_ids:
+        sources.append(select(AllocationLine.municipality_id).where(
+            db.any_of(AllocationLine.budget_id, budget_ids)))
+    if fees_ok:
+        sources.append(select(StoredFee.municipality_id).where(StoredFee.year == year))
+    if not sources:
+        return Overview(year, tool_years, [], [0] * len(tool_years), 0, problems, 0)
+    selected = select(Municipality.id).where(Municipality.id.in_(union(*sources)))
+    if county:
+        selected = selected.where(Municipality.county == county)
+    count = db.session.scalar(select(func.count()).select_from(selected.subquery())) or 0
+    sums: dict[int, int] = {}
+    if budget_ids:
+        sums = {budget_id: int(amount) for budget_id, amount in db.session.execute(
+            select(AllocationLine.budget_id, func.sum(AllocationLine.amount))
+            .where(db.any_of(AllocationLine.budget_id, budget_ids),
+                   AllocationLine.municipality_id.in_(selected))
+            .group_by(AllocationLine.budget_id))}
+    fee_total = int(db.session.scalar(
+        select(func.coalesce(func.sum(StoredFee.annual + StoredFee.entry), 0))
+        .where(StoredFee.year == year, StoredFee.municipality_id.in_(selected))) or 0) \
+        if fees_ok else 0
+    pages = max(1, -(-count // per_page)) if per_page else 1
+    page = min(max(1, page), pages)
+    rows_query = (select(Municipality).where(Municipality.id.in_(selected))
+                  .order_by(Municipality.sort_name, Municipality.code))
+    if per_page:
+        rows_query = rows_query.limit(per_page).offset((page - 1) * per_page)
+    shown = list(db.session.scalars(rows_query))
+    ids = [m.id for m in shown]
+    amounts: dict[tuple[int, int], int] = {}
+    if budget_ids and ids:
+        amounts = {(b, m): a for b, m, a in db.session.execute(
+            select(AllocationLine.budget_id, AllocationLine.municipality_id,
+                   AllocationLine.amount)
+            .where(db.any_of(AllocationLine.budget_id, budget_ids),
+                   db.any_of(AllocationLine.municipality_id, ids)))}
+    fees: dict[int, int] = {}
+    if fees_ok and ids:
+        fees = {m: annual + entry for m, annual, entry in db.session.execute(
+            select(StoredFee.municipality_id, StoredFee.annual, StoredFee.entry)
+            .where(StoredFee.year == year, db.any_of(StoredFee.municipality_id, ids)))}
+    previous = _totals_by_id(year - 1, ids) if with_fees else {}
+    rows = [OverviewRow(m, [amounts.get((t.budget.id, m.id)) for t in tool_years],
+                        fees.get(m.id) if with_fees else None,
+                        previous.get(m.id) if with_fees else None) for m in shown]
+    return Overview(year, tool_years, rows, [sums.get(t.budget.id, 0) for t in tool_years],
+                    fee_total, problems, count, page, pages)

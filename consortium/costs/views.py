@@ -97,7 +97,8 @@ def close_year(year: int) -> Any:
 def overview(year: int) -> Any:
     county = request.args.get("county", "").strip()
     tool = request.args.get("tool", "").strip()
-    found = queries.overview(year, county=county, tool_slug=tool)
+    found = queries.overview(year, county=county, tool_slug=tool,
+                             page=request.args.get("page", 1, type=int))
     counties = list(db.session.scalars(
         select(Municipality.county).distinct().order_by(Municipality.county)))
     all_tools = list(db.session.scalars(select(Tool).order_by(Tool.name)))
@@ -109,7 +110,7 @@ def overview(year: int) -> Any:
 @readers
 def overview_export(year: int, fmt: str) -> Any:
     found = queries.overview(year, county=request.args.get("county", "").strip(),
-                             tool_slug=request.args.get("tool", "").strip())
+                             tool_slug=request.args.get("tool", "").strip(), per_page=None)
     header = ["code", "name", "county", *[t.tool.slug for t in found.tools],
               "membership_fee", "total", f"total_{year - 1}", "change"]
     rows = [[row.municipality.code, row.municipality.name, row.municipality.county,

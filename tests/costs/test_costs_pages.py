@@ -136,6 +136,27 @@ def test_overview_lists_municipalities_with_change(client_as, provisum):
     assert "0180,Stockholm,Län,1500.01,,1500.01,1000.00,500.01" in text
 
 
+def test_overview_pages_rows_and_totals_everything(client_as, provisum, make_municipality):
+    """A page shows at most 100 municipalities; the totals are those of every municipality
+    the filters select, whichever page is shown; the export holds every row."""
+    from consortium.costs import queries
+
+    katrineholm = make_municipality("0483", "Katrineholm", "Län")
+    tools.set_participation(provisum, katrineholm, date(2019, 1, 1), None)
+    costs.set_budget(provisum, 2026, 300_000, costs.key_from_data({"method": "equal"}))
+    first = queries.overview(2026, per_page=2)
+    second = queries.overview(2026, per_page=2, page=2)
+    assert [r.municipality.name for r in first.rows] == ["Katrineholm", "Laxå"]
+    assert [r.municipality.name for r in second.rows] == ["Stockholm"]
+    assert first.count == second.count == 3 and first.pages == 2
+    assert first.tool_totals == second.tool_totals == [300_000]
+    assert queries.overview(2026, per_page=2, page=9).page == 2  # beyond the last: the last
+    html = client_as("finance").get("/costs/2026", headers=EN).get_data(as_text=True)
+    assert "3 municipalities" in html and "SEK3,000.00" in html
+    export = client_as("finance").get("/costs/2026.csv").get_data(as_text=True)
+    assert len(export.strip().splitlines()) == 4
+
+
 def test_overview_query_count_is_fixed(client_as, make_municipality, make_tool, count_queries):
     client = client_as("finance")
     tool_list = [make_tool(f"t{i}", open_to_non_members=True) for i in range(2)]
