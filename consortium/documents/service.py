@@ -48,5 +48,6 @@ def pdf(kind: str, key: str, final: bool, render: Callable[[], bytes]) -> tuple[
 
 def kept_hash(kind: str, key: str) -> str | None:
     """The SHA-256 of a kept document, for the record's page (None if none is kept)."""
-    document = kept(kind, key)
-    return document.sha256 if document else None
+    return db.session.scalar(select(StoredDocument.sha256).where(  # not the content itself
+        StoredDocument.kind == kind, StoredDocument.key == key,
+        StoredDocument.lang == str(get_locale())))
