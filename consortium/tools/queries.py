@@ -91,19 +91,27 @@ class MatrixFilters:
         return {key: value for key, value in args.items() if value}
 
 
+MATRIX_PAGE = 100
+
+
 @dataclass
 class Matrix:
+    """A page of the municipalities x tools table; the totals and the count are those of every
+    municipality the filters select."""
+
     tools: list[Tool]
     rows: list[tuple[Municipality, list[bool]]]
     counties: list[str]
+    totals: list[int]
+    count: int
+    page: int = 1
+    pages: int = 1
 
-    @property
-    def totals(self) -> list[int]:
-        return [sum(1 for _m, cells in self.rows if cells[i]) for i in range(len(self.tools))]
 
-
-def matrix(filters: MatrixFilters) -> Matrix:
-    """Municipalities × tools: who takes part on the date. Three statements in all."""
+def matrix(filters: MatrixFilters, page: int = 1, per_page: int | None = MATRIX_PAGE
+           ) -> Matrix:
+    """Municipalities × tools: who takes part on the date, a page of rows at a time (every row
+    with per_page None). Three statements in all."""
     tool_query = select(Tool).order_by(Tool.name)
     if not filters.include_retired:
         tool_query = tool_query.where(Tool.status != ToolStatus.RETIRED)
@@ -124,4 +132,8 @@ def matrix(filters: MatrixFilters) -> Matrix:
         rows.append((municipality, cells))
     counties = list(db.session.scalars(
         select(Municipality.county).distinct().order_by(Municipality.county)))
-    return Matrix(tools, rows, counties)
+    totals = [sum(1 for _m, cells in rows if cells[i]) for i in range(len(tools))]
+    pages = max(1, -(-len(rows) // per_page)) if per_page else 1
+    page = min(max(1, page), pages)
+    shown = rows[(page - 1) * per_page:page * per_page] if per_page else rows
+    return Matrix(tools, shown, counties, totals, len(rows), page, pages)

@@ -173,14 +173,15 @@ def set_usage(slug: str) -> Any:
 @readers
 def matrix() -> Any:
     filters = queries.MatrixFilters.from_args(request.args)
-    return render_template("tools/matrix.html", m=queries.matrix(filters), filters=filters)
+    found = queries.matrix(filters, page=request.args.get("page", 1, type=int))
+    return render_template("tools/matrix.html", m=found, filters=filters)
 
 
 @bp.route("/matrix.<any(csv, xlsx):fmt>")
 @readers
 def matrix_export(fmt: str) -> Any:
     filters = queries.MatrixFilters.from_args(request.args)
-    found = queries.matrix(filters)
+    found = queries.matrix(filters, per_page=None)
     header = ["code", "name", "county", "status", *[tool.slug for tool in found.tools]]
     rows = [[m.code, m.name, m.county, m.status.value if m.status else "",
              *["x" if cell else "" for cell in cells]] for m, cells in found.rows]

@@ -161,3 +161,20 @@ def test_a_read_computes_nothing(drafts, client_as, app):
     assert statements
     assert not [s for s in statements if "population_figures" in s or "usage_figures" in s
                 or "membership_periods.joined_on, membership_periods.left_on" in s]
+
+
+def test_a_statement_costs_the_same_whatever_the_number_of_other_participants(
+        drafts, client_as, make_municipality, count_queries):
+    finance = client_as("finance")
+    url = "/costs/statements/1860/2026"
+    finance.get(url)
+    with count_queries() as few:
+        assert finance.get(url).status_code == 200
+    for number in range(30):
+        other = make_municipality(f"{9300 + number}", f"K{number}", "L")
+        members.set_population(other, 2024, 1000 + number)
+        for tool in (drafts["provisum"], drafts["egil"]):
+            tools.set_participation(tool, other, date(2020, 1, 1), None)
+    with count_queries() as many:
+        page = finance.get(url)
+    assert page.status_code == 200 and few.count == many.count

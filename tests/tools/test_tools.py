@@ -224,3 +224,20 @@ def test_a_municipality_is_typed_by_name_or_code_not_chosen_from_every_one(
     assert unknown.status_code == 422
     assert "No municipality has the code or name “Gotham”." in unknown.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 1
+
+
+def test_the_matrix_shows_a_page_of_rows_and_totals_of_all(client_as, make_tool, laxa,
+                                                            make_municipality):
+    from consortium.tools.queries import MatrixFilters, matrix
+
+    tool = make_tool("egil", "Egil", open_to_non_members=True)
+    ale = make_municipality("1440", "Ale", "Västra Götalands län")
+    for municipality in (laxa, ale):
+        service.set_participation(tool, municipality, date(2020, 1, 1), None)
+    filters = MatrixFilters(on=date(2026, 1, 1))
+    first, second = matrix(filters, page=1, per_page=1), matrix(filters, page=2, per_page=1)
+    assert [m.name for m, _cells in first.rows] == ["Ale"]
+    assert [m.name for m, _cells in second.rows] == ["Laxå"]
+    assert first.totals == second.totals == [2] and first.count == 2 and first.pages == 2
+    export = client_as("observer").get("/tools/matrix.csv?on=2026-01-01")
+    assert len(export.get_data(as_text=True).strip().splitlines()) == 3
