@@ -12,13 +12,14 @@ from sqlalchemy.orm import selectinload
 
 from consortium import db
 from consortium.costs import years
-from consortium.costs.fee_schedules import fee_problem, fee_schedule, stored_fees
+from consortium.costs.fee_schedules import fee_problem, stored_fees
 from consortium.costs.fees import FeeLine
 from consortium.costs.models import (
     Adjustment,
     AllocationLine,
     Budget,
     BudgetStatus,
+    ClosedYear,
     FeeSchedule,
     StoredFee,
 )
@@ -41,12 +42,18 @@ class ToolYear:
     problem: str | None = None
 
 
-def latest_budgets(year: int) -> list[Budget]:
+_UNKNOWN = object()
+
+
+def latest_budgets(year: int, closing: object = _UNKNOWN) -> list[Budget]:
     """Each tool's current version; for a closed year the version it issued (a later version
-    is billed as adjustments on a later statement, never changes an issued one)."""
-    closing = years.closed(year)
+    is billed as adjustments on a later statement, never changes an issued one). `closing`:
+    the year's ClosedYear (or None) when the caller has read it already."""
+    if closing is _UNKNOWN:
+        closing = years.closed(year)
     query = select(Budget).where(Budget.year == year)
     if closing is not None:
+        assert isinstance(closing, ClosedYear)
         query = query.where(Budget.status == BudgetStatus.ADOPTED,
                             Budget.adopted_at <= closing.closed_at)
     rows = db.session.scalars(query.options(selectinload(Budget.tool))
@@ -140,7 +147,8 @@ def statement(municipality: Municipality, year: int) -> Statement:
     tool without a budget), the membership fee (or that it is missing) and the adjustments
     billed this year for closed years' later budget versions. Reads the stored lines of this
     municipality only: its cost does not grow with the number of other participants."""
-    budgets = {budget.tool_id: budget for budget in latest_budgets(year)}
+    closing = years.closed(year)
+    budgets = {budget.tool_id: budget for budget in latest_budgets(year, closing)}
     taking_part = list(db.session.scalars(
         select(Tool).where(Tool.id.in_(select(Participation.tool_id).where(
             Participation.municipality_id == municipality.id,
@@ -160,10 +168,13 @@ def statement(municipality: Municipality, year: int) -> Statement:
             problems.append(f"{tool.name}: {problem}")
         found = mine.get(budget.id) or [None]
         lines.append(StatementLine(tool, budget, None if problem else found[0]))
-    fees, fee_problem_text = fees_by_code(year, municipality.id)
+    schedule = db.session.scalar(select(FeeSchedule).where(FeeSchedule.year == year))
+    fee_problem_text = fee_problem(schedule) if schedule is not None else None
+    fees = {line.code: line for line in stored_fees(year, municipality.id)} \
+        if schedule is not None and fee_problem_text is None else {}
     if fee_problem_text:
         problems.append(fee_problem_text)
-    fee_missing = fee_schedule(year) is None and db.session.scalar(
+    fee_missing = schedule is None and db.session.scalar(
         select(Municipality.id).where(Municipality.id == municipality.id,
                                       member_between(date(year, 1, 1), date(year, 12, 31)))
     ) is not None
@@ -175,7 +186,7 @@ def statement(municipality: Municipality, year: int) -> Statement:
             .where(Adjustment.year == year, Adjustment.municipality_id == municipality.id)
             .options(selectinload(Budget.tool)).order_by(Budget.year, Adjustment.id))]
     return Statement(municipality, year, lines, fees.get(municipality.code), problems,
-                     closed=years.closed(year) is not None, fee_missing=fee_missing,
+                     closed=closing is not None, fee_missing=fee_missing,
                      adjustments=adjustments)
 
 
