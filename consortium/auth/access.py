@@ -99,7 +99,8 @@ def enforce(app: Flask) -> None:
         if is_api_request():
             g.user = _user_from_bearer()
         else:
-            g.user = current_user if current_user.is_authenticated else None
+            user = current_user._get_current_object()  # type: ignore[attr-defined]
+            g.user = user if user.is_authenticated else None  # the user, not the proxy
         if rule.public:
             return None
         if g.user is None:
