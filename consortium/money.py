@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 _PLAIN = re.compile(r"^\d+(\.\d{1,2})?$")
 MAX_ORE = 10**15  # ten thousand billion kronor: far above any budget, inside a 64-bit column
@@ -106,3 +106,26 @@ def sek_formatter(locale: str) -> Callable[[int], str]:
         return f"{prefix}{digits}{mark}{cents:02d}{suffix}"
 
     return format_ore
+
+
+@functools.lru_cache(maxsize=16)
+def integer_formatter(locale: str) -> Callable[[int], str]:
+    """A formatter of whole numbers (population, counts) as the locale writes them, built once
+    per locale like `sek_formatter`; Babel for each number where the probe does not fit."""
+    probes = {sign: format_decimal(sign * 1_234_567, locale=locale) for sign in (1, -1)}
+    shapes = {}
+    for sign, text in probes.items():
+        match = re.fullmatch(r"(\D*?)1(\D)234(\D)567(\D*)", text)
+        if match is None or match.group(2) != match.group(3):
+            return lambda value: format_decimal(value, locale=locale)
+        shapes[sign] = match.groups()
+    (prefix, group, _same, suffix) = shapes[1]
+    (negative_prefix, _g, _s, negative_suffix) = shapes[-1]
+
+    def format_integer(value: int) -> str:
+        digits = f"{abs(value):,}".replace(",", group)
+        if value < 0:
+            return f"{negative_prefix}{digits}{negative_suffix}"
+        return f"{prefix}{digits}{suffix}"
+
+    return format_integer

@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, literal, null, or_, select, true, union, union_all
+from sqlalchemy.orm import joinedload, selectinload
 
 from consortium import db
 from consortium.costs import years
@@ -56,7 +56,7 @@ def latest_budgets(year: int, closing: object = _UNKNOWN) -> list[Budget]:
         assert isinstance(closing, ClosedYear)
         query = query.where(Budget.status == BudgetStatus.ADOPTED,
                             Budget.adopted_at <= closing.closed_at)
-    rows = db.session.scalars(query.options(selectinload(Budget.tool))
+    rows = db.session.scalars(query.options(joinedload(Budget.tool))
                               .order_by(Budget.tool_id, Budget.version))
     latest: dict[int, Budget] = {}
     for budget in rows:
@@ -240,24 +240,28 @@ def _fees_ok(year: int) -> tuple[bool, str | None]:
 
 def _totals_by_id(year: int, municipality_ids: list[int]) -> dict[int, int]:
     """Each of the municipalities' total of the year (stored lines of the current budgets and
-    fees), summed by the database."""
+    fees), summed by the database in one statement."""
     totals: dict[int, int] = defaultdict(int)
     if not municipality_ids:
         return totals
     ids = [budget.id for budget in latest_budgets(year) if problem_of(budget) is None]
+    parts = []
     if ids:
-        for mid, amount in db.session.execute(
-                select(AllocationLine.municipality_id, func.sum(AllocationLine.amount))
-                .where(db.any_of(AllocationLine.budget_id, ids),
-                       db.any_of(AllocationLine.municipality_id, municipality_ids))
-                .group_by(AllocationLine.municipality_id)):
-            totals[mid] += int(amount)
+        parts.append(select(AllocationLine.municipality_id.label("municipality_id"),
+                            AllocationLine.amount.label("amount"))
+                     .where(db.any_of(AllocationLine.budget_id, ids),
+                            db.any_of(AllocationLine.municipality_id, municipality_ids)))
     if _fees_ok(year)[0]:
-        for mid, annual, entry in db.session.execute(
-                select(StoredFee.municipality_id, StoredFee.annual, StoredFee.entry).where(
-                    StoredFee.year == year,
-                    db.any_of(StoredFee.municipality_id, municipality_ids))):
-            totals[mid] += annual + entry
+        parts.append(select(StoredFee.municipality_id.label("municipality_id"),
+                            (StoredFee.annual + StoredFee.entry).label("amount"))
+                     .where(StoredFee.year == year,
+                            db.any_of(StoredFee.municipality_id, municipality_ids)))
+    if parts:
+        both = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+        for mid, amount in db.session.execute(
+                select(both.c.municipality_id, func.sum(both.c.amount))
+                .group_by(both.c.municipality_id)):
+            totals[mid] += int(amount)
     return totals
 
 
@@ -287,18 +291,32 @@ def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
     selected = select(Municipality.id).where(Municipality.id.in_(union(*sources)))
     if county:
         selected = selected.where(Municipality.county == county)
-    count = db.session.scalar(select(func.count()).select_from(selected.subquery())) or 0
-    sums: dict[int, int] = {}
+    # How many are selected, each budget's sum and the fees' sum over all of them: one statement.
+    # Without a county every stored line counts, and no line needs to be matched to the
+    # selection.
+    aggregates = [select(literal("count"), null(), func.count())
+                  .select_from(selected.subquery())]
     if budget_ids:
-        sums = {budget_id: int(amount) for budget_id, amount in db.session.execute(
-            select(AllocationLine.budget_id, func.sum(AllocationLine.amount))
-            .where(db.any_of(AllocationLine.budget_id, budget_ids),
-                   AllocationLine.municipality_id.in_(selected))
-            .group_by(AllocationLine.budget_id))}
-    fee_total = int(db.session.scalar(
-        select(func.coalesce(func.sum(StoredFee.annual + StoredFee.entry), 0))
-        .where(StoredFee.year == year, StoredFee.municipality_id.in_(selected))) or 0) \
-        if fees_ok else 0
+        aggregates.append(select(literal("budget"), AllocationLine.budget_id,
+                                 func.sum(AllocationLine.amount))
+                          .where(db.any_of(AllocationLine.budget_id, budget_ids),
+                                 AllocationLine.municipality_id.in_(selected) if county
+                                 else true())
+                          .group_by(AllocationLine.budget_id))
+    if fees_ok:
+        aggregates.append(select(literal("fees"), null(),
+                                 func.sum(StoredFee.annual + StoredFee.entry))
+                          .where(StoredFee.year == year,
+                                 StoredFee.municipality_id.in_(selected) if county
+                                 else true()))
+    count, fee_total, sums = 0, 0, {}
+    for kind, budget_id, value in db.session.execute(union_all(*aggregates)):
+        if kind == "count":
+            count = int(value or 0)
+        elif kind == "fees":
+            fee_total = int(value or 0)
+        else:
+            sums[budget_id] = int(value)
     pages = max(1, -(-count // per_page)) if per_page else 1
     page = min(max(1, page), pages)
     rows_query = (select(Municipality).where(Municipality.id.in_(selected))
@@ -307,18 +325,25 @@ def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
         rows_query = rows_query.limit(per_page).offset((page - 1) * per_page)
     shown = list(db.session.scalars(rows_query))
     ids = [m.id for m in shown]
+    # The page's amounts per budget and its fees: one statement.
     amounts: dict[tuple[int, int], int] = {}
-    if budget_ids and ids:
-        amounts = {(b, m): a for b, m, a in db.session.execute(
-            select(AllocationLine.budget_id, AllocationLine.municipality_id,
-                   AllocationLine.amount)
-            .where(db.any_of(AllocationLine.budget_id, budget_ids),
-                   db.any_of(AllocationLine.municipality_id, ids)))}
     fees: dict[int, int] = {}
+    cells = []
+    if budget_ids and ids:
+        cells.append(select(AllocationLine.budget_id, AllocationLine.municipality_id,
+                            AllocationLine.amount)
+                     .where(db.any_of(AllocationLine.budget_id, budget_ids),
+                            db.any_of(AllocationLine.municipality_id, ids)))
     if fees_ok and ids:
-        fees = {m: annual + entry for m, annual, entry in db.session.execute(
-            select(StoredFee.municipality_id, StoredFee.annual, StoredFee.entry)
-            .where(StoredFee.year == year, db.any_of(StoredFee.municipality_id, ids)))}
+        cells.append(select(null(), StoredFee.municipality_id,
+                            StoredFee.annual + StoredFee.entry)
+                     .where(StoredFee.year == year, db.any_of(StoredFee.municipality_id, ids)))
+    if cells:
+        for budget_id, mid, amount in db.session.execute(union_all(*cells)):
+            if budget_id is None:
+                fees[mid] = amount
+            else:
+                amounts[(budget_id, mid)] = amount
     previous = _totals_by_id(year - 1, ids) if with_fees else {}
     rows = [OverviewRow(m, [amounts.get((t.budget.id, m.id)) for t in tool_years],
                         fees.get(m.id) if with_fees else None,

@@ -107,20 +107,34 @@ def board_seats(council: Council) -> list[Municipality]:
         .where(BoardSeat.council_id == council.id).order_by(Municipality.sort_name)))
 
 
+def _seat_condition(council: Council, on: date) -> Any:
+    """Who holds a seat of an assembly or a tool's council on a date."""
+    if council.kind is CouncilKind.ASSEMBLY:
+        return member_between(on, on)
+    # A non-member may take part in a tool open to all and pays its share, but holds no
+    # seat in the förvaltningsråd: a seat needs participation and membership that day.
+    participates = exists().where(
+        Participation.municipality_id == Municipality.id,
+        Participation.tool_id == council.tool_id, Participation.joined_on <= on,
+        or_(Participation.left_on.is_(None), Participation.left_on >= on))
+    return participates & member_between(on, on)
+
+
 def seats_on(council: Council, on: date) -> list[Municipality]:
     """The seats of a council on a date: members (föreningsstämma), the tool's participants
     (förvaltningsråd) or the listed seats (styrelse). Never typed for the first two."""
     if council.kind is CouncilKind.BOARD:
         return board_seats(council)
-    if council.kind is CouncilKind.ASSEMBLY:
-        condition = member_between(on, on)
-    else:
-        # A non-member may take part in a tool open to all and pays its share, but holds no
-        # seat in the förvaltningsråd: a seat needs participation and membership that day.
-        participates = exists().where(
-            Participation.municipality_id == Municipality.id,
-            Participation.tool_id == council.tool_id, Participation.joined_on <= on,
-            or_(Participation.left_on.is_(None), Participation.left_on >= on))
-        condition = participates & member_between(on, on)
-    return list(db.session.scalars(select(Municipality).where(condition)
+    return list(db.session.scalars(select(Municipality).where(_seat_condition(council, on))
                                    .order_by(Municipality.sort_name)))
+
+
+def seat_names(council: Council, on: date) -> list[tuple[str, str]]:
+    """(kommunkod, name) of each seat on a date, for a page that lists them."""
+    query = select(Municipality.code, Municipality.name).order_by(Municipality.sort_name)
+    if council.kind is CouncilKind.BOARD:
+        query = query.join(BoardSeat, BoardSeat.municipality_id == Municipality.id).where(
+            BoardSeat.council_id == council.id)
+    else:
+        query = query.where(_seat_condition(council, on))
+    return [(code, name) for code, name in db.session.execute(query)]

@@ -40,6 +40,7 @@ from consortium.governance.models import (
     AgendaItem,
     Attendance,
     Council,
+    CouncilKind,
     Meeting,
     MeetingOfficer,
     Motion,
@@ -109,12 +110,12 @@ def council(council_id: int) -> Any:
         [("", _("— per capsulam —"))] +
         [(str(m.id), f"{m.held_on.isoformat()} ({m.year}:{m.number})") for m in council_meetings
          if m.minutes_locked_at is None])
-    seats_form = SeatsForm(formdata=None, seats=" ".join(
-        m.code for m in councils.board_seats(found)))
+    seats = councils.seat_names(found, councils.today())
+    seats_form = SeatsForm(formdata=None, seats=" ".join(code for code, _name in seats)) \
+        if found.kind is CouncilKind.BOARD else None
     return render_template(
         "governance/council.html", council=found, meetings=council_meetings,
-        motions=council_motions,
-        seats=councils.seats_on(found, councils.today()), labels=LABELS, is_admin=is_admin(),
+        motions=council_motions, seats=seats, labels=LABELS, is_admin=is_admin(),
         meeting_form=meeting_form, motion_form=motion_form, seats_form=seats_form)
 
 

@@ -103,11 +103,17 @@ def register_query(filters: Filters, columns: list[RegisterColumn] | None = None
 
 def register_page(filters: Filters, columns: list[RegisterColumn]
                   ) -> tuple[list[Any], int, list[str]]:
+    """A page of the register, how many rows the filters select in all, and the counties. The
+    total comes with the page (a window count), so a page is one statement, not two."""
     query = register_query(filters, columns)
-    total = db.session.scalar(select(func.count()).select_from(
-        query.order_by(None).subquery())) or 0
-    rows = db.session.execute(query.limit(PAGE_SIZE)
-                              .offset((filters.page - 1) * PAGE_SIZE)).all()
+    found = db.session.execute(query.add_columns(func.count().over().label("total"))
+                               .limit(PAGE_SIZE)
+                               .offset((filters.page - 1) * PAGE_SIZE)).all()
+    rows = [tuple(row)[:-1] for row in found]
+    total = found[0][-1] if found else 0
+    if not found and filters.page > 1:  # a page beyond the last: how many there are
+        total = db.session.scalar(select(func.count()).select_from(
+            query.order_by(None).subquery())) or 0
     counties = list(db.session.scalars(
         select(Municipality.county).distinct().order_by(Municipality.county)))
     return rows, total, counties

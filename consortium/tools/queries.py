@@ -111,29 +111,49 @@ class Matrix:
 def matrix(filters: MatrixFilters, page: int = 1, per_page: int | None = MATRIX_PAGE
            ) -> Matrix:
     """Municipalities × tools: who takes part on the date, a page of rows at a time (every row
-    with per_page None). Three statements in all."""
+    with per_page None), with the count and each tool's total over every selected row. Five
+    statements in all; the database pages and counts, so a page reads its own rows only."""
     tool_query = select(Tool).order_by(Tool.name)
     if not filters.include_retired:
         tool_query = tool_query.where(Tool.status != ToolStatus.RETIRED)
     tools = list(db.session.scalars(tool_query))
+    tool_ids = [tool.id for tool in tools]
+    page = max(1, page)
+    narrowed = []
+    if filters.county:
+        narrowed.append(Municipality.county == filters.county)
+    if (condition := status_condition(filters.status)) is not None:
+        narrowed.append(condition)
+    selected = list(narrowed)
+    if filters.only_participants:
+        selected.append(Municipality.id.in_(
+            select(Participation.municipality_id)
+            .where(active_on(filters.on), db.any_of(Participation.tool_id, tool_ids))))
+    query = (select(Municipality, func.count().over())
+             .where(*selected).order_by(Municipality.sort_name, Municipality.code))
+    if per_page:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    found = db.session.execute(query).all()
+    count = found[0][1] if found else 0
+    if not found and page > 1:  # a page beyond the last: how many there are
+        count = db.session.scalar(select(func.count(Municipality.id)).where(*selected)) or 0
+    pages = max(1, -(-count // per_page)) if per_page else 1
+    ids = [municipality.id for municipality, _count in found]
     pairs = set(db.session.execute(
         select(Participation.municipality_id, Participation.tool_id)
-        .where(active_on(filters.on))).all())
-    query = select(Municipality).order_by(Municipality.sort_name)
-    if filters.county:
-        query = query.where(Municipality.county == filters.county)
-    if (condition := status_condition(filters.status)) is not None:
-        query = query.where(condition)
-    rows = []
-    for municipality in db.session.scalars(query):
-        cells = [(municipality.id, tool.id) in pairs for tool in tools]
-        if filters.only_participants and not any(cells):
-            continue
-        rows.append((municipality, cells))
+        .where(active_on(filters.on), db.any_of(Participation.municipality_id, ids)))
+        .all())
+    rows = [(municipality, [(municipality.id, tool.id) in pairs for tool in tools])
+            for municipality, _count in found]
+    by_tool = dict(db.session.execute(
+        select(Participation.tool_id, func.count(func.distinct(Participation.municipality_id)))
+        .where(active_on(filters.on), db.any_of(Participation.tool_id, tool_ids),
+               *([Participation.municipality_id.in_(select(Municipality.id).where(*narrowed))]
+                 if narrowed else []))
+        .group_by(Participation.tool_id)).all())
+    totals = [by_tool.get(tool.id, 0) for tool in tools]
     counties = list(db.session.scalars(
         select(Municipality.county).distinct().order_by(Municipality.county)))
-    totals = [sum(1 for _m, cells in rows if cells[i]) for i in range(len(tools))]
-    pages = max(1, -(-len(rows) // per_page)) if per_page else 1
-    page = min(max(1, page), pages)
-    shown = rows[(page - 1) * per_page:page * per_page] if per_page else rows
-    return Matrix(tools, shown, counties, totals, len(rows), page, pages)
+    if page > pages:  # beyond the last page: show the last
+        return matrix(filters, pages, per_page)
+    return Matrix(tools, rows, counties, totals, count, page, pages)

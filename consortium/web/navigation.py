@@ -23,7 +23,7 @@ from consortium.governance.labels import (
     MOTION_STATUS_LABELS,
 )
 from consortium.members.labels import IMPORT_CHANGE_LABELS, MEMBERSHIP_LABELS
-from consortium.money import format_sek, sek_formatter
+from consortium.money import format_sek, integer_formatter, sek_formatter
 from consortium.tools.labels import TOOL_STATUS_LABELS
 
 
@@ -70,8 +70,15 @@ def _label(labels: dict[Any, Any], value: Any) -> str:
     return str(labels.get(value, value))
 
 
-def number(value: int | None) -> str:
-    return "" if value is None else format_decimal(value)
+@pass_context
+def number(context: Any, value: int | None) -> str:
+    """1 234 567 in Swedish, 1,234,567 in English, with the page's formatter (`number_format`)."""
+    if value is None:
+        return ""
+    formatter = context.get("number_format")
+    if formatter is None or not isinstance(value, int):
+        return format_decimal(value)
+    return formatter(value)
 
 
 @pass_context
@@ -98,7 +105,8 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def _money() -> dict[str, Any]:
-        return {"sek_format": sek_formatter(str(get_locale()))}
+        locale = str(get_locale())
+        return {"sek_format": sek_formatter(locale), "number_format": integer_formatter(locale)}
 
     @app.template_filter("localtime")
     def _localtime(value: datetime | None) -> str:
