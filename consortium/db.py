@@ -28,7 +28,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-_outside_app: dict[str, Engine | Connection] = {}
+_outside_app: dict[str, Any] = {}
 
 
 def _new_session() -> Session:
@@ -122,6 +122,7 @@ def _make_sqlite_behave(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows (sealed ballots) are zeroed
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
@@ -135,10 +136,17 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
     _outside_app["bind"] = engine
+    _outside_app["config"] = app.config
 
     @app.teardown_appcontext
     def _remove_session(_exc: BaseException | None) -> None:
         session.remove()
+
+
+def app_config() -> Any:
+    """The configuration of the current app (or, outside any app context, of the last one):
+    services are called from requests, the worker, the command line and tests."""
+    return current_app.config if has_app_context() else _outside_app["config"]
 
 
 def engine_of(app: Flask) -> Engine:

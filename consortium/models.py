@@ -24,18 +24,21 @@ from consortium.governance.models import (
     Motion,
     MotionResult,
     MotionSeat,
+    Proxy,
     Reservation,
-    SecretTally,
+    RollEntry,
+    SealedBallot,
 )
 from consortium.jobs.models import Job
 from consortium.members.models import MembershipPeriod, Municipality, PopulationFigure
+from consortium.notices.models import Notice, NoticeOptOut
 from consortium.tools.models import Participation, Tool, UsageFigure
 
 __all__ = [
     "Adjustment", "AgendaItem", "AllocationLine", "ApiToken", "Attendance", "AuditEvent",
-    "Ballot", "ClosedYear", "Job",
-    "BoardSeat", "Budget", "Council", "FeeBand", "FeeSchedule", "Meeting", "MeetingOfficer",
-    "MeetingSignature", "MembershipPeriod", "Motion", "MotionResult", "MotionSeat",
-    "Municipality", "Participation", "PopulationFigure", "Reservation", "Role", "SecretTally",
+    "Ballot", "BoardSeat", "Budget", "ClosedYear", "Council", "FeeBand", "FeeSchedule", "Job",
+    "Meeting", "MeetingOfficer", "MeetingSignature", "MembershipPeriod", "Motion",
+    "MotionResult", "MotionSeat", "Municipality", "Notice", "NoticeOptOut", "Participation",
+    "PopulationFigure", "Proxy", "Reservation", "Role", "RollEntry", "SealedBallot",
     "StoredDocument", "StoredFee", "Tool", "UsageFigure", "User",
 ]

@@ -15,7 +15,7 @@ from consortium.auth.access import acting_user, admin_only, readers, roles
 from consortium.auth.models import Role
 from consortium.documents import pdfs
 from consortium.errors import Conflict
-from consortium.governance import councils, meetings, motions, results
+from consortium.governance import councils, meetings, motions, proxies, results
 from consortium.governance.models import (
     AgendaItem,
     Attendance,
@@ -24,6 +24,7 @@ from consortium.governance.models import (
     MeetingOfficer,
     Motion,
     MotionStatus,
+    Proxy,
     Reservation,
 )
 from consortium.members.models import Municipality
@@ -37,6 +38,7 @@ def council_json(council: Council) -> dict[str, Any]:
         "id": council.id, "kind": council.kind.value, "name": council.name,
         "tool": council.tool.slug if council.tool else None,
         "chair": council.chair_municipality.code if council.chair_municipality else None,
+        "proxy_limit": council.proxy_limit,
         "seats": [m.code for m in councils.seats_on(council, councils.today())]})
 
 
@@ -185,7 +187,7 @@ def motion_json(motion: Motion) -> dict[str, Any]:
         "majority": motion.majority.value, "quorum_percent": motion.quorum_percent,
         "tie_break": motion.tie_break.value, "secret": motion.secret,
         "status": motion.status.value, "population_year": motion.population_year,
-        "ballots": ballots,
+        "closes_at": motion.closes_at, "ballots": ballots,
         "seats": [{"code": m.code, "name": m.name, "weight": str(w)}
                   for m, w, _c in results.seat_rows(motion)]})
 
@@ -262,7 +264,8 @@ def cast(motion_id: int, data: dict[str, Any]) -> Any:
                                  acting_user())  # type: ignore[arg-type]
     body = s.BallotOut().dump({"motion": motion_id, "municipality": data["municipality"],
                                "choice": data["choice"], "cast_at": ballot.cast_at,
-                               "receipt": motions.receipt_of(ballot)})
+                               "receipt": motions.receipt_of(ballot),
+                               "by_proxy": ballot.proxy_id is not None})
     return answer(body, 201)
 
 
@@ -294,3 +297,38 @@ def result_pdf(motion_id: int) -> Any:
     motion = motions.get_motion(motion_id)
     content, digest = pdfs.motion_result_pdf(motion)
     return pdfs.pdf_response(content, f"beslut-{motion.id}.pdf", digest)
+
+
+def proxy_json(proxy: Proxy) -> dict[str, Any]:
+    return s.ProxyOut().dump({
+        "id": proxy.id, "council": proxy.council_id, "principal": proxy.principal.code,
+        "holder": proxy.holder.email, "meeting_id": proxy.meeting_id,
+        "valid_from": proxy.valid_from, "valid_until": proxy.valid_until,
+        "reference": proxy.reference, "revoked_on": proxy.revoked_on})
+
+
+@bp.get("/councils/<int:council_id>/proxies")
+@readers
+@operation("The proxies (fullmakter) of a council, revoked ones included", tags=TAGS,
+           response=s.ProxyOut, many=True)
+def list_proxies(council_id: int) -> Any:
+    return jsonify([proxy_json(p) for p in proxies.proxies_of(councils.get_council(council_id))])
+
+
+@bp.post("/councils/<int:council_id>/proxies")
+@admin_only
+@operation("Register a proxy (fullmakt) for one meeting or a period; overlap answers 409",
+           tags=TAGS, body=s.ProxyIn, response=s.ProxyOut, status=201)
+def create_proxy(council_id: int, data: dict[str, Any]) -> Any:
+    proxy = proxies.create_proxy(councils.get_council(council_id), data, actor=acting_user())
+    return answer(proxy_json(proxy), 201)
+
+
+@bp.post("/proxies/<int:proxy_id>/revoke")
+@admin_only
+@operation("Revoke a proxy from a day on; ballots already cast stand", tags=TAGS,
+           body=s.RevokeIn, response=s.ProxyOut)
+def revoke_proxy(proxy_id: int, data: dict[str, Any]) -> Any:
+    proxy = proxies.revoke_proxy(proxies.get_proxy(proxy_id), data.get("on"),
+                                 actor=acting_user())
+    return jsonify(proxy_json(proxy))

@@ -33,6 +33,10 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language of the e-mail the registry sends (the one last chosen in the browser)
+    lang: Mapped[str] = mapped_column(String(5), default="sv", server_default="sv")
+    # The secret part of the user's calendar address (/calendar/<token>.ics); None: no feed
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     municipality: Mapped[Municipality | None] = relationship()
 

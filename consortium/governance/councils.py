@@ -69,14 +69,19 @@ def create_council(data: dict[str, Any], *, actor: User | None = None,
             select(exists().where(Council.kind == CouncilKind.ASSEMBLY))):
         errors["kind"] = _("The consortium has one föreningsstämma.")
     chair = municipality_by_code(data.get("chair"), "chair")
+    limit = data.get("proxy_limit") or 1
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 50:
+        errors["proxy_limit"] = _("A whole number from 1 to 50.")
     if errors:
         raise Invalid(_("The council could not be saved."), errors)
-    council = Council(kind=kind, name=name, tool=tool, chair_municipality=chair)
+    council = Council(kind=kind, name=name, tool=tool, chair_municipality=chair,
+                      proxy_limit=limit)
     db.session.add(council)
     db.session.flush()
     record("council.create", "council", council.id,
            after={"kind": kind.value, "name": name, "tool": tool.slug if tool else None,
-                  "chair": chair.code if chair else None}, actor=actor, actor_label=actor_label)
+                  "chair": chair.code if chair else None, "proxy_limit": limit},
+           actor=actor, actor_label=actor_label)
     db.session.commit()
     return council
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -101,7 +102,27 @@ class MotionForm(FlaskForm):
     tie_break = SelectField(_l("On a tie"), choices=lambda: choices([
         ("rejected", _l("Rejected")), ("chair", _l("The chair's municipality decides"))]))
     secret = BooleanField(_l("Secret vote"))
+    closes_at = DateTimeLocalField(_l("Closes by itself at (optional)"), validators=[Optional()],
+                                   format="%Y-%m-%dT%H:%M")
     submit = SubmitField(_l("Create motion"))
+
+
+class ProxyForm(FlaskForm):
+    principal = MunicipalityField(_l("For the municipality (the principal)"),
+                                  validators=[InputRequired()])
+    holder = StringField(_l("Held by (the representative's e-mail)"),
+                         validators=[InputRequired(), Length(max=254)], filters=[strip])
+    meeting = SelectField(_l("For the meeting (empty: for a period)"), choices=[], default="")
+    valid_from = DateField(_l("Period from"), validators=[Optional()])
+    valid_until = DateField(_l("Period until (inclusive)"), validators=[Optional()])
+    reference = StringField(_l("Reference of the signed fullmakt"),
+                            validators=[Optional(), Length(max=200)], filters=[strip])
+    submit = SubmitField(_l("Register the proxy"))
+
+
+class RevokeProxyForm(FlaskForm):
+    on = DateField(_l("No longer valid from"), validators=[Optional()])
+    submit = SubmitField(_l("Revoke"))
 
 
 class VoteForm(FlaskForm):

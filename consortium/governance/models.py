@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -91,6 +92,7 @@ class Council(Base):
     name: Mapped[str] = mapped_column(String(150))
     tool_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
     chair_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    proxy_limit: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tool: Mapped[Tool | None] = relationship()
@@ -98,6 +100,7 @@ class Council(Base):
 
     __table_args__ = (
         CheckConstraint("(kind = 'tool') = (tool_id IS NOT NULL)", name="tool_council_has_tool"),
+        CheckConstraint("proxy_limit >= 1", name="proxy_limit_positive"),
     )
 
 
@@ -128,6 +131,7 @@ class Meeting(Base):
     chair_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     minutes_sha256: Mapped[str | None] = mapped_column(String(64))
     minutes_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    roll_fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     council: Mapped[Council] = relationship()
@@ -234,6 +238,8 @@ class Motion(Base):
     )
     population_year: Mapped[int | None] = mapped_column(Integer)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -265,7 +271,7 @@ class MotionSeat(Base):
 
 class Ballot(Base):
     """One ballot per (motion, municipality). For a secret motion `choice` stays NULL:
-    the choice only goes into SecretTally, so nothing links it to the municipality."""
+    the choice only goes, encrypted, into SealedBallot, so nothing links it to the municipality."""
 
     __tablename__ = "ballots"
 
@@ -275,25 +281,24 @@ class Ballot(Base):
     choice: Mapped[Choice | None] = mapped_column(str_enum(Choice, "choice"))
     cast_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The fullmakt it was cast under (open votes only; NULL when cast by the own representative)
+    proxy_id: Mapped[int | None] = mapped_column(ForeignKey("proxies.id"))
 
     municipality: Mapped[Municipality] = relationship()
+    cast_by: Mapped[User] = relationship()
 
     __table_args__ = (UniqueConstraint("motion_id", "municipality_id"),)
 
 
-class SecretTally(Base):
-    """Summed weight and count of one choice of a secret motion; updated in the ballot's
-    transaction, never per ballot, so the stored data cannot say who chose what."""
+class SealedBallot(Base):
+    """The choice and weight of one secret ballot, encrypted (see sealing.py), with a random id
+    and nothing that names the ballot, the municipality or the time; deleted when counted."""
 
-    __tablename__ = "secret_tallies"
+    __tablename__ = "sealed_ballots"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"))
-    choice: Mapped[Choice] = mapped_column(str_enum(Choice, "choice"))
-    weight: Mapped[int] = mapped_column(BigInteger, default=0)
-    count: Mapped[int] = mapped_column(Integer, default=0)
-
-    __table_args__ = (UniqueConstraint("motion_id", "choice"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class MotionResult(Base):
@@ -330,3 +335,55 @@ class Reservation(Base):
     municipality: Mapped[Municipality] = relationship()
 
     __table_args__ = (UniqueConstraint("motion_id", "municipality_id"),)
+
+
+class Proxy(Base):
+    """A fullmakt: `holder` casts the ballot of `principal` in one council, for one meeting
+    (valid_from = valid_until = its date) or for a period; revoked with a date, never deleted."""
+
+    __tablename__ = "proxies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    principal_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    valid_from: Mapped[date]
+    valid_until: Mapped[date]
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    revoked_on: Mapped[date | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    council: Mapped[Council] = relationship()
+    principal: Mapped[Municipality] = relationship()
+    holder: Mapped[User] = relationship(foreign_keys=[holder_id])
+    meeting: Mapped[Meeting | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("valid_until >= valid_from", name="period_in_order"),
+    )
+
+
+class RollEntry(Base):
+    """A line of a meeting's voting register (röstlängd): who represents a seat and its weights.
+    The register is fixed when the meeting opens; a later change is a new dated entry with a
+    reason, and the newest entry of a seat is the one that stands."""
+
+    __tablename__ = "roll_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    represented_by: Mapped[str] = mapped_column(String(150), default="")
+    proxy_id: Mapped[int | None] = mapped_column(ForeignKey("proxies.id"))
+    weight_equal: Mapped[int] = mapped_column(BigInteger, default=1)
+    weight_population: Mapped[int | None] = mapped_column(BigInteger)
+    weight_cost_share: Mapped[int | None] = mapped_column(BigInteger)  # öre
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    municipality: Mapped[Municipality] = relationship()
+    proxy: Mapped[Proxy | None] = relationship()

@@ -3,10 +3,12 @@ and the voting page a representative uses from a phone."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import to_utc
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -28,9 +30,11 @@ from consortium.governance.models import (
     Meeting,
     Motion,
     MotionStatus,
+    Proxy,
     Reservation,
 )
 from consortium.governance.views import LABELS, bp, is_admin, or_404
+from consortium.members.models import Municipality
 
 
 @bp.route("/councils/<int:council_id>/motions", methods=["POST"])
@@ -48,7 +52,9 @@ def create_motion(council_id: int) -> Any:
             "meeting_id": int(form.meeting.data) if form.meeting.data else None,
             "weighting": form.weighting.data, "majority": form.majority.data,
             "quorum_percent": form.quorum_percent.data, "tie_break": form.tie_break.data,
-            "secret": bool(form.secret.data)}
+            "secret": bool(form.secret.data),
+            "closes_at": to_utc(form.closes_at.data).replace(tzinfo=UTC)
+            if form.closes_at.data else None}
     try:
         motion = motions.create_motion(found, data, actor=acting_user())
     except DomainError as error:
@@ -74,10 +80,12 @@ def motion(motion_id: int) -> Any:
     reservations = list(db.session.scalars(select(Reservation).where(
         Reservation.motion_id == found.id).options(selectinload(Reservation.municipality))))
     voted = own_seat is not None and motions.has_voted(found, own)  # type: ignore[arg-type]
+    my_seats = [(seat, proxy, seat_voted) for m, seat, proxy, seat_voted
+                in (motions.votable_seats(user) if user is not None else []) if m.id == found.id]
     return render_template(
         "governance/motion.html", motion=found, council=found.council, item=item,
         result=result, seats=seats, count=count, ballots=ballots, labels=LABELS,
-        is_admin=is_admin(), own=own, own_seat=own_seat, voted=voted,
+        is_admin=is_admin(), own=own, own_seat=own_seat, voted=voted, my_seats=my_seats,
         reservations=reservations, action_form=ActionForm(formdata=None),
         reservation_form=ReservationForm(formdata=None),
         may_reserve=bool(result and result.outcome.value == "adopted" and own_seat
@@ -132,36 +140,89 @@ def motion_reservation(motion_id: int) -> Any:
     return redirect(url_for("governance.motion", motion_id=motion_id))
 
 
+def _seat_code(code: str | None) -> str | None:
+    user = acting_user()
+    if code:
+        return code
+    return user.municipality.code if user is not None and user.municipality else None
+
+
 @bp.route("/motions/<int:motion_id>/vote", methods=["GET", "POST"])
+@bp.route("/motions/<int:motion_id>/vote/<code>", methods=["GET", "POST"])
 @roles(Role.REPRESENTATIVE)
-def vote(motion_id: int) -> Any:
+def vote(motion_id: int, code: str | None = None) -> Any:
+    """The voting page of one seat: the own municipality's, or one held by proxy. Once the
+    seat has voted, it sends to the ballot's page (Post/Redirect/Get): reloading or going back
+    never shows an error."""
     found: Motion = or_404(motions.get_motion, motion_id)
     user = acting_user()
     assert user is not None
-    municipality = user.municipality
+    code = _seat_code(code)
+    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code)) \
+        if code else None
     form = VoteForm()
     problem = None
+    proxy = None
     if municipality is None:
-        problem = _("Your account belongs to no municipality.")
-    elif found.status is not MotionStatus.OPEN:
-        problem = _("The motion is not open for voting.")
-    elif not any(m.id == municipality.id for m, _w, _c in results.seat_rows(found)):
-        problem = _("%(name)s has no seat in this vote.", name=municipality.name)
-    elif motions.has_voted(found, municipality):
-        problem = _("%(name)s has already voted; a ballot is final.", name=municipality.name)
+        problem = _("Your account belongs to no municipality.") if not code else \
+            _("No municipality has the code %(code)s.", code=code)
+    else:
+        allowed, proxy = motions.may_cast_for(user, municipality, found)
+        if not allowed:
+            problem = _("You may not cast the ballot of %(name)s in this vote.",
+                        name=municipality.name)
+        elif motions.has_voted(found, municipality):
+            if request.method == "POST":
+                flash(_("%(name)s has already voted; a ballot is final.",
+                        name=municipality.name), "info")
+            return redirect(url_for("governance.ballot", motion_id=found.id,
+                                    code=municipality.code), 303)
+        elif found.status is not MotionStatus.OPEN:
+            problem = _("The motion is not open for voting.")
+        elif not any(m.id == municipality.id for m, _w, _c in results.seat_rows(found)):
+            problem = _("%(name)s has no seat in this vote.", name=municipality.name)
     if problem is None and form.validate_on_submit():
+        assert municipality is not None
         try:
-            ballot = motions.cast_ballot(found.id, municipality.code,  # type: ignore[union-attr]
-                                         form.choice.data or "", user)
+            motions.cast_ballot(found.id, municipality.code, form.choice.data or "", user)
         except DomainError as error:
             db.session.rollback()
             problem = error.message
         else:
-            return render_template("governance/receipt.html", motion=found,
-                                   municipality=municipality, ballot=ballot,
-                                   choice=form.choice.data, receipt=motions.receipt_of(ballot),
-                                   labels=LABELS)
+            if found.secret:  # the choice of a secret ballot is shown this once, never stored
+                session["secret_choice"] = [found.id, municipality.code, form.choice.data]
+            flash(_("Your ballot is cast."), "success")
+            return redirect(url_for("governance.ballot", motion_id=found.id,
+                                    code=municipality.code), 303)
     status = 409 if problem and request.method == "POST" else (422 if form.errors else 200)
+    if problem and municipality is not None and not motions.may_cast_for(
+            user, municipality, found)[0]:
+        status = 403
     return render_template("governance/vote.html", motion=found, council=found.council,
                            municipality=municipality, form=form, problem=problem,
-                           labels=LABELS), status
+                           proxy=proxy, labels=LABELS), status
+
+
+@bp.route("/motions/<int:motion_id>/ballots/<code>")
+@roles(Role.REPRESENTATIVE)
+def ballot(motion_id: int, code: str) -> Any:
+    """A seat's ballot and receipt, for whoever may cast it or cast it."""
+    found: Motion = or_404(motions.get_motion, motion_id)
+    user = acting_user()
+    assert user is not None
+    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    if municipality is None:
+        abort(404)
+    cast = motions.ballot_of(found, municipality)
+    if not (motions.may_cast_for(user, municipality, found)[0]
+            or (cast is not None and cast.cast_by_id == user.id)):
+        abort(403)
+    if cast is None:
+        return redirect(url_for("governance.vote", motion_id=found.id, code=code))
+    shown = session.pop("secret_choice", None)
+    choice = cast.choice.value if cast.choice is not None else (
+        shown[2] if shown and shown[:2] == [found.id, code] else None)
+    proxy = db.session.get(Proxy, cast.proxy_id) if cast.proxy_id else None
+    return render_template("governance/receipt.html", motion=found, municipality=municipality,
+                           ballot=cast, choice=choice, proxy=proxy,
+                           receipt=motions.receipt_of(cast), labels=LABELS)

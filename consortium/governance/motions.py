@@ -5,20 +5,21 @@ Each operation is one transaction that checks the rules and writes the audit log
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from consortium import db
 from consortium.audit.service import record
 from consortium.auth.models import Role, User
 from consortium.costs.models import AllocationLine, Budget, BudgetStatus
-from consortium.db import insert_once, utcnow
+from consortium.db import app_config, insert_once, utcnow
 from consortium.errors import Conflict, Forbidden, Invalid, NotFound
-from consortium.governance import counting
+from consortium.governance import counting, proxies, sealing
 from consortium.governance.councils import seats_on, today
 from consortium.governance.models import (
     AgendaItem,
@@ -31,7 +32,8 @@ from consortium.governance.models import (
     Motion,
     MotionSeat,
     MotionStatus,
-    SecretTally,
+    Proxy,
+    SealedBallot,
     TieBreak,
     Weighting,
 )
@@ -39,10 +41,22 @@ from consortium.members.models import Municipality, PopulationFigure
 
 
 def get_motion(motion_id: int) -> Motion:
+    """The motion; one whose closing time has passed is closed (and counted) before it is
+    shown, should the worker not have done it yet: no read shows it open after the moment."""
     motion = db.session.get(Motion, motion_id)
     if motion is None:
         raise NotFound(_("No motion has the number %(id)s.", id=motion_id))
+    if is_due(motion):
+        from consortium.governance.results import close_when_due
+
+        close_when_due(motion.id)
+        db.session.refresh(motion)
     return motion
+
+
+def is_due(motion: Motion) -> bool:
+    return (motion.status is MotionStatus.OPEN and motion.closes_at is not None
+            and motion.closes_at <= utcnow())
 
 
 def create_motion(council: Council, data: dict[str, Any], *, actor: User | None = None,
@@ -71,6 +85,14 @@ def create_motion(council: Council, data: dict[str, Any], *, actor: User | None 
         errors["tie_break"] = _("A secret motion has no casting vote of the chair.")
     if values.get("weighting") is Weighting.COST_SHARE and council.kind is not CouncilKind.TOOL:
         errors["weighting"] = _("Cost share weighting exists only in a förvaltningsråd.")
+    closes_at = data.get("closes_at")
+    if closes_at is not None:
+        if not isinstance(closes_at, datetime) or closes_at.tzinfo is None:
+            errors["closes_at"] = _("A date and time with its offset from UTC.")
+        elif closes_at <= utcnow():
+            errors["closes_at"] = _("The closing time must lie in the future.")
+        else:
+            closes_at = closes_at.astimezone(UTC)
     item = None
     if data.get("meeting_id") is not None or data.get("agenda_item_id") is not None:
         item = _item_for_motion(council, data, errors)
@@ -78,7 +100,7 @@ def create_motion(council: Council, data: dict[str, Any], *, actor: User | None 
         raise Invalid(_("The motion could not be saved."), errors)
     motion = Motion(council_id=council.id, agenda_item_id=item.id if item else None,
                     title=title, text=(data.get("text") or "").strip(),
-                    quorum_percent=quorum, secret=secret, **values)
+                    quorum_percent=quorum, secret=secret, closes_at=closes_at, **values)
     db.session.add(motion)
     db.session.flush()
     record("motion.create", "motion", motion.id, after=_motion_snapshot(motion), actor=actor,
@@ -116,7 +138,8 @@ def _motion_snapshot(motion: Motion) -> dict[str, Any]:
     return {"title": motion.title, "weighting": motion.weighting.value,
             "majority": motion.majority.value, "quorum_percent": motion.quorum_percent,
             "tie_break": motion.tie_break.value, "secret": motion.secret,
-            "status": motion.status.value, "agenda_item_id": motion.agenda_item_id}
+            "status": motion.status.value, "agenda_item_id": motion.agenda_item_id,
+            "closes_at": motion.closes_at.isoformat() if motion.closes_at else None}
 
 
 def _weights(motion: Motion, council: Council, seats: list[Municipality], on: date
@@ -163,6 +186,9 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
     """Open for voting: the seats and their weights are fixed now, never recomputed."""
     if motion.status is not MotionStatus.DRAFT:
         raise Conflict(_("Only a draft motion can be opened."))
+    if motion.closes_at is not None and motion.closes_at <= utcnow():
+        raise Conflict(_("The closing time %(when)s has passed; set a later one in a new "
+                         "motion.", when=motion.closes_at.isoformat(timespec="minutes")))
     on = on or today()
     council = db.session.get(Council, motion.council_id)
     assert council is not None
@@ -174,9 +200,6 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
     for municipality in seats:
         db.session.add(MotionSeat(motion_id=motion.id, municipality_id=municipality.id,
                                   weight=weights[municipality.id]))
-    if motion.secret:
-        for choice in Choice:
-            db.session.add(SecretTally(motion_id=motion.id, choice=choice, weight=0, count=0))
     motion.status = MotionStatus.OPEN
     motion.opened_at = utcnow()
     motion.population_year = population_year
@@ -188,8 +211,20 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
 
 
 def may_vote_for(user: User | None, municipality: Municipality) -> bool:
+    """The user is a representative of the municipality itself."""
     return (user is not None and user.role is Role.REPRESENTATIVE
             and user.municipality_id == municipality.id)
+
+
+def may_cast_for(user: User | None, municipality: Municipality, motion: Motion
+                 ) -> tuple[bool, Proxy | None]:
+    """(may cast the seat's ballot in this motion, the proxy it would be cast under)."""
+    if user is None:
+        return False, None
+    if may_vote_for(user, municipality):
+        return True, None
+    proxy = proxies.proxy_for(user, motion, municipality.id)
+    return proxy is not None, proxy
 
 
 def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
@@ -203,9 +238,6 @@ def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
     municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
     if municipality is None:
         raise NotFound(_("No municipality has the code %(code)s.", code=code))
-    if not may_vote_for(user, municipality):
-        raise Forbidden(_("Only a representative of %(name)s can cast its ballot.",
-                          name=municipality.name))
     # A shared lock: ballots go in side by side, closing waits for them.
     motion = db.session.scalar(select(Motion).where(Motion.id == motion_id)
                                .with_for_update(read=True))
@@ -215,19 +247,29 @@ def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
         raise Conflict(_("The motion is not open for voting."))
     seat = db.session.scalar(select(MotionSeat).where(
         MotionSeat.motion_id == motion.id, MotionSeat.municipality_id == municipality.id))
+    allowed, proxy = may_cast_for(user, municipality, motion)
+    if not allowed:
+        raise Forbidden(_("Only a representative of %(name)s, or the holder of its proxy for "
+                          "this vote, can cast its ballot.", name=municipality.name))
     if seat is None:
         raise Forbidden(_("%(name)s has no seat in this vote.", name=municipality.name))
     ballot = Ballot(motion_id=motion.id, municipality_id=municipality.id,
-                    choice=None if motion.secret else chosen, cast_by_id=user.id)
+                    choice=None if motion.secret else chosen, cast_by_id=user.id,
+                    proxy_id=None if motion.secret or proxy is None else proxy.id)
     insert_once(ballot, _("%(name)s has already voted; a ballot is final.",
                            name=municipality.name))
     if motion.secret:
-        db.session.execute(update(SecretTally).where(
-            SecretTally.motion_id == motion.id, SecretTally.choice == chosen)
-            .values(weight=SecretTally.weight + seat.weight, count=SecretTally.count + 1))
-    record("ballot.cast", "motion", motion.id,
-           after={"municipality": code} if motion.secret
-           else {"municipality": code, "choice": chosen.value}, actor=user)
+        # The choice goes sealed into a row of its own; see sealing.py for why.
+        db.session.add(SealedBallot(
+            id=uuid.uuid4().hex, motion_id=motion.id,
+            sealed=sealing.seal(app_config()["SECRET_KEY"], motion.id, chosen.value,
+                                seat.weight)))
+        after: dict[str, Any] = {"municipality": code}
+    else:
+        after = {"municipality": code, "choice": chosen.value}
+        if proxy is not None:
+            after["proxy"] = proxy.id
+    record("ballot.cast", "motion", motion.id, after=after, actor=user)
     try:
         db.session.commit()
     except IntegrityError:
@@ -235,6 +277,11 @@ def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
         raise Conflict(_("%(name)s has already voted; a ballot is final.",
                          name=municipality.name)) from None
     return ballot
+
+
+def ballot_of(motion: Motion, municipality: Municipality) -> Ballot | None:
+    return db.session.scalar(select(Ballot).where(
+        Ballot.motion_id == motion.id, Ballot.municipality_id == municipality.id))
 
 
 def has_voted(motion: Motion, municipality: Municipality) -> bool:
@@ -252,6 +299,25 @@ def open_motions_for(municipality: Municipality) -> list[tuple[Motion, bool]]:
                                 Ballot.municipality_id == municipality.id))
         .where(Motion.status == MotionStatus.OPEN).order_by(Motion.opened_at)).all()
     return [(motion, ballot_id is not None) for motion, ballot_id in rows]
+
+
+def votable_seats(user: User) -> list[tuple[Motion, Municipality, Proxy | None, bool]]:
+    """Every open motion where the user may cast a seat's ballot today: (motion, the seat's
+    municipality, the proxy it is cast under or None for the own municipality, voted)."""
+    found: list[tuple[Motion, Municipality, Proxy | None, bool]] = []
+    if user.role is not Role.REPRESENTATIVE:
+        return found
+    if user.municipality is not None:
+        found += [(motion, user.municipality, None, voted)
+                  for motion, voted in open_motions_for(user.municipality)]
+    day = today()
+    for proxy in proxies.held_by(user, day):
+        for motion, voted in open_motions_for(proxy.principal):
+            if motion.council_id != proxy.council_id:
+                continue
+            if proxies.proxy_for(user, motion, proxy.principal_id, day) is proxy:
+                found.append((motion, proxy.principal, proxy, voted))
+    return found
 
 
 def receipt_of(ballot: Ballot) -> str:

@@ -5,14 +5,14 @@ Each operation is one transaction that checks the rules and writes the audit log
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, delete, exists, func, select
 
 from consortium import db
 from consortium.audit.service import record
 from consortium.auth.models import Role, User
-from consortium.db import insert_once, utcnow
+from consortium.db import app_config, insert_once, utcnow
 from consortium.errors import Conflict, Forbidden, NotFound
-from consortium.governance import counting
+from consortium.governance import counting, sealing
 from consortium.governance.models import (
     AgendaItem,
     Ballot,
@@ -24,24 +24,21 @@ from consortium.governance.models import (
     MotionStatus,
     Outcome,
     Reservation,
-    SecretTally,
+    SealedBallot,
 )
 from consortium.governance.motions import may_vote_for
 from consortium.members.models import Municipality
 
 
-def current_count(motion: Motion) -> tuple[counting.Count, dict[int, str], int]:
-    """(count, choice per municipality id (empty when secret), number of ballots)."""
+def current_count(motion: Motion) -> tuple[counting.Count | None, dict[int, str], int]:
+    """(count, choice per municipality id, number of ballots). A secret motion has no count
+    before it closes (its choices are sealed) and never choices per municipality."""
+    if motion.secret:
+        ballots = db.session.scalar(select(func.count()).select_from(Ballot).where(
+            Ballot.motion_id == motion.id)) or 0
+        return None, {}, ballots
     weights = dict(db.session.execute(select(MotionSeat.municipality_id, MotionSeat.weight)
                                       .where(MotionSeat.motion_id == motion.id)).all())
-    total = sum(weights.values())
-    if motion.secret:
-        sums = {choice.value: (w, n) for choice, w, n in db.session.execute(
-            select(SecretTally.choice, SecretTally.weight, SecretTally.count)
-            .where(SecretTally.motion_id == motion.id))}
-        count = counting.Count(sums.get("yes", (0, 0))[0], sums.get("no", (0, 0))[0],
-                               sums.get("abstain", (0, 0))[0], total)
-        return count, {}, sum(n for _w, n in sums.values())
     choices = {mid: choice.value for mid, choice in db.session.execute(
         select(Ballot.municipality_id, Ballot.choice).where(Ballot.motion_id == motion.id))}
     count = counting.tally({str(k): v for k, v in weights.items()},
@@ -69,7 +66,11 @@ def close_motion(motion_id: int, *, actor: User | None = None,
         raise NotFound(_("No motion has the number %(id)s.", id=motion_id))
     if motion.status is not MotionStatus.OPEN:
         raise Conflict(_("Only an open motion can be closed."))
-    count, choices, _ballots = current_count(motion)
+    if motion.secret:
+        count, choices = _open_the_seals(motion), {}
+    else:
+        count, choices, _ballots = current_count(motion)
+        assert count is not None
     chair = chair_of(motion)
     chair_choice = choices.get(chair.id) if chair is not None else None
     decided = counting.decide(count, majority=motion.majority.value,
@@ -92,6 +93,42 @@ def close_motion(motion_id: int, *, actor: User | None = None,
            actor=actor, actor_label=actor_label)
     db.session.commit()
     return result
+
+
+def close_when_due(motion_id: int) -> bool:
+    """Close a motion whose closing time has passed (the worker's sweep, or a read that came
+    first). Two at once: one closes, the other finds it closed."""
+    motion = db.session.scalar(select(Motion).where(Motion.id == motion_id).with_for_update())
+    if motion is None or motion.status is not MotionStatus.OPEN or motion.closes_at is None \
+            or motion.closes_at > utcnow():
+        db.session.rollback()
+        return False
+    close_motion(motion_id, actor_label="closes_at")
+    return True
+
+
+def close_due_motions() -> int:
+    """Close every open motion whose closing time has passed; how many were closed."""
+    due = list(db.session.scalars(select(Motion.id).where(
+        Motion.status == MotionStatus.OPEN, Motion.closes_at.is_not(None),
+        Motion.closes_at <= utcnow()).order_by(Motion.closes_at)))
+    db.session.rollback()
+    return sum(1 for motion_id in due if close_when_due(motion_id))
+
+
+def _open_the_seals(motion: Motion) -> counting.Count:
+    """Count a secret motion's sealed ballots and delete them, in the closing transaction:
+    afterwards only the totals are stored (see sealing.py)."""
+    total = db.session.scalar(select(func.coalesce(func.sum(MotionSeat.weight), 0)).where(
+        MotionSeat.motion_id == motion.id)) or 0
+    sums = {"yes": 0, "no": 0, "abstain": 0}
+    secret = app_config()["SECRET_KEY"]
+    for sealed in db.session.scalars(select(SealedBallot.sealed).where(
+            SealedBallot.motion_id == motion.id)):
+        choice, weight = sealing.unseal(secret, motion.id, sealed)
+        sums[choice] += weight
+    db.session.execute(delete(SealedBallot).where(SealedBallot.motion_id == motion.id))
+    return counting.Count(sums["yes"], sums["no"], sums["abstain"], total)
 
 
 def result_of(motion: Motion) -> MotionResult | None:

@@ -255,4 +255,5 @@ def meeting_sign(meeting_id: int) -> Any:
         m, acting_user()), _("Your signature was recorded."))
 
 
-from consortium.governance import motion_views  # noqa: E402,F401  (its routes join bp)
+# The routes of motions and proxies join bp
+from consortium.governance import motion_views, proxy_views  # noqa: E402,F401

@@ -45,13 +45,16 @@ def home() -> Any:
             select(AuditEvent).options(joinedload(AuditEvent.actor))
             .order_by(AuditEvent.id.desc()).limit(8)
         ))
-    open_motions = []
-    if user.role is Role.REPRESENTATIVE and user.municipality is not None:
-        from consortium.governance.motions import open_motions_for
+    open_motions: list[Any] = []
+    held: list[Any] = []
+    if user.role is Role.REPRESENTATIVE:
+        from consortium.governance.motions import votable_seats
+        from consortium.governance.proxies import held_by
 
-        open_motions = open_motions_for(user.municipality)
+        open_motions = votable_seats(user)
+        held = held_by(user)
     return render_template("web/home.html", counts=counts, recent=recent, Role=Role,
-                           open_motions=open_motions)
+                           open_motions=open_motions, proxies_held=held)
 
 
 @bp.route("/language", methods=["POST"])

@@ -13,7 +13,7 @@ from consortium import db
 from consortium.auth import service as auth
 from consortium.errors import Conflict
 from consortium.governance import councils, motions
-from consortium.governance.models import Ballot, SecretTally
+from consortium.governance.models import Ballot, SealedBallot
 from consortium.members import service as members
 from consortium.web.app import create_app
 from tests.conftest import TEST_CONFIG, fresh_database, migrate
@@ -98,9 +98,9 @@ def test_two_simultaneous_ballots_for_one_municipality_store_exactly_one(shared_
 
     def count():
         ballots = db.session.scalars(db_select(Ballot).where(Ballot.motion_id == motion_id)).all()
-        tallies = db.session.scalars(db_select(SecretTally).where(
-            SecretTally.motion_id == motion_id)).all()
-        return len(ballots), sum(t.count for t in tallies)
+        sealed = db.session.scalars(db_select(SealedBallot).where(
+            SealedBallot.motion_id == motion_id)).all()
+        return len(ballots), len(sealed)
 
     ballots, tallied = in_thread(shared_app, count)
     assert ballots == 1

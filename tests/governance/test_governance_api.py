@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from consortium import db
 from consortium.audit.models import AuditEvent
-from consortium.governance.models import Ballot, SecretTally
+from consortium.governance import sealing
+from consortium.governance.models import Ballot, SealedBallot
 from consortium.members import service as members
 
 
@@ -217,9 +218,16 @@ def test_secret_motion_keeps_choices_apart_from_municipalities(client, consortiu
     assert vote(client, c, motion_id, "0483", "no").status_code == 409
     stored = db.session.scalars(select(Ballot).where(Ballot.motion_id == motion_id)).all()
     assert len(stored) == 3 and all(ballot.choice is None for ballot in stored)
-    tallies = {t.choice.value: (t.weight, t.count) for t in db.session.scalars(
-        select(SecretTally).where(SecretTally.motion_id == motion_id))}
-    assert tallies == {"yes": (328_494 + 33_722, 2), "no": (935_619, 1), "abstain": (0, 0)}
+    sealed = db.session.scalars(select(SealedBallot).where(
+        SealedBallot.motion_id == motion_id)).all()
+    # Sealed: equal lengths whatever the choice and weight, opened only with the app's key
+    assert len(sealed) == 3 and len({len(row.sealed) for row in sealed}) == 1
+    assert all(b"yes" not in row.sealed and b"935619" not in row.sealed for row in sealed)
+    key = client.application.config["SECRET_KEY"]
+    assert sorted(sealing.unseal(key, motion_id, row.sealed) for row in sealed) == [
+        ("no", 935_619), ("yes", 33_722), ("yes", 328_494)]
+    with pytest.raises(sealing.SealBroken):
+        sealing.unseal("another key", motion_id, sealed[0].sealed)
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "ballot.cast", AuditEvent.object_id == str(motion_id))).all()
     assert all(set(event.after) == {"municipality"} for event in events)
@@ -228,6 +236,8 @@ def test_secret_motion_keeps_choices_apart_from_municipalities(client, consortiu
     result = client.post(f"/api/v1/motions/{motion_id}/close", headers=c["admin"]).json
     assert (result["yes"], result["no"], result["outcome"]) == ("362216", "935619", "rejected")
     assert all("choice" not in seat for seat in result["seats"])
+    assert db.session.scalars(select(SealedBallot).where(
+        SealedBallot.motion_id == motion_id)).all() == []  # counted, then gone
     text = str(result)
     assert "'yes'" not in text.replace("'yes': '362216'", "")
 

@@ -48,14 +48,22 @@ def test_voting_page_says_the_ballot_is_final_and_gives_a_receipt(client_as, con
         missing.get_data(as_text=True)
     response = client.post(page, headers=EN, data={"csrf_token": csrf_token(client, page),
                                                    "choice": "yes"})
-    receipt = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Your ballot is cast" in receipt
-    assert "Stockholm" in receipt and ">Yes<" in receipt
+    # Post/Redirect/Get: the ballot's own page, which reload and the back button find again
+    assert response.status_code == 303
+    ballot_page = f"/motions/{open_vote.id}/ballots/0180"
+    assert response.headers["Location"] == ballot_page
+    receipt = client.get(ballot_page, headers=EN).get_data(as_text=True)
+    assert "Your ballot is cast." in receipt
+    assert "The ballot of Stockholm" in receipt and ">Yes<" in receipt
     again = client.get(page, headers=EN)
-    assert "has already voted; a ballot is final." in again.get_data(as_text=True)
-    second = client.post(page, headers=EN, data={"csrf_token": csrf_token(client, page),
-                                                 "choice": "no"})
-    assert second.status_code == 409
+    assert again.status_code == 303 and again.headers["Location"] == ballot_page
+    reloaded = client.get(ballot_page, headers=EN).get_data(as_text=True)
+    assert ">Yes<" in reloaded and "Your ballot is cast." not in reloaded
+    second = client.post(page, headers=EN, data={"csrf_token": csrf_token(client, "/"),
+                                                 "choice": "no"}, follow_redirects=True)
+    assert second.status_code == 200
+    assert "Stockholm has already voted; a ballot is final." in second.get_data(as_text=True)
+    assert ">Yes<" in second.get_data(as_text=True)
     stored = db.session.scalars(select(Ballot).where(Ballot.motion_id == open_vote.id)).all()
     assert [(b.choice.value) for b in stored] == ["yes"]
 
@@ -67,6 +75,7 @@ def test_a_municipality_without_a_seat_is_told_so(client_as, consortium, open_vo
                                                    "choice": "yes"})
     assert response.status_code == 409
     assert "Laxå has no seat in this vote." in response.get_data(as_text=True)
+    assert client.get(f"/motions/{open_vote.id}/ballots/0180").status_code == 403
     assert not db.session.scalars(select(Ballot)).all()
 
 

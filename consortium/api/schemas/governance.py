@@ -12,6 +12,8 @@ class CouncilIn(Schema):
     tool = f.String(allow_none=True, load_default=None, metadata={"description": "Tool slug."})
     chair = f.String(allow_none=True, load_default=None,
                      metadata={"description": "The chair's municipality code."})
+    proxy_limit = f.Integer(load_default=1, strict=True, validate=validate.Range(1, 50),
+                            metadata={"description": "Proxies one holder may hold at once."})
 
 
 class SeatsIn(Schema):
@@ -24,6 +26,7 @@ class CouncilOut(Schema):
     name = f.String()
     tool = f.String(allow_none=True)
     chair = f.String(allow_none=True)
+    proxy_limit = f.Integer()
     seats = f.List(f.String(), metadata={"description": "Seat municipality codes today."})
 
 
@@ -87,6 +90,8 @@ class MotionIn(Schema):
     quorum_percent = f.Integer(load_default=50, strict=True, validate=validate.Range(0, 100))
     tie_break = f.String(load_default="rejected", validate=validate.OneOf(["rejected", "chair"]))
     secret = f.Boolean(load_default=False)
+    closes_at = f.AwareDateTime(allow_none=True, load_default=None, metadata={
+        "description": "The moment the vote closes by itself (ISO 8601 with its offset)."})
 
 
 class MotionOut(Schema):
@@ -103,6 +108,7 @@ class MotionOut(Schema):
     secret = f.Boolean()
     status = f.String()
     population_year = f.Integer(allow_none=True)
+    closes_at = f.DateTime(allow_none=True)
     ballots = f.Integer(metadata={"description": "How many seats have voted."})
     seats = f.List(f.Dict())
 
@@ -118,6 +124,7 @@ class BallotOut(Schema):
     choice = f.String()
     cast_at = f.DateTime()
     receipt = f.String()
+    by_proxy = f.Boolean(metadata={"description": "Cast by the holder of a proxy (fullmakt)."})
 
 
 class SeatOut(Schema):
@@ -148,3 +155,55 @@ class ResultOut(Schema):
 class ReservationIn(Schema):
     municipality = f.String(required=True)
     text = f.String(load_default="", validate=validate.Length(max=5000))
+
+
+class ProxyIn(Schema):
+    principal = f.String(required=True, metadata={
+        "description": "Code of the municipality that gives the proxy."})
+    holder = f.String(required=True, metadata={"description": "E-mail of the representative."})
+    meeting_id = f.Integer(allow_none=True, load_default=None)
+    valid_from = f.Date(allow_none=True, load_default=None)
+    valid_until = f.Date(allow_none=True, load_default=None)
+    reference = f.String(load_default="", validate=validate.Length(max=200),
+                         metadata={"description": "The signed fullmakt's reference."})
+
+
+class ProxyOut(Schema):
+    id = f.Integer()
+    council = f.Integer()
+    principal = f.String()
+    holder = f.String()
+    meeting_id = f.Integer(allow_none=True)
+    valid_from = f.Date()
+    valid_until = f.Date()
+    reference = f.String()
+    revoked_on = f.Date(allow_none=True)
+
+
+class RevokeIn(Schema):
+    on = f.Date(allow_none=True, load_default=None,
+                metadata={"description": "The first day it no longer counts (default today)."})
+
+
+class RollSeatOut(Schema):
+    code = f.String()
+    name = f.String()
+    represented_by = f.String()
+    by_proxy = f.Boolean()
+    proxy_reference = f.String(allow_none=True)
+    weights = f.Dict(metadata={"description": "equal, population and (tool councils) "
+                                              "cost_share, as strings"})
+    entered_at = f.DateTime()
+    reason = f.String()
+
+
+class RollOut(Schema):
+    meeting = f.Integer()
+    fixed_at = f.DateTime(allow_none=True)
+    seats = f.List(f.Nested(RollSeatOut))
+
+
+class RollChangeIn(Schema):
+    municipality = f.String(required=True)
+    represented_by = f.String(required=True, validate=validate.Length(max=150))
+    reason = f.String(required=True, validate=validate.Length(min=1, max=300))

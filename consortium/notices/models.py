@@ -1,0 +1,59 @@
+"""The outbox of notices and what each user has turned off."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consortium.auth.models import User
+from consortium.db import Base, UTCDateTime, str_enum, utcnow
+
+
+class NoticeStatus(enum.StrEnum):
+    QUEUED = "queued"  # waiting for its first or next attempt
+    SENDING = "sending"  # claimed by a worker
+    SENT = "sent"
+    FAILED = "failed"  # given up after the last attempt, or its sending was cut off
+
+
+class Notice(Base):
+    """One e-mail to one user, rendered in the user's language when the event happened, and
+    written in the event's transaction (the outbox)."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4; the Message-ID too
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    # Makes a notice that must go once (a reminder) unique: NULL for the others
+    once_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[NoticeStatus] = mapped_column(str_enum(NoticeStatus, "notice_status"),
+                                                 default=NoticeStatus.QUEUED, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class NoticeOptOut(Base):
+    """A kind of notice a user has turned off (only kinds that do not ask them to act)."""
+
+    __tablename__ = "notice_opt_outs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
