@@ -53,6 +53,19 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         JOBS_MODE=os.environ.get("JOBS_MODE", "rq"),
         JOBS_QUEUE=os.environ.get("JOBS_QUEUE", "consortium"),
+        # Notices by e-mail (SPEC "Notices"); without MAIL_SERVER they go to the log.
+        MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),
+        MAIL_PORT=int(os.environ.get("MAIL_PORT", "25")),
+        MAIL_USERNAME=os.environ.get("MAIL_USERNAME", ""),
+        MAIL_PASSWORD=os.environ.get("MAIL_PASSWORD", ""),
+        MAIL_USE_TLS=env_flag("MAIL_USE_TLS"),
+        MAIL_FROM=os.environ.get("MAIL_FROM", "registret@localhost"),
+        MAIL_TIMEOUT=float(os.environ.get("MAIL_TIMEOUT", "10")),
+        # The address people reach the registry at: the links in e-mail and calendars.
+        BASE_URL=os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        NOTICE_RETRY_SECONDS=float(os.environ.get("NOTICE_RETRY_SECONDS", "30")),
+        NOTICE_MAX_ATTEMPTS=int(os.environ.get("NOTICE_MAX_ATTEMPTS", "10")),
+        WORKER_SWEEP_SECONDS=float(os.environ.get("WORKER_SWEEP_SECONDS", "5")),
     )
     if overrides:
         app.config.update(overrides)

@@ -51,6 +51,7 @@ session = scoped_session(_new_session)
 def bind_to(app: Flask, bind: Engine | Connection | None) -> None:
     """Use `bind` (a test's connection) instead of the app's engine; None restores it."""
     session.remove()
+    _outside_app["config"] = app.config
     if bind is None:
         app.extensions.pop("db_bind", None)
         _outside_app["bind"] = app.extensions["db_engine"]

@@ -86,6 +86,10 @@ def set_meeting_status(meeting: Meeting, status: str, *, actor: User | None = No
     meeting.status = MeetingStatus(status)
     record("meeting.status", "meeting", meeting.id, before={"status": before},
            after={"status": status}, actor=actor)
+    if meeting.status is MeetingStatus.HELD:
+        from consortium.governance.notices import minutes_to_sign
+
+        minutes_to_sign(meeting)
     db.session.commit()
 
 

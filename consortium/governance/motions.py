@@ -19,7 +19,7 @@ from consortium.auth.models import Role, User
 from consortium.costs.models import AllocationLine, Budget, BudgetStatus
 from consortium.db import app_config, insert_once, utcnow
 from consortium.errors import Conflict, Forbidden, Invalid, NotFound
-from consortium.governance import counting, proxies, sealing
+from consortium.governance import counting, notices, proxies, sealing
 from consortium.governance.councils import seats_on, today
 from consortium.governance.models import (
     AgendaItem,
@@ -206,6 +206,8 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
     record("motion.open", "motion", motion.id,
            after={"seats": {m.code: weights[m.id] for m in seats}, "opened_on": on,
                   "population_year": population_year}, actor=actor, actor_label=actor_label)
+    db.session.flush()
+    notices.motion_opened(motion)
     db.session.commit()
     return motion
 

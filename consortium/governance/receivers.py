@@ -8,6 +8,7 @@ from sqlalchemy import exists, select
 
 from consortium import db
 from consortium.frame.sections import PageSection
+from consortium.governance import notices as _notices  # noqa: F401  (its periodic tasks)
 from consortium.governance.models import Ballot, BoardSeat, Council, Motion, MotionSeat
 from consortium.members.models import Municipality
 from consortium.signals import decision_exists, municipality_in_use, municipality_sections

@@ -12,7 +12,7 @@ from consortium.audit.service import record
 from consortium.auth.models import Role, User
 from consortium.db import app_config, insert_once, utcnow
 from consortium.errors import Conflict, Forbidden, NotFound
-from consortium.governance import counting, sealing
+from consortium.governance import counting, notices, sealing
 from consortium.governance.models import (
     AgendaItem,
     Ballot,
@@ -91,6 +91,7 @@ def close_motion(motion_id: int, *, actor: User | None = None,
                   "quorum_met": decided.quorum_met,
                   "decided_by_chair": decided.decided_by_chair},
            actor=actor, actor_label=actor_label)
+    notices.motion_closed(motion, decided.outcome)
     db.session.commit()
     return result
 

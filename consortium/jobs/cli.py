@@ -6,14 +6,15 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from consortium.jobs.service import queue, requeue
+from consortium.jobs.service import queue, requeue, start_sweeper, sweep
 
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker(burst: bool) -> None:
-    """Run long work (statement ZIPs, notices) from Redis at REDIS_URL."""
+    """Run long work (statement ZIPs, notices) from Redis at REDIS_URL, and every few seconds
+    close motions whose time has come, send reminders and hand notices over."""
     from rq import SimpleWorker
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -21,6 +22,10 @@ def worker(burst: bool) -> None:
     jobs = queue(app)
     click.echo(f"Worker on {app.config['REDIS_URL']}, queue {jobs.name}; "
                f"{requeue()} waiting jobs handed over again.")
+    if burst:
+        sweep()
+    else:
+        start_sweeper(app)
     # SimpleWorker runs each job in this process, inside this app context: no fork of the
     # database connections, and one place for the application's configuration.
     SimpleWorker([jobs], connection=jobs.connection).work(burst=burst)

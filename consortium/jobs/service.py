@@ -38,6 +38,10 @@ Progress = Callable[[int, int], None]  # (done, total)
 Handler = Callable[[dict[str, Any], Progress], Result]
 
 HANDLERS: dict[str, Handler] = {}
+# Work the worker does every few seconds (close motions whose time has come, remind, hand
+# notices over); a higher domain registers its own. Each must be safe to run on several
+# workers at once.
+PERIODIC: list[Callable[[], Any]] = []
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
@@ -48,6 +52,44 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
         return function
 
     return register
+
+
+def periodic(function: Callable[[], Any]) -> Callable[[], Any]:
+    if function not in PERIODIC:
+        PERIODIC.append(function)
+    return function
+
+
+def sweep() -> dict[str, Any]:
+    """Run every periodic task once (in the current app context); a task that fails is
+    logged and the others still run."""
+    done: dict[str, Any] = {}
+    for function in sorted(PERIODIC, key=lambda f: getattr(f, "sweep_order", 0)):
+        try:
+            done[function.__name__] = function()
+        except Exception:
+            db.session.rollback()
+            log.exception("periodic task %s failed", function.__name__)
+            done[function.__name__] = "failed"
+    return done
+
+
+def sweep_forever(app: Flask, stop: threading.Event) -> None:
+    """The sweeper thread of the worker (and of the web process in the thread mode)."""
+    while not stop.is_set():
+        with app.app_context():
+            try:
+                sweep()
+            finally:
+                db.session.remove()
+        stop.wait(app.config["WORKER_SWEEP_SECONDS"])
+
+
+def start_sweeper(app: Flask) -> threading.Event:
+    stop = threading.Event()
+    threading.Thread(target=sweep_forever, args=(app, stop), daemon=True,
+                     name="sweeper").start()
+    return stop
 
 
 def submit(kind: str, params: dict[str, Any], *, user_id: int | None = None,

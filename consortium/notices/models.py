@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium.auth.models import User
@@ -20,8 +21,9 @@ class NoticeStatus(enum.StrEnum):
 
 
 class Notice(Base):
-    """One e-mail to one user, rendered in the user's language when the event happened, and
-    written in the event's transaction (the outbox)."""
+    """One e-mail to one user, written in the event's transaction (the outbox) with what it
+    needs to be written out; rendered in the user's language when it is sent, and the text
+    that went out is kept."""
 
     __tablename__ = "notices"
 
@@ -30,11 +32,11 @@ class Notice(Base):
     kind: Mapped[str] = mapped_column(String(40))
     # Makes a notice that must go once (a reminder) unique: NULL for the others
     once_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    text: Mapped[str] = mapped_column(Text)
-    html: Mapped[str] = mapped_column(Text)
-    link: Mapped[str] = mapped_column(String(500), default="")
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    link: Mapped[str] = mapped_column(String(500), default="")  # a path of the registry
+    recipient: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[NoticeStatus] = mapped_column(str_enum(NoticeStatus, "notice_status"),
                                                  default=NoticeStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -29,6 +29,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_receivers()
     register_cli(app)
+    if app.config["JOBS_MODE"] == "thread" and not app.testing:
+        from consortium.jobs.service import start_sweeper
+
+        start_sweeper(app)  # no worker in this mode: the web process sweeps
     from consortium.web import errors, navigation, security
 
     errors.register(app)
@@ -106,6 +110,7 @@ def register_receivers() -> None:
     from consortium.documents import bulk as _bulk  # noqa: F401  (its job handler)
     from consortium.documents import receivers as _documents  # noqa: F401
     from consortium.governance import receivers as _governance  # noqa: F401
+    from consortium.notices import service as _notices  # noqa: F401  (hands notices over)
     from consortium.tools import receivers as _tools  # noqa: F401
 
 

@@ -109,7 +109,9 @@ def register(app: Flask) -> None:
         return {"sek_format": sek_formatter(locale), "number_format": integer_formatter(locale)}
 
     @app.template_filter("localtime")
-    def _localtime(value: datetime | None) -> str:
+    def _localtime(value: datetime | str | None) -> str:
+        if isinstance(value, str):  # as kept in JSON (a notice's parameters)
+            value = datetime.fromisoformat(value)
         return to_user_timezone(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     # Globals rather than a context processor, so that imported macros see them too.

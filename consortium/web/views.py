@@ -65,6 +65,10 @@ def set_language() -> Any:
     if not form.validate_on_submit() or lang not in LANGUAGES:
         abort(400)
     session["lang"] = lang
+    user = acting_user()
+    if user is not None and user.lang != lang:  # e-mail follows the language last chosen
+        user.lang = lang
+        db.session.commit()
     target = request.form.get("next") or url_for("web.home")
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("web.home")
@@ -86,3 +90,6 @@ def api_reference() -> Any:
 def health() -> Any:
     db.session.execute(text("SELECT 1"))
     return jsonify({"status": "ok"})
+
+
+from consortium.web import me  # noqa: E402,F401  (settings and calendar join bp)

@@ -1,0 +1,155 @@
+"""The user's own settings: which notices they receive, and their calendar feed
+(`/calendar/<token>.ics`, opened by calendar programs without signing in)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from icalendar import Calendar, Event
+from sqlalchemy import select
+from wtforms import BooleanField, SubmitField
+
+from consortium import db
+from consortium.auth.access import acting_user, public, readers
+from consortium.auth.forms import EmptyForm
+from consortium.auth.models import Role, User
+from consortium.db import app_config
+from consortium.governance import councils as council_service
+from consortium.governance import motions
+from consortium.governance.models import Council, Meeting, Motion, MotionStatus
+from consortium.notices import service as notices
+from consortium.web.views import bp
+
+NOTICE_LABELS = {
+    "motion_opened": _l("A vote has opened where you may cast a ballot"),
+    "motion_reminder": _l("A reminder 24 hours before a vote closes, while your seat has not "
+                          "voted"),
+    "minutes_to_sign": _l("Minutes wait for your signature (justering)"),
+    "motion_result": _l("Results of votes"),
+    "budget_adopted": _l("A budget is adopted (your municipality's share)"),
+    "year_closed": _l("A year is closed and your municipality's statement issued"),
+}
+
+
+class NoticeSettingsForm(FlaskForm):
+    motion_result = BooleanField(NOTICE_LABELS["motion_result"])
+    budget_adopted = BooleanField(NOTICE_LABELS["budget_adopted"])
+    year_closed = BooleanField(NOTICE_LABELS["year_closed"])
+    submit = SubmitField(_l("Save"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@readers
+def settings() -> Any:
+    user = acting_user()
+    assert user is not None
+    off = notices.turned_off(user)
+    form = NoticeSettingsForm(data={kind: kind not in off for kind in notices.OPTIONAL})
+    if form.validate_on_submit():
+        notices.set_turned_off(user, [kind for kind in notices.OPTIONAL
+                                      if not form[kind].data])
+        flash(_("Your settings were saved."), "success")
+        return redirect(url_for("web.settings"))
+    feed = calendar_url(user)
+    return render_template("web/settings.html", form=form, labels=NOTICE_LABELS,
+                           always=[kind for kind, must in notices.KINDS.items() if must],
+                           feed=feed, calendar_form=EmptyForm())
+
+
+def calendar_url(user: User) -> str | None:
+    if not user.calendar_token:
+        return None
+    return app_config()["BASE_URL"] + url_for("web.calendar", token=user.calendar_token)
+
+
+@bp.route("/settings/calendar", methods=["POST"])
+@readers
+def new_calendar_link() -> Any:
+    """Make (or make anew, so that the old link stops working) the user's calendar address."""
+    user = acting_user()
+    assert user is not None
+    if EmptyForm().validate_on_submit():
+        renewed = user.calendar_token is not None
+        user.calendar_token = secrets.token_urlsafe(32)
+        db.session.commit()
+        flash(_("Your calendar has a new address; the old one no longer works.") if renewed
+              else _("Your calendar address is ready. Copy it into your calendar program."),
+              "success")
+    return redirect(url_for("web.settings") + "#calendar")
+
+
+def councils_of(user: User) -> list[Council]:
+    """The councils whose meetings a user sees in the calendar: where the representative's
+    municipality has a seat today or they hold a proxy; every council for the other roles."""
+    every = list(db.session.scalars(select(Council).order_by(Council.name)))
+    if user.role is not Role.REPRESENTATIVE:
+        return every
+    from consortium.governance.proxies import held_by
+
+    by_proxy = {proxy.council_id for proxy in held_by(user)}
+    today = council_service.today()
+    return [council for council in every if council.id in by_proxy or (
+        user.municipality_id is not None
+        and user.municipality_id in {m.id for m in council_service.seats_on(council, today)})]
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def calendar(token: str) -> Any:
+    user = db.session.scalar(select(User).where(User.calendar_token == token)) \
+        if len(token) >= 32 else None
+    if user is None or not user.active:
+        abort(404)
+    base = app_config()["BASE_URL"]
+    feed = Calendar()
+    feed.add("prodid", "-//Consortium Registry//sv")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", f"{app_config()['CONSORTIUM_NAME']}: {user.display_name}")
+    ids = [council.id for council in councils_of(user)]
+    names = {council.id: council.name for council in councils_of(user)}
+    for meeting in db.session.scalars(select(Meeting).where(Meeting.council_id.in_(ids))
+                                      .order_by(Meeting.held_on)) if ids else []:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.id}@consortium-registry")
+        event.add("summary", f"{names[meeting.council_id]} {meeting.year}:{meeting.number}")
+        event.add("dtstart", meeting.held_on)
+        event.add("dtend", meeting.held_on + timedelta(days=1))
+        event.add("dtstamp", meeting.created_at)
+        if meeting.place:
+            event.add("location", meeting.place)
+        event.add("url", base + url_for("governance.meeting", meeting_id=meeting.id))
+        feed.add_component(event)
+    seen: set[int] = set()
+    for motion, seat, _proxy, voted in motions.votable_seats(user):
+        if motion.closes_at is None or motion.id in seen:
+            continue
+        seen.add(motion.id)
+        feed.add_component(_closing(motion, seat.name, voted, base))
+    if user.role is not Role.REPRESENTATIVE:
+        for motion in db.session.scalars(select(Motion).where(
+                Motion.status == MotionStatus.OPEN, Motion.closes_at.is_not(None))):
+            feed.add_component(_closing(motion, None, False, base))
+    return Response(feed.to_ical(), mimetype="text/calendar",
+                    headers={"Content-Disposition": "inline; filename=registry.ics",
+                             "Cache-Control": "private, max-age=300"})
+
+
+def _closing(motion: Motion, seat: str | None, voted: bool, base: str) -> Event:
+    event = Event()
+    closes: datetime = motion.closes_at  # type: ignore[assignment]
+    event.add("uid", f"motion-{motion.id}-closes@consortium-registry")
+    title = _("Vote closes: %(motion)s", motion=motion.title)
+    event.add("summary", title + (f" ({seat})" if seat else ""))
+    event.add("dtstart", closes - timedelta(minutes=30))
+    event.add("dtend", closes)
+    event.add("dtstamp", motion.opened_at or closes)
+    event.add("description", _("%(seat)s has voted.", seat=seat) if voted and seat else
+              _("The vote closes by itself at this moment."))
+    event.add("url", base + url_for("governance.motion", motion_id=motion.id))
+    return event

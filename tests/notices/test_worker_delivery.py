@@ -1,0 +1,162 @@
+"""The worker on real Redis delivering through a real SMTP server: a mail server that is down
+and comes back, Redis that is down, and a worker killed with SIGKILL and started again: every
+notice arrives exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from redis import Redis
+from sqlalchemy import func, select, update
+
+from consortium import db
+from consortium.auth import service as auth
+from consortium.config import ROOT
+from consortium.db import utcnow
+from consortium.governance import councils, motions
+from consortium.members import service as members
+from consortium.notices.models import Notice, NoticeStatus
+from consortium.web.app import create_app
+from tests.conftest import TEST_CONFIG, migrate
+from tests.notices.conftest import MailServer
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_or_skip() -> Redis:
+    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except Exception:
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    return connection
+
+
+def wait_for(condition, timeout=40.0, step=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(step)
+    raise AssertionError(f"waited {timeout} s in vain")
+
+
+@pytest.fixture
+def own_database(tmp_path, app):
+    """A database file of this test's own, which a worker process can open too."""
+    url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    migrate(url)
+    db.session.remove()
+    other = create_app({**TEST_CONFIG, "DATABASE_URL": url, "JOBS_MODE": "rq"})
+    yield other, url
+    db.session.remove()
+    db.engine_of(other).dispose()
+    db.bind_to(app, app.extensions.get("db_bind"))
+
+
+def seed(other, count: int) -> list[str]:
+    """`count` member municipalities with a representative each, on a board with an open
+    motion: `count` notices wait in the outbox."""
+    with other.app_context():
+        codes = [f"{2000 + i:04d}" for i in range(count)]
+        for code in codes:
+            municipality = members.create_municipality(
+                {"code": code, "name": f"Kommun {code}", "county": "Län"}, actor_label="test")
+            members.change_membership(municipality, "admit", date(2010, 1, 1))
+            auth.create_user(email=f"ombud{code}@example.se", role="representative",
+                             password="a long password", municipality_code=code,
+                             actor_label="test")
+        board = councils.create_council({"kind": "board", "name": "Styrelse"},
+                                        actor_label="test")
+        councils.set_board_seats(board, codes)
+        motion = motions.create_motion(board, {"title": "Verksamhetsplan 2027"},
+                                       actor_label="test")
+        motions.open_motion(motion, actor_label="test")
+        return list(db.session.scalars(select(Notice.id)))
+
+
+def statuses(other) -> dict[str, int]:
+    with other.app_context():
+        return {status.value: n for status, n in db.session.execute(
+            select(Notice.status, func.count()).group_by(Notice.status))}
+
+
+def start_worker(url: str, queue: str, mail: MailServer) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL, "JOBS_QUEUE": queue,
+           "JOBS_MODE": "rq", "SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
+           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail.port), "MAIL_TIMEOUT": "3",
+           "WORKER_SWEEP_SECONDS": "0.2", "NOTICE_RETRY_SECONDS": "0.5"}
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def test_a_killed_worker_and_a_mail_server_down_lose_nothing_and_send_nothing_twice(
+        own_database):
+    connection = redis_or_skip()
+    other, url = own_database
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    mail = MailServer()
+    notice_ids = seed(other, 12)
+    assert len(notice_ids) == 12
+    worker = start_worker(url, queue, mail)
+    try:
+        # The mail server is down: every notice is tried, fails, and waits for its next try
+        def all_tried_and_waiting():
+            with other.app_context():
+                rows = db.session.execute(select(Notice.status, Notice.attempts,
+                                                 Notice.next_attempt_at)).all()
+            soon = utcnow() + timedelta(seconds=0.3)
+            return all(status is NoticeStatus.QUEUED and attempts >= 1 and at > soon
+                       for status, attempts, at in rows)
+
+        wait_for(all_tried_and_waiting)
+        worker.send_signal(signal.SIGKILL)  # no goodbye, between two tries
+        worker.wait(timeout=10)
+        assert statuses(other) == {"queued": 12}
+        mail.start()
+        worker = start_worker(url, queue, mail)
+        wait_for(lambda: statuses(other) == {"sent": 12})
+        time.sleep(1.0)  # a few more sweeps: nothing is sent again
+        received = mail.inbox.ids()
+        assert sorted(received) == sorted(notice_ids)  # each exactly once
+        assert len(received) == len(set(received)) == 12
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+        mail.stop()
+        for key in connection.scan_iter(f"rq:*{queue}*"):
+            connection.delete(key)
+
+
+def test_notices_wait_while_redis_is_down(own_database):
+    redis_or_skip()
+    other, _url = own_database
+    notice_ids = seed(other, 3)
+    other.config.update(REDIS_URL="redis://127.0.0.1:9/0", JOBS_QUEUE="nowhere")
+    from consortium.notices.service import hand_over_due
+
+    with other.app_context():
+        assert hand_over_due() == 0
+        waiting = db.session.execute(select(Notice.status, Notice.next_attempt_at)).all()
+    assert {status for status, _at in waiting} == {NoticeStatus.QUEUED}
+    assert all(at <= utcnow() for _status, at in waiting)  # due again at the next sweep
+    mail = MailServer()
+    mail.start()
+    try:
+        other.config.update(JOBS_MODE="inline", MAIL_SERVER="127.0.0.1", MAIL_PORT=mail.port)
+        with other.app_context():
+            db.session.execute(update(Notice).values(next_attempt_at=utcnow()))
+            db.session.commit()
+            assert hand_over_due() == 3
+        assert sorted(mail.inbox.ids()) == sorted(notice_ids)
+    finally:
+        mail.stop()
