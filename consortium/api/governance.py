@@ -15,7 +15,7 @@ from consortium.auth.access import acting_user, admin_only, readers, roles
 from consortium.auth.models import Role
 from consortium.documents import pdfs
 from consortium.errors import Conflict
-from consortium.governance import councils, meetings, motions, proxies, results
+from consortium.governance import councils, meetings, motions, proxies, results, roll
 from consortium.governance.models import (
     AgendaItem,
     Attendance,
@@ -332,3 +332,49 @@ def revoke_proxy(proxy_id: int, data: dict[str, Any]) -> Any:
     proxy = proxies.revoke_proxy(proxies.get_proxy(proxy_id), data.get("on"),
                                  actor=acting_user())
     return jsonify(proxy_json(proxy))
+
+
+def roll_json(meeting: Meeting) -> dict[str, Any]:
+    seats = []
+    for line in roll.current(meeting):
+        weights = {"equal": str(line.equal),
+                   "population": None if line.population is None else str(line.population)}
+        if meeting.council.kind.value == "tool":
+            weights["cost_share"] = None if line.cost_share is None \
+                else f"{line.cost_share / 100:.2f}"
+        seats.append({"code": line.municipality.code, "name": line.municipality.name,
+                      "represented_by": line.represented_by, "by_proxy": line.proxy is not None,
+                      "proxy_reference": line.proxy.reference if line.proxy else None,
+                      "weights": weights, "entered_at": line.entered_at,
+                      "reason": line.reason})
+    return s.RollOut().dump({"meeting": meeting.id, "fixed_at": meeting.roll_fixed_at,
+                             "seats": seats})
+
+
+@bp.get("/meetings/<int:meeting_id>/roll")
+@readers
+@operation("The voting register (röstlängd): fixed with its dated changes, or preliminary",
+           tags=TAGS, response=s.RollOut)
+def get_roll(meeting_id: int) -> Any:
+    return jsonify(roll_json(meetings.get_meeting(meeting_id)))
+
+
+@bp.post("/meetings/<int:meeting_id>/roll")
+@admin_only
+@operation("Fix the voting register when the meeting opens (once; 409 again)", tags=TAGS,
+           response=s.RollOut)
+def fix_roll(meeting_id: int) -> Any:
+    meeting = meetings.get_meeting(meeting_id)
+    roll.fix(meeting, actor=acting_user())
+    return jsonify(roll_json(meeting))
+
+
+@bp.post("/meetings/<int:meeting_id>/roll/changes")
+@admin_only
+@operation("Enter a dated change of one seat of a fixed register, with its reason", tags=TAGS,
+           body=s.RollChangeIn, response=s.RollOut, status=201)
+def change_roll(meeting_id: int, data: dict[str, Any]) -> Any:
+    meeting = meetings.get_meeting(meeting_id)
+    roll.change(meeting, data["municipality"], data["represented_by"], data["reason"],
+                actor=acting_user())
+    return answer(roll_json(meeting), 201)

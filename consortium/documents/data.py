@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from consortium import db
 from consortium.costs.allocation import as_decimal
-from consortium.governance import meetings, results
+from consortium.governance import meetings, results, roll
 from consortium.governance.labels import (
     CHOICE_LABELS,
     MAJORITY_LABELS,
@@ -60,6 +60,7 @@ def vote_data(motion: Motion) -> dict[str, Any]:
                                              for r in db.session.scalars(select(Reservation)
                                              .where(Reservation.motion_id == motion.id))]}
     if result is not None:
+        by_proxy = results.proxy_ballots(motion)
         outcome = str(OUTCOME_LABELS[result.outcome.value])
         if result.decided_by_chair:
             outcome += " " + _("(the chair's casting vote)")
@@ -71,10 +72,34 @@ def vote_data(motion: Motion) -> dict[str, Any]:
             "quorum_met": result.quorum_met,
             "seats": [] if motion.secret else [
                 {"name": m.name, "weight": format_decimal(w),
-                 "choice": str(CHOICE_LABELS[c]) if c else "—"}
+                 "choice": str(CHOICE_LABELS[c]) if c else "—",
+                 "proxy": _("by proxy: %(holder)s", holder=by_proxy[m.id][0])
+                 if m.id in by_proxy else ""}
                 for m, w, c in results.seat_rows(motion)],
         })
     return data
+
+
+def roll_rows(meeting: Meeting) -> list[dict[str, Any]]:
+    """The voting register as rows for documents and exports (amounts formatted)."""
+    return [{"code": line.municipality.code, "name": line.municipality.name,
+             "represented_by": line.represented_by or "—",
+             "by_proxy": line.proxy is not None,
+             "reference": line.proxy.reference if line.proxy else "",
+             "equal": format_decimal(line.equal),
+             "population": format_decimal(line.population)
+             if line.population is not None else "—",
+             "cost_share": format_sek(line.cost_share, str(get_locale()))
+             if line.cost_share is not None else "—",
+             "reason": line.reason}
+            for line in roll.current(meeting)]
+
+
+def roll_data(meeting: Meeting) -> dict[str, Any]:
+    return {"council": meeting.council.name, "number": f"{meeting.year}:{meeting.number}",
+            "date": meeting.held_on.isoformat(), "place": meeting.place or "—",
+            "fixed": _time(meeting.roll_fixed_at), "rows": roll_rows(meeting),
+            "tool": meeting.council.kind.value == "tool"}
 
 
 def protocol_data(meeting: Meeting) -> dict[str, Any]:
@@ -117,6 +142,8 @@ def protocol_data(meeting: Meeting) -> dict[str, Any]:
     return {
         "council": council.name, "number": f"{meeting.year}:{meeting.number}",
         "date": meeting.held_on.isoformat(), "place": meeting.place or "—",
+        "roll": roll_rows(meeting) if meeting.roll_fixed_at is not None else [],
+        "tool": council.kind.value == "tool",
         "ordinary": people(AttendanceCapacity.ORDINARY),
         "deputies": people(AttendanceCapacity.DEPUTY),
         "others": people(AttendanceCapacity.OTHER),

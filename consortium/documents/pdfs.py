@@ -35,6 +35,16 @@ def protocol_filename(meeting: Meeting) -> str:
     return f"protokoll-{meeting.council_id}-{meeting.year}-{meeting.number}.pdf"
 
 
+def roll_pdf(meeting: Meeting) -> tuple[bytes, str]:
+    """The voting register: not kept, since a fixed register takes dated changes."""
+    def render() -> bytes:
+        title = _("Voting register %(council)s %(number)s", council=meeting.council.name,
+                  number=f"{meeting.year}:{meeting.number}")
+        return renderer.render("roll", doc=data.frame(title), p=data.roll_data(meeting))
+
+    return pdf("roll", str(meeting.id), False, render)
+
+
 def motion_result_pdf(motion: Any) -> tuple[bytes, str]:
     def render() -> bytes:
         title = _("Result: %(title)s", title=motion.title)

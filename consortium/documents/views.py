@@ -21,6 +21,7 @@ from consortium.documents.pdfs import (
     pdf_response,
     protocol_filename,
     protocol_pdf,
+    roll_pdf,
     statement_pdf,
 )
 from consortium.errors import DomainError
@@ -42,6 +43,18 @@ def protocol(meeting_id: int) -> Any:
         abort(404)
     content, digest = protocol_pdf(meeting)
     return pdf_response(content, protocol_filename(meeting), digest)
+
+
+@bp.route("/meetings/<int:meeting_id>/roll.pdf")
+@readers
+def roll(meeting_id: int) -> Any:
+    try:
+        meeting = meetings.get_meeting(meeting_id)
+    except DomainError:
+        abort(404)
+    content, digest = roll_pdf(meeting)
+    return pdf_response(content, f"rostlangd-{meeting.council_id}-{meeting.year}-"
+                                 f"{meeting.number}.pdf", digest)
 
 
 @bp.route("/motions/<int:motion_id>/result.pdf")

@@ -107,6 +107,15 @@ class MotionForm(FlaskForm):
     submit = SubmitField(_l("Create motion"))
 
 
+class RollChangeForm(FlaskForm):
+    municipality = MunicipalityField(_l("Seat (municipality)"), validators=[InputRequired()])
+    represented_by = StringField(_l("Now represented by (empty: nobody)"),
+                                 validators=[Optional(), Length(max=150)], filters=[strip])
+    reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=300)],
+                         filters=[strip])
+    submit = SubmitField(_l("Enter the change"))
+
+
 class ProxyForm(FlaskForm):
     principal = MunicipalityField(_l("For the municipality (the principal)"),
                                   validators=[InputRequired()])

@@ -193,6 +193,12 @@ def minutes_content(meeting: Meeting) -> dict[str, Any]:
             .order_by(MeetingOfficer.role, MeetingOfficer.position))],
         "paragraphs": [],
     }
+    if meeting.roll_fixed_at is not None:  # signed with the minutes (absent before it existed)
+        from consortium.governance.roll import current
+
+        content["roll"] = [[line.municipality.code, line.represented_by,
+                            line.proxy.id if line.proxy else None, line.equal, line.population,
+                            line.cost_share, line.reason] for line in current(meeting)]
     for item in items:
         entry: dict[str, Any] = {"number": item.number, "title": item.title,
                                  "dnr": item.diary_number, "summary": item.summary,

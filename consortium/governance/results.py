@@ -23,6 +23,7 @@ from consortium.governance.models import (
     MotionSeat,
     MotionStatus,
     Outcome,
+    Proxy,
     Reservation,
     SealedBallot,
 )
@@ -146,6 +147,17 @@ def seat_rows(motion: Motion) -> list[tuple[Municipality, int, str | None]]:
         .where(MotionSeat.motion_id == motion.id).order_by(Municipality.sort_name)).all()
     return [(m, weight, None if motion.secret or choice is None else choice.value)
             for m, weight, choice in rows]
+
+
+def proxy_ballots(motion: Motion) -> dict[int, tuple[str, str]]:
+    """Ballots of an open vote cast by proxy: municipality id → (holder, fullmakt reference)."""
+    if motion.secret:
+        return {}
+    return {mid: (holder.display_name, reference) for mid, holder, reference in
+            db.session.execute(select(Ballot.municipality_id, User, Proxy.reference)
+                               .join(Proxy, Proxy.id == Ballot.proxy_id)
+                               .join(User, User.id == Ballot.cast_by_id)
+                               .where(Ballot.motion_id == motion.id))}
 
 
 def register_reservation(motion: Motion, code: str, text: str, user: User) -> Reservation:

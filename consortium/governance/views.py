@@ -15,8 +15,9 @@ from consortium.auth.access import acting_user, admin_only, readers
 from consortium.auth.models import Role
 from consortium.errors import DomainError
 from consortium.frame.documents import kept_hash
+from consortium.frame.exports import csv_response
 from consortium.frame.forms import choices, show_domain_error
-from consortium.governance import councils, meetings
+from consortium.governance import councils, meetings, roll
 from consortium.governance.forms import (
     ActionForm,
     AttendanceForm,
@@ -25,6 +26,7 @@ from consortium.governance.forms import (
     MeetingForm,
     MotionForm,
     OfficerForm,
+    RollChangeForm,
     SeatsForm,
 )
 from consortium.governance.labels import (
@@ -191,7 +193,42 @@ def meeting(meeting_id: int) -> Any:
         locked=found.minutes_locked_at is not None or any(s for _o, s in signers),
         attendance_form=attendance_form, officer_form=OfficerForm(formdata=None),
         item_form=ItemForm(formdata=None), action_form=ActionForm(formdata=None),
-        reservations=reservations, kept_hash=kept_hash("protocol", str(found.id)))
+        reservations=reservations, kept_hash=kept_hash("protocol", str(found.id)),
+        roll_lines=roll.current(found), roll_changes=roll.changes(found),
+        roll_form=RollChangeForm(formdata=None))
+
+
+@bp.route("/meetings/<int:meeting_id>/roll/fix", methods=["POST"])
+@admin_only
+def meeting_roll_fix(meeting_id: int) -> Any:
+    return _meeting_action(meeting_id, ActionForm(), lambda m: roll.fix(m, actor=acting_user()),
+                           _("The voting register is fixed."))
+
+
+@bp.route("/meetings/<int:meeting_id>/roll/change", methods=["POST"])
+@admin_only
+def meeting_roll_change(meeting_id: int) -> Any:
+    form = RollChangeForm()
+    return _meeting_action(meeting_id, form, lambda m: roll.change(
+        m, form.municipality.data or "", form.represented_by.data or "", form.reason.data or "",
+        actor=acting_user()), _("The change of the voting register was entered."))
+
+
+@bp.route("/meetings/<int:meeting_id>/roll.csv")
+@readers
+def meeting_roll_csv(meeting_id: int) -> Any:
+    found: Meeting = or_404(meetings.get_meeting, meeting_id)
+    header = [_("Kommunkod"), _("Municipality"), _("Represented by"), _("By proxy"),
+              _("Fullmakt"), _("Equal"), _("Population"), _("Cost share (SEK)"),
+              _("Entered"), _("Reason")]
+    rows = [[line.municipality.code, line.municipality.name, line.represented_by,
+             _("yes") if line.proxy else _("no"), line.proxy.reference if line.proxy else "",
+             line.equal, line.population, None if line.cost_share is None
+             else f"{line.cost_share / 100:.2f}",
+             line.entered_at.isoformat(timespec="minutes") if line.entered_at else "",
+             line.reason] for line in roll.current(found)]
+    return csv_response(f"rostlangd-{found.council_id}-{found.year}-{found.number}.csv",
+                        header, rows)
 
 
 def _meeting_action(meeting_id: int, form: Any, action: Any, success: str) -> Any:
