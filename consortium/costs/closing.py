@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from consortium import db
 from consortium.audit.service import record
 from consortium.auth.models import User
+from consortium.costs import notices
 from consortium.costs.fee_schedules import fee_schedule
 from consortium.costs.models import BudgetStatus, ClosedYear
 from consortium.costs.queries import fees_by_code, latest_budgets
@@ -50,6 +51,7 @@ def close_year(year: int, *, actor: User | None = None, actor_label: str | None 
                           user_id=actor.id if actor else None)
     record("year.close", "year", year, after={"year": year}, actor=actor,
            actor_label=actor_label)
+    notices.year_closed(year)
     db.session.commit()
     jobs.start(issuing.id)
     return closing

@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select
 from consortium import db
 from consortium.audit.service import record
 from consortium.auth.models import User
-from consortium.costs import inputs, years
+from consortium.costs import inputs, notices, years
 from consortium.costs.allocation import (
     NEEDS_POPULATION,
     Allocation,
@@ -415,6 +415,8 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
                   **({"adjustments": {a.municipality_id: a.amount for a in adjustments},
                       "adjusted_on": years.next_open_year(budget.year)} if adjustments else {})},
            actor=actor, actor_label=actor_label)
+    notices.budget_adopted(budget.tool.slug, budget.tool.name, budget.year,
+                           {line.code: line.amount for line in view.lines})
     db.session.commit()
     return view
 

@@ -24,6 +24,7 @@ from consortium.costs.labels import KEY_LABELS
 from consortium.costs.models import BudgetStatus
 from consortium.costs.statements import may_read_statement
 from consortium.errors import DomainError, Invalid
+from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
 from consortium.frame.exports import table_response
 from consortium.frame.forms import show_domain_error
@@ -82,6 +83,13 @@ def close_year(year: int) -> Any:
         abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    asked = confirmation(
+        _("Close the year"), _("Close %(year)s?", year=year), _("Close the year"),
+        url_for("costs.index", year=year) + "#closing",
+        warning=_("The statements of %(year)s are then issued and kept as they are; nothing "
+                  "that feeds the year can change its figures any more.", year=year))
+    if asked is not None:
+        return asked
     try:
         closing_rules.close_year(year, actor=acting_user())
     except DomainError as error:
@@ -226,6 +234,14 @@ def adopt(slug: str, year: int) -> Any:
     tool = _tool_or_404(slug)
     if not AdoptForm().validate_on_submit():
         abort(400)
+    asked = confirmation(
+        _("Adopt the budget"),
+        _("Adopt the budget of %(tool)s for %(year)s?", tool=tool.name, year=year),
+        _("Adopt the budget"), url_for("costs.budget", slug=slug, year=year),
+        warning=_("The budget and its allocation are then locked: a later change is a new "
+                  "version with a reason, and a closed year shows it as an adjustment."))
+    if asked is not None:
+        return asked
     try:
         service.adopt(service.get_current(tool, year), actor=acting_user())
     except DomainError as error:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import to_utc
+from flask_babel import ngettext, to_utc
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +16,7 @@ from consortium import db
 from consortium.auth.access import acting_user, admin_only, readers, roles
 from consortium.auth.models import Role
 from consortium.errors import DomainError
+from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
 from consortium.frame.forms import choices
 from consortium.governance import councils, motions, results
@@ -27,6 +28,7 @@ from consortium.governance.forms import (
 )
 from consortium.governance.models import (
     AgendaItem,
+    Ballot,
     Meeting,
     Motion,
     MotionStatus,
@@ -111,7 +113,28 @@ def motion_open(motion_id: int) -> Any:
 @bp.route("/motions/<int:motion_id>/close", methods=["POST"])
 @admin_only
 def motion_close(motion_id: int) -> Any:
-    if ActionForm().validate_on_submit():
+    found: Motion = or_404(motions.get_motion, motion_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if found.status is not MotionStatus.OPEN:
+        flash(_("Only an open motion can be closed."), "error")
+    else:
+        seats = results.seat_rows(found)
+        voted = {b.municipality_id for b in db.session.scalars(select(Ballot).where(
+            Ballot.motion_id == found.id))}
+        missing = [m.name for m, _w, _c in seats if m.id not in voted]
+        asked = confirmation(
+            _("Close the vote"),
+            _("Close the vote on %(title)s and count it now?", title=found.title),
+            _("Close and count"), url_for("governance.motion", motion_id=motion_id),
+            warning=ngettext("%(num)d of %(seats)d seats has not voted; its ballot can no "
+                             "longer be cast.",
+                             "%(num)d of %(seats)d seats have not voted; their ballots can no "
+                             "longer be cast.", len(missing), seats=len(seats))
+            if missing else _("Every seat has voted."),
+            details=missing)
+        if asked is not None:
+            return asked
         try:
             results.close_motion(motion_id, actor=acting_user())
         except DomainError as error:

@@ -14,6 +14,7 @@ from consortium import db
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.auth.models import Role
 from consortium.errors import DomainError
+from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
 from consortium.frame.exports import csv_response
 from consortium.frame.forms import choices, show_domain_error
@@ -288,6 +289,16 @@ def meeting_held(meeting_id: int) -> Any:
 @bp.route("/meetings/<int:meeting_id>/sign", methods=["POST"])
 @readers
 def meeting_sign(meeting_id: int) -> Any:
+    found: Meeting = or_404(meetings.get_meeting, meeting_id)
+    asked = confirmation(
+        _("Sign the minutes"),
+        _("Sign the minutes of %(council)s %(number)s (%(date)s)?", council=found.council.name,
+          number=f"{found.year}:{found.number}", date=found.held_on.isoformat()),
+        _("Sign the minutes"), url_for("governance.meeting", meeting_id=meeting_id),
+        warning=_("A signature cannot be withdrawn. When every signer has signed, the minutes "
+                  "are locked and kept as they are."))
+    if asked is not None:
+        return asked
     return _meeting_action(meeting_id, ActionForm(), lambda m: meetings.sign_minutes(
         m, acting_user()), _("Your signature was recorded."))
 

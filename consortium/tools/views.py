@@ -13,6 +13,7 @@ from consortium import db
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.auth.models import Role
 from consortium.errors import DomainError
+from consortium.frame.confirm import confirmation
 from consortium.frame.exports import table_response
 from consortium.frame.forms import choices, show_domain_error
 from consortium.members.models import Municipality
@@ -139,6 +140,16 @@ def end_participation(slug: str, participation_id: int) -> Any:
     if not form.validate_on_submit():
         flash(_("Give the last day of the participation."), "error")
     else:
+        asked = confirmation(
+            _("End the participation"),
+            _("End the participation of %(name)s in %(tool)s on %(date)s?",
+              name=participation.municipality.name, tool=tool.name,
+              date=form.left_on.data.isoformat()),
+            _("End the participation"), url_for("tools.detail", slug=slug) + "#participants",
+            warning=_("From the day after, %(name)s has no seat in the förvaltningsråd and no "
+                      "share of the costs.", name=participation.municipality.name))
+        if asked is not None:
+            return asked
         try:
             service.set_participation(tool, participation.municipality, participation.joined_on,
                                       form.left_on.data, actor=acting_user())

@@ -54,7 +54,15 @@ def test_save_adopt_and_lock(client_as, provisum):
     finance = client_as("finance")
     assert finance.post(PAGE, data=form(finance, save="1")).status_code == 302
     assert budgets() == 1
-    adopted = finance.post(f"{PAGE}/adopt", data={"csrf_token": csrf_token(finance, PAGE)})
+    # First a confirmation page that says what adopting means; nothing changes yet
+    asked = finance.post(f"{PAGE}/adopt", headers=EN,
+                         data={"csrf_token": csrf_token(finance, PAGE)})
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Adopt the budget of Provisum for 2026?" in html
+    assert 'name="confirmed" value="yes"' in html and "<script" not in html.split("<main")[1]
+    assert [v.status.value for v in costs.versions(provisum, 2026)] == ["draft"]
+    adopted = finance.post(f"{PAGE}/adopt", data={"csrf_token": csrf_token(finance, PAGE),
+                                                  "confirmed": "yes"})
     assert adopted.status_code == 302
     page = finance.get(PAGE, headers=EN).get_data(as_text=True)
     assert "adopted and locked" in page and "Make a new version" in page

@@ -19,6 +19,8 @@ from consortium.jobs.service import sweep
 from consortium.notices.models import Notice, NoticeStatus
 from consortium.notices.service import deliver
 from tests.conftest import csrf_token
+from tests.costs.test_closing import BUDGET
+from tests.costs.test_costs_api import SAMBRUK_FEES, setup  # noqa: F401  (the fixture)
 
 EN = {"Accept-Language": "en"}
 
@@ -265,3 +267,37 @@ def test_the_calendar_feed_holds_meetings_and_closing_times(app, client, client_
     rep.post("/settings/calendar", data={"csrf_token": csrf_token(rep, page)})
     assert client.get(f"/calendar/{token}.ics").status_code == 404
     assert client.get("/calendar/guess.ics").status_code == 404
+
+
+def test_finance_of_the_municipalities_concerned_hear_of_adoption_and_closing(
+        app, client, make_user, setup, mail_server):  # noqa: F811
+    from consortium.members import service as members_service
+
+    mail_server.start()
+    finance = setup["finance"]
+    tied = Rep(make_user("finance", municipality=members_service.get_by_code("0483"),
+                         email="ekonomi@katrineholm.se"))
+    make_user("finance", email="central@sambruk.se")  # consortium-wide: not "concerned"
+    members_service.change_membership(members_service.get_by_code("0180"), "admit",
+                                      date(2009, 1, 1))
+    client.put("/api/v1/tools/provisum/budgets/2026", json=BUDGET, headers=finance)
+    adopted = client.post("/api/v1/tools/provisum/budgets/2026/adopt", headers=finance).json
+    share = next(line["amount"] for line in adopted["lines"] if line["code"] == "0483")
+    assert [n.user_id for n in outbox("budget_adopted")] == [tied.id]  # only the tied one
+    client.put("/api/v1/fees/2026", json=SAMBRUK_FEES, headers=finance)
+    assert client.post("/api/v1/years/2026/close", headers=finance).status_code == 200
+    assert [n.user_id for n in outbox("year_closed")] == [tied.id]
+    total = client.get("/api/v1/municipalities/0483/statements/2026", headers=finance).json
+    run_sweep(app)
+    mails = {str(m["Subject"]): m.get_body(("plain",)).get_content()
+             for m in mail_server.inbox.messages}
+    assert set(mails) == {"Budget fastställd: Provisum 2026",
+                          "År 2026 stängt: kostnadsunderlaget för Katrineholm är utfärdat"}
+    kronor = share.replace(".", ",")
+    whole, decimals = kronor.split(",")
+    spaced = f"{int(whole):,}".replace(",", "\u00a0") + "," + decimals
+    assert f"Andelen för Katrineholm är {spaced}\u00a0kr." in mails[
+        "Budget fastställd: Provisum 2026"]
+    assert "/costs/statements/0483/2026" in mails[
+        "År 2026 stängt: kostnadsunderlaget för Katrineholm är utfärdat"]
+    assert total["closed"] is True
