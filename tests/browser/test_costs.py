@@ -27,9 +27,12 @@ def test_finance_officer_previews_saves_and_adopts_a_budget(page):
     page.get_by_role("button", name="Spara utkast").click()
     assert "sparades som utkast" in page.locator(".flash").inner_text()
     page.get_by_role("button", name="Fastställ budgeten").click()
+    assert "Fastställa budgeten för Provisum 2027?" in page.locator(".notice").inner_text()
+    shoot(page, "21-budget-adopt-confirm")
+    page.get_by_role("button", name="Fastställ budgeten").click()
     assert "fastställdes" in page.locator(".flash").inner_text()
     assert "låsta" in page.locator(".notice").inner_text()
-    shoot(page, "21-budget-adopted")
+    shoot(page, "22-budget-adopted")
 
 
 def test_finance_overview_and_statement(page):

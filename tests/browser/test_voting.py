@@ -22,10 +22,19 @@ def test_representative_votes_on_a_phone_and_admin_closes(page, chromium, live_s
     assert "Välj ja, nej eller avstår." in page.content()
     page.get_by_label("Ja").check()
     page.get_by_role("button", name="Lägg den slutliga rösten").click()
-    assert "Din röst är lagd" in page.get_by_role("heading", level=1).inner_text()
+    assert "Din röst är lagd." in page.locator(".flash").inner_text()
+    assert "Rösten för Stockholm" in page.get_by_role("heading", level=1).inner_text()
+    receipt = page.locator("code").inner_text()
     shoot(page, "32-receipt-phone")
+    page.reload()  # the receipt stays: Post/Redirect/Get
+    assert page.locator("code").inner_text() == receipt and "Ja" in page.content()
+    ballot_url = page.url
+    page.goto(ballot_url.replace("/ballots/", "/vote/"))  # the form again: sent to the ballot
+    assert page.url == ballot_url and page.locator("code").inner_text() == receipt
     page.goto("/")
     assert "Röstat" in page.locator("ul.motion-list").inner_text()
+    page.go_back()
+    assert page.locator("code").inner_text() == receipt
 
     admin_context = chromium.new_context(base_url=live_server, locale="sv-SE",
                                          viewport={"width": 1280, "height": 900})
@@ -38,8 +47,11 @@ def test_representative_votes_on_a_phone_and_admin_closes(page, chromium, live_s
     assert "Löpande räkning" in admin.content()
     shoot(admin, "33-admin-live-tally")
     admin.get_by_role("button", name="Avsluta och räkna").click()
+    assert "4 av 5 platser har inte röstat" in admin.locator(".notice").inner_text()
+    shoot(admin, "34-admin-close-confirm")
+    admin.get_by_role("button", name="Avsluta och räkna").click()
     assert "avslutad och räknad" in admin.locator(".flash").inner_text()
     # 1 yes of 5 seats: quorum 50 % not met
     assert "Inte beslutsfört" in admin.locator(".outcome").inner_text()
-    shoot(admin, "34-admin-closed")
+    shoot(admin, "35-admin-closed")
     admin_context.close()
