@@ -37,25 +37,26 @@ def _motion_params(motion: Motion) -> dict[str, object]:
             "secret": motion.secret}
 
 
-def casters(motion: Motion, seat_ids: set[int]) -> dict[int, tuple[User, Municipality]]:
-    """Everyone who may cast the ballot of one of the seats today: the seats' own
-    representatives and the holders of proxies valid for the motion (user id → (user, seat))."""
-    found: dict[int, tuple[User, Municipality]] = {}
+def casters(motion: Motion, seat_ids: set[int]) -> list[tuple[User, Municipality]]:
+    """Everyone who may cast the ballot of one of the seats today, with the seat: the seats'
+    own representatives and the holders of proxies valid for the motion. A holder who is also
+    a representative appears once per seat."""
+    found: list[tuple[User, Municipality]] = []
     if not seat_ids:
         return found
     for user in db.session.scalars(select(User).where(
             User.role == Role.REPRESENTATIVE, User.active.is_(True),
-            User.municipality_id.in_(sorted(seat_ids)))):
+            User.municipality_id.in_(sorted(seat_ids))).order_by(User.id)):
         assert user.municipality is not None
-        found[user.id] = (user, user.municipality)
+        found.append((user, user.municipality))
     day = today()
     for proxy in db.session.scalars(select(Proxy).where(
             Proxy.council_id == motion.council_id, Proxy.principal_id.in_(sorted(seat_ids)),
-            Proxy.valid_from <= day)):
+            Proxy.valid_from <= day).order_by(Proxy.id)):
         holder = proxy.holder
         if holder.active and proxies.proxy_for(holder, motion, proxy.principal_id, day) \
-                is proxy and holder.id not in found:
-            found[holder.id] = (holder, proxy.principal)
+                is proxy:
+            found.append((holder, proxy.principal))
     return found
 
 
@@ -65,9 +66,9 @@ def _seat_ids(motion: Motion) -> set[int]:
 
 
 def motion_opened(motion: Motion) -> None:
-    for user, seat in casters(motion, _seat_ids(motion)).values():
+    for user, seat in casters(motion, _seat_ids(motion)):
         notify([user], "motion_opened", {**_motion_params(motion), "seat": seat.name},
-               f"/motions/{motion.id}/vote/{seat.code}", once=f"motion{motion.id}")
+               f"/motions/{motion.id}/vote/{seat.code}", once=f"motion{motion.id}:{seat.code}")
 
 
 def motion_closed(motion: Motion, outcome: str) -> None:
@@ -110,9 +111,10 @@ def remind_before_closing() -> int:
             continue
         voted = set(db.session.scalars(select(Ballot.municipality_id).where(
             Ballot.motion_id == motion.id)))
-        for user, seat in casters(motion, _seat_ids(motion) - voted).values():
+        for user, seat in casters(motion, _seat_ids(motion) - voted):
             notify([user], "motion_reminder", {**_motion_params(motion), "seat": seat.name},
-                   f"/motions/{motion.id}/vote/{seat.code}", once=f"motion{motion.id}")
+                   f"/motions/{motion.id}/vote/{seat.code}",
+                   once=f"motion{motion.id}:{seat.code}")
         motion.reminded_at = now
         db.session.commit()
         reminded += 1

@@ -21,6 +21,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+LIVE: dict[str, Any] = {}  # the served app, for tests that let time pass or run the worker
 
 
 def _free_port() -> int:
@@ -37,6 +38,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with app.app_context():
             seed()
             db.session.remove()
+        LIVE["app"] = app
         port = _free_port()
         server = make_server("127.0.0.1", port, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)

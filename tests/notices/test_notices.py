@@ -301,3 +301,25 @@ def test_finance_of_the_municipalities_concerned_hear_of_adoption_and_closing(
     assert "/costs/statements/0483/2026" in mails[
         "År 2026 stängt: kostnadsunderlaget för Katrineholm är utfärdat"]
     assert total["closed"] is True
+
+
+def test_a_proxy_holder_is_told_once_per_seat_they_may_cast(app, consortium, make_user,
+                                                             mail_server):
+    from consortium.governance import proxies
+
+    mail_server.start()
+    board = councils.create_council({"kind": "board", "name": "Styrelse"}, actor_label="test")
+    councils.set_board_seats(board, ["0180", "1280", "0483"])
+    holder = db.session.scalar(select(User).where(
+        User.municipality_id == consortium["municipalities"]["0483"].id))
+    proxies.create_proxy(board, {"principal": "1280", "holder": holder.email,
+                                 "valid_from": date.today(), "valid_until": date.today(),
+                                 "reference": "KS 2026/12"})
+    holder = Rep(holder)
+    motion = motions.create_motion(board, {"title": "Budget 2027"}, actor_label="test")
+    motions.open_motion(motion, actor_label="test")
+    run_sweep(app)
+    to_holder = sorted(str(m["Subject"]) for m in mail_server.inbox.messages
+                       if str(m["To"]) == holder.email)
+    assert to_holder == ["Rösta för Katrineholm: Budget 2027", "Rösta för Malmö: Budget 2027"]
+    assert len(mail_server.inbox.messages) == 4  # Stockholm, Malmö, and the holder twice
