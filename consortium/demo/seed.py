@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -195,7 +195,8 @@ def _budgets() -> None:
 
 def _governance() -> None:
     from consortium.auth.service import find_user
-    from consortium.governance import councils, meetings, motions, results
+    from consortium.db import utcnow
+    from consortium.governance import councils, meetings, motions, proxies, results
 
     assembly = councils.create_council({"kind": "assembly", "name": "Föreningsstämma",
                                    "chair": "0483"}, actor_label=LABEL)
@@ -249,14 +250,20 @@ def _governance() -> None:
     # Open votes for the demo representatives.
     open_board = motions.create_motion(board, {
         "title": "Verksamhetsplan 2027", "text": "Styrelsen föreslås fastställa "
-        "verksamhetsplanen för 2027.", "majority": "absolute"}, actor_label=LABEL)
+        "verksamhetsplanen för 2027.", "majority": "absolute",
+        "closes_at": utcnow().replace(second=0, microsecond=0) + timedelta(days=7)},
+        actor_label=LABEL)
     motions.open_motion(open_board, actor_label=LABEL)
     open_tool = motions.create_motion(tool_councils["provisum"], {
         "title": "Ny modul för årsräkningar", "text": "Förvaltningsrådet föreslås besluta om "
         "utveckling av en ny modul för digitala årsräkningar.", "weighting": "population",
         "majority": "simple", "tie_break": "chair"}, actor_label=LABEL)
     motions.open_motion(open_tool, actor_label=LABEL)
-    meetings.create_meeting(assembly, date(2027, 5, 11), "Stockholm", None, actor_label=LABEL)
+    stamma = meetings.create_meeting(assembly, date(2027, 5, 11), "Stockholm", None,
+                                     actor_label=LABEL)
+    # Uppsala will be represented at the stämma by Stockholm's representative (a fullmakt).
+    proxies.create_proxy(assembly, {"principal": "0380", "holder": "ombud.stockholm@sambruk.demo",
+                                    "meeting_id": stamma.id, "reference": "Uppsala KS 2027/14"})
 
 
 def seed() -> bool:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from consortium import db
@@ -299,7 +299,9 @@ def open_motions_for(municipality: Municipality) -> list[tuple[Motion, bool]]:
                                MotionSeat.municipality_id == municipality.id))
         .outerjoin(Ballot, and_(Ballot.motion_id == Motion.id,
                                 Ballot.municipality_id == municipality.id))
-        .where(Motion.status == MotionStatus.OPEN).order_by(Motion.opened_at)).all()
+        .where(Motion.status == MotionStatus.OPEN,
+               or_(Motion.closes_at.is_(None), Motion.closes_at > utcnow()))
+        .order_by(Motion.opened_at)).all()
     return [(motion, ballot_id is not None) for motion, ballot_id in rows]
 
 

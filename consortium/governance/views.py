@@ -18,7 +18,7 @@ from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
 from consortium.frame.exports import csv_response
 from consortium.frame.forms import choices, show_domain_error
-from consortium.governance import councils, meetings, roll
+from consortium.governance import councils, meetings, results, roll
 from consortium.governance.forms import (
     ActionForm,
     AttendanceForm,
@@ -102,6 +102,7 @@ def council_list() -> Any:
 @readers
 def council(council_id: int) -> Any:
     found: Council = or_404(councils.get_council, council_id)
+    results.close_due_motions()  # no motion shows as open after its closing time
     council_meetings = list(db.session.scalars(select(Meeting).where(Meeting.council_id == found.id)
                                        .order_by(Meeting.held_on.desc())))
     council_motions = db.session.execute(
