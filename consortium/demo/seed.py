@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from consortium import db
 from consortium.auth import service as auth_service
@@ -278,4 +278,9 @@ def seed() -> bool:
         auth_service.create_user(email=email, role=role, password=DEMO_PASSWORD, name=name,
                                  municipality_code=code, actor_label=LABEL)
     _governance()
+    # The demo's history was made in one go just now: nobody is to be told of it by e-mail.
+    from consortium.notices.models import Notice
+
+    db.session.execute(delete(Notice))
+    db.session.commit()
     return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -19,6 +21,14 @@ def worker(burst: bool) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.config["JOBS_MODE"] = "rq"
+    # The registry's own messages (a notice written to the log when no MAIL_SERVER is set, a
+    # delivery that failed) go to the worker's output beside RQ's.
+    own = logging.getLogger("consortium")
+    if not own.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        own.addHandler(handler)
+        own.setLevel(logging.INFO)
     jobs = queue(app)
     click.echo(f"Worker on {app.config['REDIS_URL']}, queue {jobs.name}; "
                f"{requeue()} waiting jobs handed over again.")

@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select, update
 
 from consortium import db
+from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.db import app_config, utcnow
 from consortium.jobs.service import periodic
@@ -136,8 +137,9 @@ def deliver(notice_id: str) -> str:
         if app.config["MAIL_SERVER"]:
             _send(message, app)
         else:
-            log.info("Notice %s to %s (no MAIL_SERVER: written here instead)\n%s",
-                     notice.id, user.email, message.get_body(("plain",)).get_content())
+            log.info("Notice %s to %s (no MAIL_SERVER: written here instead)\n%s\n\n%s",
+                     notice.id, user.email, message["Subject"],
+                     message.get_body(("plain",)).get_content())
     except (OSError, smtplib.SMTPException) as error:
         permanent = isinstance(error, smtplib.SMTPRecipientsRefused) or (
             isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600)
@@ -225,4 +227,7 @@ def set_turned_off(user: User, kinds: Iterable[str]) -> None:
             NoticeOptOut.user_id == user.id, NoticeOptOut.kind == kind))
     for kind in sorted(wanted - have):
         db.session.add(NoticeOptOut(user_id=user.id, kind=kind))
+    if wanted != have:
+        record("user.notices", "user", user.id, before={"turned_off": sorted(have)},
+               after={"turned_off": sorted(wanted)}, actor=user)
     db.session.commit()

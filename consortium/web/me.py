@@ -16,6 +16,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, SubmitField
 
 from consortium import db
+from consortium.audit.service import record
 from consortium.auth.access import acting_user, public, readers
 from consortium.auth.forms import EmptyForm
 from consortium.auth.models import Role, User
@@ -77,6 +78,7 @@ def new_calendar_link() -> Any:
     if EmptyForm().validate_on_submit():
         renewed = user.calendar_token is not None
         user.calendar_token = secrets.token_urlsafe(32)
+        record("user.calendar", "user", user.id, after={"renewed": renewed}, actor=user)
         db.session.commit()
         flash(_("Your calendar has a new address; the old one no longer works.") if renewed
               else _("Your calendar address is ready. Copy it into your calendar program."),

@@ -19,7 +19,7 @@ PAGES = ["/", "/municipalities/", "/municipalities/0483", "/municipalities/new",
          "/municipalities/import", "/tools/", "/tools/provisum", "/tools/matrix", "/costs/",
          "/costs/2025", "/costs/budgets/provisum/2026", "/costs/fees/2026",
          "/costs/statements/0483/2025", "/councils/", "/meetings/1", "/motions/3",
-         "/admin/users", "/admin/audit", "/help/api"]
+         "/admin/users", "/admin/audit", "/help/api", "/settings", "/councils/1/proxies"]
 
 
 @pytest.fixture
