@@ -39,6 +39,8 @@ class CouncilForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=150)], filters=[strip])
     tool = SelectField(_l("Tool (förvaltningsråd only)"), choices=[])
     chair = MunicipalityField(_l("Standing chair (municipality)"))
+    proxy_limit = IntegerField(_l("Proxies one representative may hold at once"), default=1,
+                               validators=[Optional(), NumberRange(1, 50)])
     submit = SubmitField(_l("Create council"))
 
 

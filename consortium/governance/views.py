@@ -84,7 +84,8 @@ def council_list() -> Any:
             try:
                 council = councils.create_council(
                     {"kind": form.kind.data, "name": form.name.data,
-                     "tool": form.tool.data or None, "chair": form.chair.data or None},
+                     "tool": form.tool.data or None, "chair": form.chair.data or None,
+                     "proxy_limit": form.proxy_limit.data or 1},
                     actor=acting_user())
             except DomainError as error:
                 show_domain_error(form, error)
