@@ -281,3 +281,17 @@ def consortium(make_municipality: Any, make_user: Any, make_tool: Any, api_token
             for code, m in found.items()}
     return {"municipalities": found, "tool": tool, "reps": reps,
             "admin": bearer(api_token("admin")), "observer": bearer(api_token("observer"))}
+
+
+@pytest.fixture
+def mail_server(app: Flask) -> Iterator[Any]:
+    """A real SMTP server on loopback, not started: a test starts (and may stop) it itself.
+    The app sends to it."""
+    from tests.smtp import MailServer
+
+    server = MailServer()
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_TIMEOUT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=5)
+    yield server
+    server.stop()
+    app.config.update(saved)

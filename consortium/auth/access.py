@@ -100,7 +100,8 @@ def enforce(app: Flask) -> None:
             g.user = _user_from_bearer()
         else:
             user = current_user._get_current_object()  # type: ignore[attr-defined]
-            g.user = user if user.is_authenticated else None  # the user, not the proxy
+            # The user, not the proxy; a session of a user deactivated since ends here.
+            g.user = user if user.is_authenticated and user.is_active else None
         if rule.public:
             return None
         if g.user is None:

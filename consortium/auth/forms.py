@@ -10,10 +10,12 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from consortium.auth.models import Role
 from consortium.auth.service import MIN_PASSWORD_LENGTH
 from consortium.frame.forms import choices
+from consortium.members.fields import MunicipalityField
 
 
 def role_choices() -> list[SelectChoice]:
-    return choices((role.value, label) for role, label in ROLE_LABELS.items())
+    return choices([("", _l("— choose a role —"))] +
+                   [(role.value, label) for role, label in ROLE_LABELS.items()])
 
 
 ROLE_LABELS = {
@@ -44,8 +46,10 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
                        filters=[strip])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=150)])
-    role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
-    municipality = SelectField(_l("Municipality"), choices=[], validate_choice=True)
+    role = SelectField(_l("Role"), choices=role_choices,
+                       validators=[DataRequired(message=_l("Choose the user's role."))])
+    municipality = MunicipalityField(_l("Municipality (representatives and municipal finance "
+                                        "officers)"))
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
     )
@@ -54,6 +58,36 @@ class UserForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Create user"))
+
+
+class UserEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=150)], filters=[strip])
+    role = SelectField(_l("Role"), choices=role_choices,
+                       validators=[DataRequired(message=_l("Choose the user's role."))])
+    municipality = MunicipalityField(_l("Municipality (representatives and municipal finance "
+                                        "officers)"))
+    submit = SubmitField(_l("Save the user"))
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Set the password"))
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(_l("Your current password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Change the password"))
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()], filters=[strip])
+    submit = SubmitField(_l("Send me a link"))
 
 
 class TokenForm(FlaskForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -74,19 +75,7 @@ def create_user(
     if db.session.scalar(select(func.count()).where(User.email == email)):
         raise AuthError(_("A user with the e-mail %(email)s already exists.", email=email),
                         "email")
-    municipality = None
-    if municipality_code:
-        municipality = db.session.scalar(
-            select(Municipality).where(Municipality.code == municipality_code)
-        )
-        if municipality is None:
-            raise AuthError(_("No municipality has the code %(code)s.", code=municipality_code),
-                            "municipality")
-    if role is Role.REPRESENTATIVE and municipality is None:
-        raise AuthError(_("A representative must belong to a municipality."), "municipality")
-    if role in (Role.ADMIN, Role.OBSERVER) and municipality is not None:
-        raise AuthError(_("Only representatives and finance users belong to a municipality."),
-                        "municipality")
+    municipality = _municipality_for(role, municipality_code)
     user = User(
         email=email,
         name=name.strip(),
@@ -100,6 +89,114 @@ def create_user(
            actor=actor, actor_label=actor_label)
     db.session.commit()
     return user
+
+
+def _municipality_for(role: Role, municipality_code: str | None) -> Municipality | None:
+    municipality = None
+    if municipality_code:
+        municipality = db.session.scalar(
+            select(Municipality).where(Municipality.code == municipality_code)
+        )
+        if municipality is None:
+            raise AuthError(_("No municipality has the code %(code)s.", code=municipality_code),
+                            "municipality")
+    if role is Role.REPRESENTATIVE and municipality is None:
+        raise AuthError(_("A representative must belong to a municipality."), "municipality")
+    if role in (Role.ADMIN, Role.OBSERVER) and municipality is not None:
+        raise AuthError(_("Only representatives and finance users belong to a municipality."),
+                        "municipality")
+    return municipality
+
+
+def update_user(user: User, *, name: str, role: Role | str, municipality_code: str | None,
+                actor: User) -> User:
+    """Change a user's name, role and municipality (the e-mail is who they are)."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise AuthError(_("Unknown role %(role)s.", role=role), "role") from None
+    if user.id == actor.id and role is not user.role:
+        raise AuthError(_("You cannot change your own role; ask another administrator."),
+                        "role")
+    municipality = _municipality_for(role, municipality_code)
+    before = snapshot(user, *USER_FIELDS)
+    user.name, user.role, user.municipality = name.strip()[:150], role, municipality
+    db.session.flush()
+    after = snapshot(user, *USER_FIELDS)
+    if after != before:
+        record("user.update", "user", user.id, before=before, after=after, actor=actor)
+    db.session.commit()
+    return user
+
+
+def check_password(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def set_password(user: User, password: str, *, actor: User | None = None,
+                 actor_label: str | None = None) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(
+            _("The password must have at least %(min)s characters.", min=MIN_PASSWORD_LENGTH),
+            "password",
+        )
+    user.password_hash = generate_password_hash(password)
+    record("user.password", "user", user.id, after={"changed": True}, actor=actor,
+           actor_label=actor_label)
+    db.session.commit()
+
+
+# A password-reset link: signed with the SECRET_KEY, expiring, and one-time because it names
+# the password it replaces (a fingerprint of the current hash): once used, it no longer fits.
+RESET_SALT = "password-reset"
+RESET_MAX_AGE = 48 * 3600
+
+
+def _serializer() -> Any:
+    from itsdangerous import URLSafeTimedSerializer
+
+    from consortium.db import app_config
+
+    return URLSafeTimedSerializer(app_config()["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _fingerprint(user: User) -> str:
+    import hashlib
+
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def reset_token(user: User) -> str:
+    return str(_serializer().dumps({"u": user.id, "p": _fingerprint(user)}))
+
+
+def user_for_reset(token: str, max_age: int = RESET_MAX_AGE) -> User | None:
+    """The user a reset link is for, or None when it is forged, expired, used or the user is
+    deactivated."""
+    from itsdangerous import BadSignature
+
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except BadSignature:  # SignatureExpired is one too
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.active or data.get("p") != _fingerprint(user):
+        return None
+    return user
+
+
+def send_password_reset(user: User, *, actor: User | None = None) -> None:
+    """Write the reset link to the outbox (the worker e-mails it); nothing for an inactive
+    user."""
+    from consortium.notices.service import notify
+
+    if not user.active:
+        return
+    token = reset_token(user)
+    notify([user], "password_reset", {"hours": RESET_MAX_AGE // 3600}, f"/password/{token}")
+    record("user.password_reset", "user", user.id, after={"sent_to": user.email},
+           actor=actor, actor_label=None if actor else "self-service")
+    db.session.commit()
 
 
 def set_active(user: User, active: bool, *, actor: User) -> None:

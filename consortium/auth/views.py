@@ -19,16 +19,22 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from wtforms import SelectChoice
 
 from consortium import db
 from consortium.auth import service
 from consortium.auth.access import acting_user, admin_only, public, readers
-from consortium.auth.forms import ROLE_LABELS, EmptyForm, LoginForm, TokenForm, UserForm
+from consortium.auth.forms import (
+    ROLE_LABELS,
+    EmptyForm,
+    ForgotForm,
+    LoginForm,
+    NewPasswordForm,
+    TokenForm,
+    UserEditForm,
+    UserForm,
+)
 from consortium.auth.models import ApiToken, User
 from consortium.extensions import limiter
-from consortium.frame.forms import choices
-from consortium.members.models import Municipality
 
 bp = Blueprint("auth", __name__)
 
@@ -65,6 +71,9 @@ def login() -> Any:
                 session["lang"] = lang
             login_user(user)
             session.permanent = True
+            if lang and user.lang != lang:  # e-mail follows the language chosen here
+                user.lang = lang
+                db.session.commit()
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("Wrong e-mail or password."))
@@ -98,18 +107,10 @@ def users() -> Any:
                            action_form=EmptyForm())
 
 
-def _municipality_choices() -> list[SelectChoice]:
-    rows = db.session.execute(
-        select(Municipality.code, Municipality.name).order_by(Municipality.sort_name)
-    ).all()
-    return choices([("", _("— none —"))] + [(code, f"{name} ({code})") for code, name in rows])
-
-
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @admin_only
 def new_user() -> Any:
     form = UserForm()
-    form.municipality.choices = _municipality_choices()
     if form.validate_on_submit():
         try:
             user = service.create_user(
@@ -140,6 +141,80 @@ def user_detail(user_id: int) -> Any:
     return render_template("auth/user_detail.html", user=user, tokens=service.user_tokens(user),
                            role_labels=ROLE_LABELS, token_form=TokenForm(),
                            action_form=EmptyForm(), new_token=None)
+
+
+@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_only
+def edit_user(user_id: int) -> Any:
+    user = _get_user(user_id)
+    form = UserEditForm(obj=None, data=None if request.method == "POST" else {
+        "name": user.name, "role": user.role.value,
+        "municipality": user.municipality.code if user.municipality else ""})
+    if form.validate_on_submit():
+        try:
+            service.update_user(user, name=form.name.data or "", role=form.role.data or "",
+                                municipality_code=form.municipality.data or None,
+                                actor=acting_user())  # type: ignore[arg-type]
+        except service.AuthError as error:
+            db.session.rollback()
+            getattr(form, error.field or "role").errors.append(str(error))
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("auth.user_detail", user_id=user.id))
+    return render_template("auth/user_edit.html", user=user, form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/admin/users/<int:user_id>/reset", methods=["POST"])
+@admin_only
+def send_reset(user_id: int) -> Any:
+    user = _get_user(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not user.active:
+        flash(_("%(email)s is deactivated; activate the account first.", email=user.email),
+              "error")
+    else:
+        service.send_password_reset(user, actor=acting_user())
+        flash(_("A link to set a new password is on its way to %(email)s.", email=user.email),
+              "success")
+    return redirect(url_for("auth.user_detail", user_id=user_id))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit("5 per hour", methods=["POST"])
+def forgot_password() -> Any:
+    form = ForgotForm()
+    if form.validate_on_submit():
+        user = service.find_user(form.email.data or "")
+        if user is not None:
+            service.send_password_reset(user)
+        # The same answer whether the address is known or not: nobody learns who has an account.
+        flash(_("If %(email)s belongs to an account, a link to set a new password is on its "
+                "way. It works once, for 48 hours.", email=form.email.data), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str) -> Any:
+    user = service.user_for_reset(token)
+    if user is None:
+        return render_template("auth/reset.html", form=None), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.set_password(user, form.password.data or "", actor=user)
+        except service.AuthError as error:
+            db.session.rollback()
+            form.password.errors.append(str(error))
+        else:
+            flash(_("Your new password is set. Sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, user=user), \
+        422 if form.errors else 200
 
 
 @bp.route("/admin/users/<int:user_id>/tokens", methods=["POST"])

@@ -42,6 +42,7 @@ KINDS: dict[str, bool] = {
     "motion_opened": True,
     "motion_reminder": True,
     "minutes_to_sign": True,
+    "password_reset": True,
     "motion_result": False,
     "budget_adopted": False,
     "year_closed": False,

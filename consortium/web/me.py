@@ -17,8 +17,9 @@ from wtforms import BooleanField, SubmitField
 
 from consortium import db
 from consortium.audit.service import record
+from consortium.auth import service as auth
 from consortium.auth.access import acting_user, public, readers
-from consortium.auth.forms import EmptyForm
+from consortium.auth.forms import ChangePasswordForm, EmptyForm
 from consortium.auth.models import Role, User
 from consortium.db import app_config
 from consortium.governance import councils as council_service
@@ -32,6 +33,7 @@ NOTICE_LABELS = {
     "motion_reminder": _l("A reminder 24 hours before a vote closes, while your seat has not "
                           "voted"),
     "minutes_to_sign": _l("Minutes wait for your signature (justering)"),
+    "password_reset": _l("A link to set a new password, when you or the office ask for one"),
     "motion_result": _l("Results of votes"),
     "budget_adopted": _l("A budget is adopted (your municipality's share)"),
     "year_closed": _l("A year is closed and your municipality's statement issued"),
@@ -57,10 +59,39 @@ def settings() -> Any:
                                       if not form[kind].data])
         flash(_("Your settings were saved."), "success")
         return redirect(url_for("web.settings"))
-    feed = calendar_url(user)
+    return _settings_page(user, form, ChangePasswordForm(formdata=None))
+
+
+def _settings_page(user: User, form: NoticeSettingsForm, password_form: ChangePasswordForm,
+                   status: int = 200) -> Any:
     return render_template("web/settings.html", form=form, labels=NOTICE_LABELS,
                            always=[kind for kind, must in notices.KINDS.items() if must],
-                           feed=feed, calendar_form=EmptyForm())
+                           feed=calendar_url(user), calendar_form=EmptyForm(),
+                           password_form=password_form), status
+
+
+@bp.route("/settings/password", methods=["POST"])
+@readers
+def change_password() -> Any:
+    user = acting_user()
+    assert user is not None
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not auth.check_password(user, form.current.data or ""):
+            form.current.errors = [_("That is not your current password.")]
+        else:
+            try:
+                auth.set_password(user, form.password.data or "", actor=user)
+            except auth.AuthError as error:
+                db.session.rollback()
+                form.password.errors = [str(error)]
+            else:
+                flash(_("Your password was changed."), "success")
+                return redirect(url_for("web.settings"))
+    off = notices.turned_off(user)
+    notice_form = NoticeSettingsForm(formdata=None,
+                                     data={kind: kind not in off for kind in notices.OPTIONAL})
+    return _settings_page(user, notice_form, form, 422)
 
 
 def calendar_url(user: User) -> str | None:

@@ -15,7 +15,7 @@ from consortium.db import utcnow
 from consortium.governance.models import Motion
 from consortium.jobs.service import sweep
 from tests.browser.conftest import LIVE, shoot, sign_in
-from tests.notices.conftest import MailServer
+from tests.smtp import MailServer
 
 pytestmark = pytest.mark.browser
 TODAY = date.today().isoformat()

@@ -25,7 +25,7 @@ from consortium.members import service as members
 from consortium.notices.models import Notice, NoticeStatus
 from consortium.web.app import create_app
 from tests.conftest import TEST_CONFIG, migrate
-from tests.notices.conftest import MailServer
+from tests.smtp import MailServer
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

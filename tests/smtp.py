@@ -1,15 +1,14 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives; the `mail_server`
+fixture (tests/conftest.py) points the app at it."""
 
 from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -51,14 +50,3 @@ class MailServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
-
-
-@pytest.fixture
-def mail_server(app) -> Iterator[MailServer]:
-    """Not started: a test starts it (and may stop it) itself. The app sends to it."""
-    server = MailServer()
-    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_TIMEOUT")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=5)
-    yield server
-    server.stop()
-    app.config.update(saved)
