@@ -12,7 +12,8 @@ from consortium.api import bp
 from consortium.api.schemas import common as s
 from consortium.api.spec import build_spec, operation
 from consortium.audit.models import AuditEvent
-from consortium.auth.access import acting_user, admin_only, public, readers
+from consortium.auth.access import acting_user, public, readers, roles
+from consortium.auth.models import Role
 
 
 @bp.get("/me")
@@ -30,8 +31,8 @@ def me() -> Any:
 
 
 @bp.get("/audit-events")
-@admin_only
-@operation("The newest audit events (administrators)", tags=["Audit"],
+@roles(Role.ADMIN, Role.OBSERVER)
+@operation("The newest audit events (administrators and observers)", tags=["Audit"],
            response=s.AuditEventOut, many=True)
 def audit_events() -> Any:
     limit = min(max(request.args.get("limit", 100, type=int) or 100, 1), 1000)

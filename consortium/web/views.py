@@ -92,4 +92,4 @@ def health() -> Any:
     return jsonify({"status": "ok"})
 
 
-from consortium.web import me  # noqa: E402,F401  (settings and calendar join bp)
+from consortium.web import audit_log, me  # noqa: E402,F401  (their routes join bp and audit)

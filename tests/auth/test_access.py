@@ -8,8 +8,9 @@ from consortium.auth.access import rule_of
 from consortium.auth.models import Role
 from tests.conftest import bearer
 
-ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/audit"]
+ADMIN_PAGES = ["/admin/users", "/admin/users/new"]
 NOT_ADMIN = [Role.FINANCE, Role.REPRESENTATIVE, Role.OBSERVER]
+AUDIT_PAGES = ["/admin/audit", "/admin/audit.csv"]
 
 
 def test_every_route_declares_an_access_rule(app):
@@ -44,7 +45,19 @@ def test_admin_pages_open_for_admins(client_as, path):
     assert client_as(Role.ADMIN).get(path).status_code == 200
 
 
-@pytest.mark.parametrize("path", ADMIN_PAGES + ["/"])
+@pytest.mark.parametrize("path", AUDIT_PAGES)
+@pytest.mark.parametrize("role", [Role.FINANCE, Role.REPRESENTATIVE])
+def test_the_audit_log_refuses_finance_and_representatives(client_as, role, path):
+    assert client_as(role).get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", AUDIT_PAGES)
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.OBSERVER])
+def test_the_audit_log_is_read_by_admins_and_observers(client_as, role, path):
+    assert client_as(role).get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES + AUDIT_PAGES + ["/"])
 def test_pages_need_a_signed_in_user(client, path):
     response = client.get(path)
     assert response.status_code == 302
@@ -59,8 +72,11 @@ def test_every_role_has_a_home_page(client_as, role):
 def test_menu_shows_only_what_the_role_may_open(client_as):
     admin_page = client_as(Role.ADMIN).get("/").get_data(as_text=True)
     observer_page = client_as(Role.OBSERVER).get("/").get_data(as_text=True)
-    assert 'href="/admin/audit"' in admin_page
-    assert 'href="/admin/audit"' not in observer_page
+    finance_page = client_as(Role.FINANCE).get("/").get_data(as_text=True)
+    assert 'href="/admin/users"' in admin_page and 'href="/admin/audit"' in admin_page
+    assert 'href="/admin/users"' not in observer_page
+    assert 'href="/admin/audit"' in observer_page  # revisorer read the audit log
+    assert 'href="/admin/audit"' not in finance_page
 
 
 def test_api_without_token_is_401_with_the_error_format(client):
@@ -80,7 +96,7 @@ def test_api_with_a_token_answers(client, api_token):
     assert response.json["role"] == "finance"
 
 
-@pytest.mark.parametrize("role", NOT_ADMIN)
+@pytest.mark.parametrize("role", [Role.FINANCE, Role.REPRESENTATIVE])
 def test_api_refuses_a_role_with_403(client, api_token, role):
     response = client.get("/api/v1/audit-events", headers=bearer(api_token(role)))
     assert response.status_code == 403

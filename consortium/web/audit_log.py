@@ -1,0 +1,213 @@
+"""The audit log as people read it: a sentence per event in the reader's language, naming the
+object and linking to it, with filters by who, what, kind and date, and a CSV export.
+Administrators and observers (revisorer) read it; nobody changes it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from consortium import db
+from consortium.audit.models import AuditEvent
+from consortium.audit.views import PAGE_SIZE, bp, filtered
+from consortium.auth.access import acting_user, roles
+from consortium.auth.models import Role, User
+from consortium.frame.exports import csv_response
+from consortium.governance.models import Council, Meeting, Motion
+from consortium.members.models import Municipality
+from consortium.tools.models import Tool
+
+auditors = roles(Role.ADMIN, Role.OBSERVER)
+
+# What happened, as a sentence: %(who)s is the person, %(what)s the object's name.
+SENTENCES: dict[str, Any] = {
+    "ballot.cast": _l("%(who)s cast the ballot of %(municipality)s on %(what)s"),
+    "budget.adopt": _l("%(who)s adopted the budget %(what)s"),
+    "budget.revise": _l("%(who)s made a new version of the budget %(what)s"),
+    "budget.set": _l("%(who)s saved the budget %(what)s"),
+    "council.create": _l("%(who)s created %(what)s"),
+    "council.seats": _l("%(who)s changed the seats of %(what)s"),
+    "fees.set": _l("%(who)s set the membership fees of %(what)s"),
+    "meeting.attendance": _l("%(who)s recorded attendance at %(what)s"),
+    "meeting.create": _l("%(who)s planned the meeting %(what)s"),
+    "meeting.item": _l("%(who)s added a paragraph to %(what)s"),
+    "meeting.minutes_signed": _l("The minutes of %(what)s were signed by all and locked"),
+    "meeting.officer": _l("%(who)s named an officer of %(what)s"),
+    "meeting.roll_change": _l("%(who)s changed the voting register of %(what)s"),
+    "meeting.roll_fix": _l("%(who)s fixed the voting register of %(what)s"),
+    "meeting.sign": _l("%(who)s signed the minutes of %(what)s"),
+    "meeting.status": _l("%(who)s marked %(what)s as held"),
+    "motion.close": _l("%(who)s closed and counted the vote on %(what)s"),
+    "motion.create": _l("%(who)s proposed the motion %(what)s"),
+    "motion.open": _l("%(who)s opened the vote on %(what)s"),
+    "municipality.admit": _l("%(who)s admitted %(what)s as a member"),
+    "municipality.apply": _l("%(who)s registered the application of %(what)s"),
+    "municipality.create": _l("%(who)s added the municipality %(what)s"),
+    "municipality.delete": _l("%(who)s removed the municipality %(what)s"),
+    "municipality.import": _l("%(who)s imported municipalities from %(what)s"),
+    "municipality.resign": _l("%(who)s registered the resignation of %(what)s"),
+    "municipality.update": _l("%(who)s changed %(what)s"),
+    "participation.set": _l("%(who)s changed the participation of %(municipality)s in %(what)s"),
+    "population.set": _l("%(who)s set a population figure of %(what)s"),
+    "proxy.create": _l("%(who)s registered a proxy of %(municipality)s in %(what)s"),
+    "proxy.revoke": _l("%(who)s revoked a proxy in %(what)s"),
+    "reservation.create": _l("%(who)s registered the reservation of %(municipality)s against "
+                             "%(what)s"),
+    "token.create": _l("%(who)s issued an API token"),
+    "token.revoke": _l("%(who)s revoked an API token"),
+    "tool.create": _l("%(who)s added the tool %(what)s"),
+    "tool.update": _l("%(who)s changed the tool %(what)s"),
+    "usage.set": _l("%(who)s set usage figures of %(municipality)s for %(what)s"),
+    "user.activate": _l("%(who)s activated the user %(what)s"),
+    "user.calendar": _l("%(who)s made a new calendar address"),
+    "user.create": _l("%(who)s created the user %(what)s"),
+    "user.deactivate": _l("%(who)s deactivated the user %(what)s"),
+    "user.login": _l("%(who)s signed in"),
+    "user.notices": _l("%(who)s changed which notices they receive"),
+    "user.password": _l("%(who)s set a new password for %(what)s"),
+    "user.password_reset": _l("%(who)s sent a password-reset link to %(what)s"),
+    "user.update": _l("%(who)s changed the role or municipality of %(what)s"),
+    "year.close": _l("%(who)s closed the year %(what)s"),
+}
+KINDS: dict[str, Any] = {
+    "api_token": _l("API tokens"), "budget": _l("Budgets"), "council": _l("Councils"),
+    "fee_schedule": _l("Membership fees"), "import": _l("Imports"), "meeting": _l("Meetings"),
+    "motion": _l("Motions and ballots"), "municipality": _l("Municipalities"),
+    "tool": _l("Tools"), "user": _l("Users"), "year": _l("Closed years"),
+}
+
+
+@dataclass
+class Line:
+    event: AuditEvent
+    who: str
+    sentence: str
+    link: str | None
+
+
+def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """(object type, object id) → (name, link) for the events of one page: one query per kind
+    of object that occurs, whatever the number of events."""
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        wanted.setdefault(event.object_type, set()).add(event.object_id)
+        municipality = (event.after or {}).get("municipality") or \
+            (event.after or {}).get("principal")
+        if isinstance(municipality, str):
+            wanted.setdefault("municipality", set()).add(municipality)
+    found: dict[tuple[str, str], tuple[str, str | None]] = {}
+    may_see_users = (acting_user() is not None
+                     and acting_user().role is Role.ADMIN)  # type: ignore[union-attr]
+
+    def ids(kind: str) -> list[int]:
+        return [int(i) for i in wanted.get(kind, ()) if i.isdigit()]
+
+    if ids("motion"):
+        for mid, title in db.session.execute(select(Motion.id, Motion.title).where(
+                Motion.id.in_(ids("motion")))):
+            found["motion", str(mid)] = (title, url_for("governance.motion", motion_id=mid))
+    if ids("meeting"):
+        for mid, name, year, number in db.session.execute(
+                select(Meeting.id, Council.name, Meeting.year, Meeting.number)
+                .join(Council, Council.id == Meeting.council_id)
+                .where(Meeting.id.in_(ids("meeting")))):
+            found["meeting", str(mid)] = (f"{name} {year}:{number}",
+                                          url_for("governance.meeting", meeting_id=mid))
+    if ids("council"):
+        for cid, name in db.session.execute(select(Council.id, Council.name).where(
+                Council.id.in_(ids("council")))):
+            found["council", str(cid)] = (name, url_for("governance.council", council_id=cid))
+    if wanted.get("municipality"):
+        for code, name in db.session.execute(select(Municipality.code, Municipality.name).where(
+                Municipality.code.in_(sorted(wanted["municipality"])))):
+            found["municipality", code] = (name, url_for("members.detail", code=code))
+    slugs = set(wanted.get("tool", ())) | {i.split("/")[0] for i in wanted.get("budget", ())}
+    tools = dict(db.session.execute(select(Tool.slug, Tool.name).where(
+        Tool.slug.in_(sorted(slugs)))).all()) if slugs else {}
+    for slug in wanted.get("tool", ()):
+        if slug in tools:
+            found["tool", slug] = (tools[slug], url_for("tools.detail", slug=slug))
+    for key in wanted.get("budget", ()):
+        slug, _sep, year = key.partition("/")
+        if slug in tools and year.isdigit():
+            found["budget", key] = (f"{tools[slug]} {year}",
+                                    url_for("costs.budget", slug=slug, year=int(year)))
+    if ids("user"):
+        for uid, email in db.session.execute(select(User.id, User.email).where(
+                User.id.in_(ids("user")))):
+            found["user", str(uid)] = (email, url_for("auth.user_detail", user_id=uid)
+                                       if may_see_users else None)
+    for year in wanted.get("fee_schedule", ()):
+        if year.isdigit():
+            found["fee_schedule", year] = (year, url_for("costs.fees", year=int(year)))
+    for year in wanted.get("year", ()):
+        if year.isdigit():
+            found["year", year] = (year, url_for("costs.overview", year=int(year)))
+    return found
+
+
+def lines(events: Sequence[AuditEvent]) -> list[Line]:
+    names = _names(events)
+    result = []
+    for event in events:
+        who = event.actor.display_name if event.actor is not None else {
+            "cli": _("The command line"), "system": _("The registry"),
+            "closes_at": _("The registry (closing time)"), "demo": _("The demo"),
+        }.get(event.actor_label, event.actor_label)
+        name, link = names.get((event.object_type, event.object_id), (event.object_id, None))
+        after = event.after or {}
+        code = after.get("municipality") or after.get("principal")
+        municipality = names.get(("municipality", code), (code or "", None))[0] \
+            if isinstance(code, str) else ""
+        template = SENTENCES.get(event.action)
+        sentence = str(template) % {"who": who, "what": name, "municipality": municipality} \
+            if template is not None else f"{who}: {event.action} {event.object_type} {name}"
+        result.append(Line(event, who, sentence, link))
+    return result
+
+
+@bp.route("/admin/audit")
+@auditors
+def log() -> Any:
+    query, filters, errors = filtered(request.args)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    events = db.session.scalars(query.options(joinedload(AuditEvent.actor))
+                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    pages = max(1, -(-total // PAGE_SIZE))
+    actions = sorted(SENTENCES, key=lambda a: str(SENTENCES[a]))
+    return render_template("audit/log.html", lines=lines(events), filters=filters,
+                           errors=errors, total=total, page=page, pages=pages, kinds=KINDS,
+                           actions=[(a, _action_label(a)) for a in actions])
+
+
+def _action_label(action: str) -> str:
+    """What a kind of event is, for the filter: the sentence without its people."""
+    return (str(SENTENCES[action]) % {"who": "…", "what": "…", "municipality": "…"}) \
+        .replace("… ", "", 1)
+
+
+@bp.route("/admin/audit.csv")
+@auditors
+def log_csv() -> Any:
+    import json
+
+    query, _filters, _errors = filtered(request.args)
+    events = db.session.scalars(query.options(joinedload(AuditEvent.actor)).limit(50_000)).all()
+    header = ["#", _("When (UTC)"), _("Who"), _("What happened"), _("Action"), _("Object"),
+              _("Object id"), _("Before"), _("After"), _("Note")]
+    rows = [[line.event.id, line.event.occurred_at.isoformat(timespec="seconds"), line.who,
+             line.sentence, line.event.action, line.event.object_type, line.event.object_id,
+             json.dumps(line.event.before, ensure_ascii=False, default=str)
+             if line.event.before else "",
+             json.dumps(line.event.after, ensure_ascii=False, default=str)
+             if line.event.after else "", line.event.note or ""]
+            for line in lines(events)]
+    return csv_response("granskningslogg.csv", header, rows)
