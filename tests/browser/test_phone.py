@@ -1,0 +1,57 @@
+"""Every page of every role on a 390 px phone: no sideways scrolling of the document (wide
+tables scroll inside their own box), and axe-core's WCAG checks pass there too."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.conftest import sign_in
+from tests.browser.test_accessibility import AXE, violations
+
+pytestmark = pytest.mark.browser
+
+COMMON = ["/", "/municipalities/", "/municipalities/0483", "/tools/", "/tools/provisum",
+          "/tools/matrix", "/councils/", "/councils/1", "/councils/2", "/meetings/1",
+          "/motions/1", "/motions/3", "/costs/", "/costs/2025", "/costs/2026",
+          "/costs/budgets/provisum/2026", "/costs/fees/2026", "/help/api", "/settings"]
+PAGES = {
+    "kansli@sambruk.demo": COMMON + [
+        "/municipalities/new", "/municipalities/import", "/costs/statements/0483/2025",
+        "/admin/users", "/admin/users/new", "/admin/users/1", "/admin/users/1/edit",
+        "/admin/audit", "/councils/1/proxies"],
+    "ekonomi@sambruk.demo": COMMON + ["/costs/statements/0483/2025"],
+    "ekonomi.katrineholm@sambruk.demo": COMMON + ["/costs/statements/0483/2025"],
+    "ombud.stockholm@sambruk.demo": COMMON + ["/costs/statements/0180/2025"],
+    "revisor@sambruk.demo": COMMON + ["/costs/statements/0483/2025", "/admin/audit"],
+}
+
+
+@pytest.fixture
+def phone(chromium, live_server):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test` installs it (tests/browser/axe).")
+    context = chromium.new_context(base_url=live_server, locale="sv-SE", bypass_csp=True,
+                                   viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("email", sorted(PAGES))
+def test_every_page_fits_a_phone(phone, email):
+    sign_in(phone, email)
+    too_wide, problems = {}, {}
+    for path in PAGES[email]:
+        response = phone.goto(path)
+        assert response is not None and response.status < 400, (path, response and
+                                                                response.status)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[path] = width
+        if found := violations(phone):
+            problems[path] = found
+    assert too_wide == {}, too_wide
+    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
