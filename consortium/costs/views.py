@@ -110,8 +110,13 @@ def overview(year: int) -> Any:
     counties = list(db.session.scalars(
         select(Municipality.county).distinct().order_by(Municipality.county)))
     all_tools = list(db.session.scalars(select(Tool).order_by(Tool.name)))
+    user = acting_user()
     return render_template("costs/overview.html", o=found, year=year, county=county,
-                           tool=tool, counties=counties, all_tools=all_tools)
+                           tool=tool, counties=counties, all_tools=all_tools,
+                           reads_every_statement=user is not None and (
+                               user.role in (Role.ADMIN, Role.OBSERVER) or (
+                                   user.role is Role.FINANCE and user.municipality_id is None)),
+                           own_id=user.municipality_id if user is not None else None)
 
 
 @bp.route("/<int:year>.<any(csv, xlsx):fmt>")

@@ -53,8 +53,13 @@ def home() -> Any:
 
         open_motions = votable_seats(user)
         held = held_by(user)
+    work = None
+    if user.role is Role.FINANCE:
+        from consortium.costs.worklist import worklist
+
+        work = worklist(user)
     return render_template("web/home.html", counts=counts, recent=recent, Role=Role,
-                           open_motions=open_motions, proxies_held=held)
+                           open_motions=open_motions, proxies_held=held, work=work)
 
 
 @bp.route("/language", methods=["POST"])
