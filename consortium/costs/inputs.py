@@ -91,3 +91,24 @@ def members(year: int, population_year: int) -> list[tuple[int, Member]]:
     figures = populations((mid, population_year) for mid in billed)
     return [(mid, Member(names[mid][0], names[mid][1], tuple(sorted(periods[mid])),
                          figures.get((mid, population_year)))) for mid in billed]
+
+
+def population_coverage(tool_id: int, year: int, wanted: int
+                        ) -> tuple[list[str], int | None]:
+    """For a budget of `year` weighed by population of `wanted`: the participants without a
+    figure for that year (names, Swedish order), and the latest year up to `wanted` for which
+    every participant has one (None when there is no such year)."""
+    found = participants({tool_id: (year, None)}).get(tool_id, [])
+    if not found:
+        return [], wanted
+    ids = [mid for mid, _participant in found]
+    years: dict[int, set[int]] = defaultdict(set)
+    for mid, figure_year in db.session.execute(
+            select(PopulationFigure.municipality_id, PopulationFigure.year)
+            .where(PopulationFigure.municipality_id.in_(ids), PopulationFigure.year <= wanted)):
+        years[mid].add(figure_year)
+    from consortium.members.models import swedish_key
+
+    missing = sorted((p.name for mid, p in found if wanted not in years[mid]), key=swedish_key)
+    common = set.intersection(*(years[mid] for mid in ids)) if ids else set()
+    return missing, max(common) if common else None

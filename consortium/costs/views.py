@@ -17,7 +17,7 @@ from consortium.auth.forms import EmptyForm
 from consortium.auth.models import Role
 from consortium.charts import bars
 from consortium.costs import closing as closing_rules
-from consortium.costs import fee_schedules, queries, service, years
+from consortium.costs import fee_schedules, inputs, queries, service, years
 from consortium.costs.allocation import as_decimal
 from consortium.costs.forms import AdoptForm, BudgetForm, FeeForm, parse_fee_bands
 from consortium.costs.labels import KEY_LABELS
@@ -145,6 +145,9 @@ def _amount(ore: int | None, fmt: str) -> Any:
     return text
 
 
+POPULATION_KEYS = {"per_capita", "base_plus_per_capita", "tiered"}
+
+
 def _budget_page(tool: Tool, year: int, form: BudgetForm, preview: Any = None,
                  status: int = 200) -> Any:
     versions = service.versions(tool, year)
@@ -168,8 +171,16 @@ def _budget_page(tool: Tool, year: int, form: BudgetForm, preview: Any = None,
         chart = bars([(line.name, line.amount / 100) for line in largest],
                      label=_("The largest shares of %(tool)s %(year)s", tool=tool.name,
                              year=year), locale=str(get_locale()))
+    method = form.method.data or (budget.key_method.value if budget is not None else None)
+    coverage = None
+    if method in POPULATION_KEYS:
+        wanted = form.population_year.data or year - 2
+        missing, common = inputs.population_coverage(tool.id, year, wanted)
+        if missing:
+            coverage = {"wanted": wanted, "missing": missing, "common": common}
     return render_template(
         "costs/budget.html", tool=tool, year=year, budget=budget, versions=versions,
+        coverage=coverage,
         view=view, problem=problem, preview=preview, form=form, last_year=last_year,
         key_labels=KEY_LABELS, may_write=_may_write(), adopt_form=AdoptForm(formdata=None),
         chart=chart, as_decimal=as_decimal,
@@ -209,6 +220,11 @@ def budget(slug: str, year: int) -> Any:
 def save_budget(slug: str, year: int) -> Any:
     tool = _tool_or_404(slug)
     form = BudgetForm()
+    offered = request.form.get("use_population_year", type=int)
+    if offered is not None:  # "Use 2016": the offered year, shown as a preview
+        field = form.population_year
+        field.data, field.raw_data, field.process_errors = offered, [str(offered)], []
+        form.preview.data, form.save.data = True, False
     if not form.validate_on_submit():
         return _budget_page(tool, year, form, status=422)
     try:

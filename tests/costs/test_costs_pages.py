@@ -219,3 +219,25 @@ def test_earlier_versions_stay_readable_on_the_page(client_as, provisum):
     assert "This is version 1, replaced by a later version." in html
     assert "SEK500.00" in html and "Make a new version" not in html
     assert client_as("finance").get(f"{PAGE}?version=9").status_code == 404
+
+
+def test_the_form_names_who_lacks_the_population_year_and_offers_the_one_that_works(
+        client_as, provisum, make_municipality):
+    katrineholm = make_municipality("0483", "Katrineholm", "Län")
+    members.set_population(katrineholm, 2016, 33_722)  # an old figure only
+    for code in ("0180", "1860"):
+        members.set_population(members.get_by_code(code), 2016, 1000)
+    tools.set_participation(provisum, katrineholm, date(2019, 1, 1), None)
+    finance = client_as("finance")
+    refused = finance.post(PAGE, headers=EN, data=form(finance, preview="1"))
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "1 participant has no population figure for 2024: Katrineholm." in html
+    assert "The latest year every participant has a figure for is 2016." in html
+    assert 'name="use_population_year" value="2016"' in html
+    offered = finance.post(PAGE, headers=EN, data=form(finance, use_population_year="2016"))
+    shown = offered.get_data(as_text=True)
+    assert offered.status_code == 200 and "nothing has been saved" in shown.lower()
+    assert 'name="population_year" type="number" value="2016"' in shown
+    assert "has no population figure" not in shown
+    assert budgets() == 0
