@@ -173,7 +173,9 @@ def _budget_page(tool: Tool, year: int, form: BudgetForm, preview: Any = None,
                              year=year), locale=str(get_locale()))
     method = form.method.data or (budget.key_method.value if budget is not None else None)
     coverage = None
-    if method in POPULATION_KEYS:
+    # Checked when a key is tried (preview or save), not on reading the page: a read never
+    # reads the population figures behind a budget.
+    if method in POPULATION_KEYS and request.method == "POST":
         wanted = form.population_year.data or year - 2
         missing, common = inputs.population_coverage(tool.id, year, wanted)
         if missing:

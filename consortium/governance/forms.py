@@ -45,7 +45,7 @@ class CouncilForm(FlaskForm):
 
 
 class SeatsForm(FlaskForm):
-    seats = TextAreaField(_l("Seats: municipality codes, separated by spaces or commas"))
+    seats = TextAreaField(_l("Seats: one municipality per line, by name or kommunkod"))
     submit = SubmitField(_l("Save the seats"))
 
 

@@ -50,6 +50,7 @@ from consortium.governance.models import (
     MotionResult,
     Reservation,
 )
+from consortium.members.fields import code_for
 from consortium.tools.models import Tool
 
 bp = Blueprint("governance", __name__)
@@ -116,7 +117,7 @@ def council(council_id: int) -> Any:
         [(str(m.id), f"{m.held_on.isoformat()} ({m.year}:{m.number})") for m in council_meetings
          if m.minutes_locked_at is None])
     seats = councils.seat_names(found, councils.today())
-    seats_form = SeatsForm(formdata=None, seats=" ".join(code for code, _name in seats)) \
+    seats_form = SeatsForm(formdata=None, seats="\n".join(name for _code, name in seats)) \
         if found.kind is CouncilKind.BOARD else None
     return render_template(
         "governance/council.html", council=found, meetings=council_meetings,
@@ -130,9 +131,18 @@ def council_seats(council_id: int) -> Any:
     found = or_404(councils.get_council, council_id)
     form = SeatsForm()
     if form.validate_on_submit():
-        codes = [c for c in (form.seats.data or "").replace(",", " ").split() if c]
+        # One municipality per line (or separated by commas), by name or kommunkod
+        typed = [part.strip() for line in (form.seats.data or "").splitlines()
+                 for part in line.replace(";", ",").split(",") if part.strip()]
+        unknown = [text for text in typed if code_for(text) is None]
+        if unknown:
+            flash(_("No municipality is called %(names)s; write each seat's name or kommunkod "
+                    "on a line of its own.", names=", ".join(f"“{t}”" for t in unknown)),
+                  "error")
+            return redirect(url_for("governance.council", council_id=council_id))
+        codes = [code_for(text) for text in typed]
         try:
-            councils.set_board_seats(found, codes, actor=acting_user())
+            councils.set_board_seats(found, codes, actor=acting_user())  # type: ignore[arg-type]
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")

@@ -15,11 +15,26 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from consortium.frame.forms import choices, strip
 from consortium.members.labels import MEMBERSHIP_LABELS
 from consortium.members.validation import MAX_YEAR, MIN_YEAR
+
+
+def county_choices() -> list[SelectChoice]:
+    from consortium.members.national import counties
+    from consortium.members.service import installation_country
+
+    return choices([("", _l("— choose —"))] + [(c, c) for c in counties(installation_country())])
 
 
 def status_choices() -> list[SelectChoice]:
@@ -29,13 +44,22 @@ def status_choices() -> list[SelectChoice]:
 
 class MunicipalityEditForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip])
-    county = StringField(_l("County (län)"), validators=[DataRequired(), Length(max=100)],
-                         filters=[strip])
+    # The service says which counties there are (validate_choice off: one message, its own)
+    county = SelectField(_l("County (län)"), choices=lambda: county_choices(),
+                         validate_choice=False,
+                         validators=[DataRequired(message=_l("Choose the county (län)."))])
     org_number = StringField(_l("Organisation number"), validators=[Optional(), Length(max=20)],
                              filters=[strip])
     invoice_reference = StringField(_l("Invoice reference"),
                                     validators=[Optional(), Length(max=200)], filters=[strip])
     submit = SubmitField(_l("Save"))
+
+    def validate_county(self, field: SelectField) -> None:
+        from consortium.members.national import county_error
+        from consortium.members.service import installation_country
+
+        if field.data and (message := county_error(field.data, installation_country())):
+            raise ValidationError(message)
 
 
 class MunicipalityForm(MunicipalityEditForm):
@@ -50,6 +74,13 @@ class MunicipalityForm(MunicipalityEditForm):
 
     field_order = ("code", "name", "county", "org_number", "invoice_reference", "status",
                    "joined_on", "left_on")
+
+    def validate_code(self, field: StringField) -> None:
+        from consortium.members.national import national_code_error
+        from consortium.members.service import installation_country
+
+        if message := national_code_error(field.data or "", installation_country()):
+            raise ValidationError(message)
 
 
 class MembershipForm(FlaskForm):

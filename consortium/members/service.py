@@ -20,6 +20,7 @@ from consortium.members.models import (
     Municipality,
     PopulationFigure,
 )
+from consortium.members.national import county_error, national_code_error
 from consortium.members.validation import (
     code_error,
     normalise_org_number,
@@ -69,6 +70,9 @@ def _check_details(data: dict[str, Any], country: str, errors: dict[str, str], *
         if creating or key in data:
             clean[key] = _clean_text(data, key, errors, required=required,
                                      max_length=max_length)
+    if clean.get("county") and "county" not in errors \
+            and (message := county_error(clean["county"], country)):
+        errors["county"] = message
     if "org_number" in data:
         raw = _clean_text(data, "org_number", errors, required=False, max_length=20)
         if raw:
@@ -86,9 +90,9 @@ def create_municipality(data: dict[str, Any], *, actor: User | None = None,
     errors: dict[str, str] = {}
     code = data.get("code")
     code = code.strip() if isinstance(code, str) else ""
-    if message := code_error(code):
-        errors["code"] = message
     country = data.get("country") or installation_country()
+    if message := code_error(code) or national_code_error(code, installation_country()):
+        errors["code"] = message
     if country != installation_country():
         errors["country"] = _("This registry keeps the municipalities of %(country)s only.",
                               country=installation_country())

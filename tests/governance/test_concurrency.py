@@ -56,7 +56,8 @@ def test_two_simultaneous_ballots_for_one_municipality_store_exactly_one(shared_
     def setup():
         code = "0180" if not secret else "1280"
         municipality = members.create_municipality(
-            {"code": code, "name": f"Kommun {suffix}", "county": "Län"}, actor_label="test")
+            {"code": code, "name": f"Kommun {suffix}", "county": "Skåne län"},
+            actor_label="test")
         members.change_membership(municipality, "admit", date(2010, 1, 1))
         reps = [auth.create_user(email=f"rep{i}{suffix}@example.se", role="representative",
                                  password="a long password", municipality_code=code,

@@ -194,3 +194,19 @@ def test_council_and_meeting_pages_run_a_fixed_number_of_queries(client_as, cons
         for page in pages:
             client.get(page)
     assert few.count == many.count
+
+
+def test_board_seats_are_chosen_by_name(client_as, consortium):
+    board = councils.create_council({"kind": "board", "name": "Styrelse"}, actor_label="test")
+    admin = client_as("admin")
+    page = f"/councils/{board.id}"
+    bad = admin.post(f"{page}/seats", headers=EN, follow_redirects=True, data={
+        "csrf_token": csrf_token(admin, page), "seats": "Stockholm\nAtlantis"})
+    assert "No municipality is called “Atlantis”" in bad.get_data(as_text=True)
+    assert councils.seat_names(board, councils.today()) == []
+    admin.post(f"{page}/seats", data={"csrf_token": csrf_token(admin, page),
+                                      "seats": "Stockholm\nmalmö, 0483"})
+    assert sorted(code for code, _name in councils.seat_names(board, councils.today())) == \
+        ["0180", "0483", "1280"]
+    form = admin.get(page, headers=EN).get_data(as_text=True)
+    assert "Katrineholm\nMalmö\nStockholm</textarea>" in form

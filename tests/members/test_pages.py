@@ -115,9 +115,21 @@ def test_create_with_a_bad_code_shows_the_error_then_succeeds(client_as):
 def test_create_with_a_taken_code_says_so_next_to_the_field(client_as, register):
     admin = client_as("admin")
     response = admin.post("/municipalities/new", headers=EN, data=_form(
-        admin, "/municipalities/new", code="0180", name="Dubbel", county="Län", status=""))
+        admin, "/municipalities/new", code="0180", name="Dubbel", county="Stockholms län",
+        status=""))
     assert response.status_code == 422
     assert "This code is already in the register." in response.get_data(as_text=True)
+
+
+def test_a_code_or_county_outside_the_national_list_is_refused(client_as):
+    admin = client_as("admin")
+    response = admin.post("/municipalities/new", headers=EN, data=_form(
+        admin, "/municipalities/new", code="0999", name="Påhittad", county="Fantasilän",
+        status=""))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "0999 is not a municipality code (kommunkod) of Sverige." in html
+    assert "Choose one of the counties (län) of Sverige." in html
 
 
 def test_create_member_without_date_is_refused(client_as):

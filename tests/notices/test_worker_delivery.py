@@ -66,10 +66,13 @@ def seed(other, count: int) -> list[str]:
     """`count` member municipalities with a representative each, on a board with an open
     motion: `count` notices wait in the outbox."""
     with other.app_context():
-        codes = [f"{2000 + i:04d}" for i in range(count)]
+        from consortium.members.national import municipalities
+
+        codes = sorted(municipalities("SE"))[:count]
         for code in codes:
+            entry = municipalities("SE")[code]
             municipality = members.create_municipality(
-                {"code": code, "name": f"Kommun {code}", "county": "Län"}, actor_label="test")
+                {"code": code, "name": entry.name, "county": entry.county}, actor_label="test")
             members.change_membership(municipality, "admit", date(2010, 1, 1))
             auth.create_user(email=f"ombud{code}@example.se", role="representative",
                              password="a long password", municipality_code=code,
