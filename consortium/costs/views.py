@@ -4,6 +4,7 @@ membership fees and statements."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -26,7 +27,7 @@ from consortium.costs.statements import may_read_statement
 from consortium.errors import DomainError, Invalid
 from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
-from consortium.frame.exports import table_response
+from consortium.frame.exports import kronor, table_response
 from consortium.frame.forms import show_domain_error
 from consortium.members import service as members
 from consortium.members.models import Municipality
@@ -124,25 +125,15 @@ def overview(year: int) -> Any:
 def overview_export(year: int, fmt: str) -> Any:
     found = queries.overview(year, county=request.args.get("county", "").strip(),
                              tool_slug=request.args.get("tool", "").strip(), per_page=None)
-    header = ["code", "name", "county", *[t.tool.slug for t in found.tools],
-              "membership_fee", "total", f"total_{year - 1}", "change"]
+    header = [_("Kommunkod"), _("Municipality"), _("County"),
+              *[f"{t.tool.name} (kr)" for t in found.tools], _("Membership fee (kr)"),
+              _("Total (kr)"), _("Total %(year)s (kr)", year=year - 1), _("Change (kr)")]
     rows = [[row.municipality.code, row.municipality.name, row.municipality.county,
-             *[_amount(a, fmt) for a in row.amounts], _amount(row.fee, fmt),
-             _amount(row.total, fmt), _amount(row.previous_total, fmt), _amount(row.change, fmt)]
+             *[kronor(a) for a in row.amounts], kronor(row.fee), kronor(row.total),
+             kronor(row.previous_total), kronor(row.change)]
             for row in found.rows]
-    return table_response(fmt, f"cost-sharing-{year}", f"Kostnader {year}", header, rows)
-
-
-def _amount(ore: int | None, fmt: str) -> Any:
-    """Exact decimals: a string in CSV, a number of kronor in XLSX (two decimals)."""
-    if ore is None:
-        return None
-    text = to_api(ore)
-    if fmt == "xlsx":
-        from decimal import Decimal
-
-        return Decimal(text)
-    return text
+    return table_response(fmt, f"kostnadsfordelning-{year}", _("Cost sharing %(year)s",
+                                                               year=year), header, rows)
 
 
 POPULATION_KEYS = {"per_capita", "base_plus_per_capita", "tiered"}
@@ -283,10 +274,12 @@ def allocation_export(slug: str, year: int, fmt: str) -> Any:
         view = service.allocation_of(service.get_current(tool, year))
     except DomainError as error:
         abort(404 if error.status == 404 else 422, error.message)
-    header = ["code", "name", "basis", "fraction", "share", "amount"]
-    rows = [[line.code, line.name, line.basis, as_decimal(line.fraction, 10),
-             as_decimal(line.share, 10), _amount(line.amount, fmt)] for line in view.lines]
-    return table_response(fmt, f"allocation-{slug}-{year}", f"{tool.name} {year}", header, rows)
+    header = [_("Kommunkod"), _("Municipality"), _("Basis"), _("Fraction of the year"),
+              _("Share"), _("Amount (kr)")]
+    rows = [[line.code, line.name, line.basis, Decimal(as_decimal(line.fraction, 10)),
+             Decimal(as_decimal(line.share, 10)), kronor(line.amount)] for line in view.lines]
+    return table_response(fmt, f"fordelning-{slug}-{year}", f"{tool.name} {year}", header,
+                          rows)
 
 
 @bp.route("/fees/<int:year>", methods=["GET", "POST"])
@@ -351,18 +344,23 @@ def _statement_municipality(code: str) -> Municipality:
 def statement_export(code: str, year: int, fmt: str) -> Any:
     municipality = _statement_municipality(code)
     found = queries.statement(municipality, year)
-    header = ["tool", "key", "basis", "share", "status", "amount"]
-    rows = [[item.tool.name, item.budget.key_method.value if item.budget else "",
-             item.line.basis if item.line else "",
-             as_decimal(item.line.share, 10) if item.line else "", item.status,
-             _amount(item.amount, fmt) if item.amount is not None else ""]
-            for item in found.lines]
+    status_labels = {"adopted": _("adopted"), "draft": _("draft"),
+                     "not_decided": _("not yet decided"), "adjustment": _("adjustment")}
+    header = [_("Item"), _("Allocation key"), _("Basis"), _("Share"), _("Status"),
+              _("Amount (kr)")]
+    rows: list[list[Any]] = [
+        [item.tool.name, str(KEY_LABELS[item.budget.key_method.value]) if item.budget else "",
+         item.line.basis if item.line else "",
+         Decimal(as_decimal(item.line.share, 10)) if item.line else None,
+         status_labels.get(item.status, item.status), kronor(item.amount)]
+        for item in found.lines]
     if found.fee is not None:
-        rows.append([_("Membership fee"), "", "", "", "", _amount(found.fee.amount, fmt)])
+        rows.append([_("Membership fee"), "", "", None, "", kronor(found.fee.amount)])
     elif found.fee_missing:
-        rows.append([_("Membership fee"), "", "", "", "not_decided", ""])
-    rows.extend([f"{item.tool.name} {item.origin_year}", "", "", "", "adjustment",
-                 _amount(item.amount, fmt)] for item in found.adjustments)
-    rows.append([_("Total"), "", "", "", "", _amount(found.total, fmt)])
-    return table_response(fmt, f"statement-{code}-{year}", f"{municipality.name} {year}",
-                          header, rows)
+        rows.append([_("Membership fee"), "", "", None, status_labels["not_decided"], None])
+    rows.extend([f"{item.tool.name} {item.origin_year}", "", "", None,
+                 status_labels["adjustment"], kronor(item.amount)]
+                for item in found.adjustments)
+    rows.append([_("Total"), "", "", None, "", kronor(found.total)])
+    return table_response(fmt, f"kostnadsunderlag-{code}-{year}",
+                          f"{municipality.name} {year}", header, rows)

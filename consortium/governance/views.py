@@ -16,7 +16,7 @@ from consortium.auth.models import Role
 from consortium.errors import DomainError
 from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
-from consortium.frame.exports import csv_response
+from consortium.frame.exports import csv_response, kronor
 from consortium.frame.forms import choices, show_domain_error
 from consortium.governance import councils, meetings, results, roll
 from consortium.governance.forms import (
@@ -236,8 +236,7 @@ def meeting_roll_csv(meeting_id: int) -> Any:
               _("Entered"), _("Reason")]
     rows = [[line.municipality.code, line.municipality.name, line.represented_by,
              _("yes") if line.proxy else _("no"), line.proxy.reference if line.proxy else "",
-             line.equal, line.population, None if line.cost_share is None
-             else f"{line.cost_share / 100:.2f}",
+             line.equal, line.population, kronor(line.cost_share),
              line.entered_at.isoformat(timespec="minutes") if line.entered_at else "",
              line.reason] for line in roll.current(found)]
     return csv_response(f"rostlangd-{found.council_id}-{found.year}-{found.number}.csv",

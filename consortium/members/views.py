@@ -26,13 +26,16 @@ from consortium.members.forms import (
     MunicipalityForm,
     PopulationForm,
 )
+from consortium.members.labels import MEMBERSHIP_LABELS
 from consortium.members.models import Municipality
 from consortium.signals import answers, municipality_sections
 
 bp = Blueprint("members", __name__, url_prefix="/municipalities")
 
-EXPORT_HEADER = ["code", "name", "county", "country", "status", "joined_on", "left_on",
-                 "org_number", "invoice_reference", "population", "population_year"]
+def export_header() -> list[str]:
+    return [_("Kommunkod"), _("Name"), _("County"), _("Country"), _("Membership"),
+            _("Member since"), _("Left on"), _("Organisation number"), _("Invoice reference"),
+            _("Population"), _("Population year")]
 
 
 @bp.route("/")
@@ -53,11 +56,12 @@ def export(fmt: str) -> Any:
     columns = queries.extra_columns()
     filters = queries.Filters.from_args(request.args, queries.sorts(columns))
     rows = db.session.execute(queries.register_query(filters, columns)).all()
-    table = [[m.code, m.name, m.county, m.country, m.status.value if m.status else "",
+    table = [[m.code, m.name, m.county, m.country,
+              str(MEMBERSHIP_LABELS.get(m.status.value, m.status.value)) if m.status else "",
               m.joined_on, m.left_on, m.org_number, m.invoice_reference, population, year,
               *extras] for m, population, year, *extras in rows]
-    return table_response(fmt, f"municipalities-{date.today().isoformat()}", "Municipalities",
-                          EXPORT_HEADER + [column.key for column in columns], table)
+    return table_response(fmt, f"kommuner-{date.today().isoformat()}", _("Municipalities"),
+                          export_header() + [column.label for column in columns], table)
 
 
 def _municipality_or_404(code: str) -> Municipality:

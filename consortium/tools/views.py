@@ -16,6 +16,7 @@ from consortium.errors import DomainError
 from consortium.frame.confirm import confirmation
 from consortium.frame.exports import table_response
 from consortium.frame.forms import choices, show_domain_error
+from consortium.members.labels import MEMBERSHIP_LABELS
 from consortium.members.models import Municipality
 from consortium.tools import queries, service
 from consortium.tools.forms import (
@@ -25,6 +26,7 @@ from consortium.tools.forms import (
     ToolForm,
     UsageForm,
 )
+from consortium.tools.labels import TOOL_STATUS_LABELS
 from consortium.tools.models import Participation, Tool
 
 bp = Blueprint("tools", __name__, url_prefix="/tools")
@@ -193,10 +195,12 @@ def matrix() -> Any:
 def matrix_export(fmt: str) -> Any:
     filters = queries.MatrixFilters.from_args(request.args)
     found = queries.matrix(filters, per_page=None)
-    header = ["code", "name", "county", "status", *[tool.slug for tool in found.tools]]
-    rows = [[m.code, m.name, m.county, m.status.value if m.status else "",
+    header = [_("Kommunkod"), _("Municipality"), _("County"), _("Membership"),
+              *[tool.name for tool in found.tools]]
+    rows = [[m.code, m.name, m.county,
+             str(MEMBERSHIP_LABELS.get(m.status.value, m.status.value)) if m.status else "",
              *["x" if cell else "" for cell in cells]] for m, cells in found.rows]
-    return table_response(fmt, f"participation-{filters.on.isoformat()}", "Participation",
+    return table_response(fmt, f"deltagande-{filters.on.isoformat()}", _("Participation"),
                           header, rows)
 
 
@@ -204,8 +208,8 @@ def matrix_export(fmt: str) -> Any:
 @readers
 def export(fmt: str) -> Any:
     rows = queries.tools_with_counts(date.today())
-    header = ["slug", "name", "status", "origin", "owner_since", "participants_today",
-              "participants_ever", "description"]
-    table = [[t.slug, t.name, t.status.value, t.origin, t.owner_since, now, ever,
-              t.description] for t, now, ever in rows]
-    return table_response(fmt, "tools", "Tools", header, table)
+    header = [_("Identifier"), _("Name"), _("Status"), _("Origin"), _("Owned since"),
+              _("Participants today"), _("Participants ever"), _("Description")]
+    table = [[t.slug, t.name, str(TOOL_STATUS_LABELS.get(t.status.value, t.status.value)),
+              t.origin, t.owner_since, now, ever, t.description] for t, now, ever in rows]
+    return table_response(fmt, "verktyg", _("Tools"), header, table)

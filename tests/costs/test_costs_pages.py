@@ -3,6 +3,11 @@ the finance overview with a fixed number of queries, exports."""
 
 from __future__ import annotations
 
+import io
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
 from datetime import date
 
 import pytest
@@ -129,9 +134,15 @@ def test_statement_export_has_exact_amounts(client_as, provisum):
     text = client_as("observer").get("/costs/statements/1860/2026.csv", headers=EN) \
         .get_data(as_text=True)
     rows = text.lstrip("\ufeff").splitlines()
-    assert rows[0] == "tool,key,basis,share,status,amount"
-    assert rows[1] == "Provisum,equal,1,0.5000000000,draft,500.00"
+    assert rows[0] == "Item,Allocation key,Basis,Share,Status,Amount (kr)"
+    assert rows[1] == "Provisum,Equal shares,1,0.5000000000,draft,500.00"
     assert rows[-1] == "Total,,,,,500.00"
+    # In Swedish: what Swedish Excel reads (semicolons, decimal comma), Swedish words
+    swedish = client_as("observer").get("/costs/statements/1860/2026.csv",
+                                        headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    lines = swedish.lstrip("\ufeff").splitlines()
+    assert lines[0] == "Post;Fördelningsnyckel;Underlag;Andel;Status;Belopp (kr)"
+    assert lines[1] == "Provisum;Lika delar;1;0,5000000000;utkast;500,00"
 
 
 def test_overview_lists_municipalities_with_change(client_as, provisum):
@@ -141,8 +152,12 @@ def test_overview_lists_municipalities_with_change(client_as, provisum):
     html = client_as("finance").get("/costs/2026", headers=EN).get_data(as_text=True)
     # 3 000,01 kr equally: 1 500,01 (0180, lower code) and 1 500,00; last year 1 000 each.
     assert "SEK1,500.01" in html and "SEK1,500.00" in html and "SEK500.01" in html
-    text = client_as("finance").get("/costs/2026.csv").get_data(as_text=True)
+    text = client_as("finance").get("/costs/2026.csv", headers=EN).get_data(as_text=True)
     assert "0180,Stockholm,Län,1500.01,,1500.01,1000.00,500.01" in text
+    book = load_workbook(io.BytesIO(client_as("finance").get("/costs/2026.xlsx").data)).active
+    row = next(r for r in book.iter_rows(min_row=2) if r[0].value == "0180")
+    assert row[3].value == Decimal("1500.01") or row[3].value == 1500.01  # a number
+    assert row[3].number_format == "#,##0.00"
 
 
 def test_overview_pages_rows_and_totals_everything(client_as, provisum, make_municipality):

@@ -186,21 +186,26 @@ def test_only_admins_change_the_register(client_as, register, role):
 
 
 def test_csv_export_has_every_row_with_swedish_letters(client_as, register):
-    response = client_as("finance").get("/municipalities/export.csv?status=")
+    response = client_as("finance").get("/municipalities/export.csv?status=",
+                                        headers={"Accept-Language": "sv"})
     text = response.get_data(as_text=True)
-    assert response.mimetype == "text/csv"
+    assert response.mimetype == "text/csv" and text.startswith("\ufeff")
     lines = text.lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("code,name,county,country,status")
-    assert "1280,Malmö,Skåne län,SE,member,2010-01-01" in text
+    assert lines[0].startswith("Kommunkod;Namn;Län;Land;Medlemskap")
+    assert "1280;Malmö;Skåne län;SE;Medlem;2010-01-01" in text
     assert len(lines) == 4
+    english = client_as("finance").get("/municipalities/export.csv?status=",
+                                       headers=EN).get_data(as_text=True)
+    assert english.lstrip("\ufeff").startswith("Kommunkod,Name,County,Country,Membership")
 
 
 def test_xlsx_export_opens_as_a_workbook(client_as, register):
     response = client_as("finance").get("/municipalities/export.xlsx?sort=code")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("code", "name", "county")
-    assert rows[1][:2] == ("0180", "Stockholm") and rows[1][9] == 984748
+    assert rows[0][:3] == ("Kommunkod", "Namn", "Län")
+    assert rows[1][:2] == ("0180", "Stockholm") and rows[1][9] == 984748  # a number
+    assert sheet.cell(row=2, column=10).number_format == "#,##0"
 
 
 def test_list_query_count_does_not_grow_with_rows(client_as, make_municipality, count_queries):
