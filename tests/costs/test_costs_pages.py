@@ -4,13 +4,11 @@ the finance overview with a fixed number of queries, exports."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
-from openpyxl import load_workbook
-
-from datetime import date
-
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from consortium import db
