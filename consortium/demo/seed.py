@@ -62,19 +62,19 @@ APPLICANTS = ["0461"]  # Gnesta
 
 TOOLS = [
     {"slug": "provisum", "name": "Provisum", "status": "operation",
-     "origin": "A gift from Västerås and Stockholm", "owner_since": date(2019, 1, 1),
-     "description": "Case management for the municipal guardianship boards "
-                    "(överförmyndare): cases, annual reports and fees."},
+     "origin": "En gåva från Västerås och Stockholm", "owner_since": date(2019, 1, 1),
+     "description": "Ärendehantering för kommunernas överförmyndare: ärenden, årsräkningar "
+                    "och arvoden."},
     {"slug": "bibblix", "name": "Bibblix", "status": "operation",
-     "origin": "Developed with the libraries of Stockholm, Malmö and Katrineholm",
+     "origin": "Utvecklad tillsammans med biblioteken i Stockholm, Malmö och Katrineholm",
      "owner_since": date(2021, 1, 1), "open_to_non_members": True,  # offered to every municipality
-     "description": "The children's reading app of the public libraries: "
-                    "tips, reading challenges and e-books."},
+     "description": "Folkbibliotekens läsapp för barn: boktips, läsutmaningar och "
+                    "e-böcker."},
     {"slug": "egil", "name": "Egil", "status": "operation",
-     "origin": "Built by the consortium with its member schools",
+     "origin": "Byggd av föreningen tillsammans med medlemmarnas skolor",
      "owner_since": date(2016, 1, 1),
-     "description": "Ordering and distribution of digital learning material for schools, "
-                    "with single sign-on for pupils and teachers."},
+     "description": "Beställning och distribution av digitala läromedel för skolan, med "
+                    "gemensam inloggning för elever och lärare."},
 ]
 PROVISUM = {"1980": date(2019, 1, 1), "0180": date(2019, 1, 1), "0484": date(2019, 7, 1),
             "0380": date(2020, 1, 1), "0483": date(2020, 1, 1), "2281": date(2020, 1, 1),

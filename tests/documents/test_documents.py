@@ -250,3 +250,32 @@ def test_population_change_does_not_touch_a_kept_allocation(client_as, consortiu
     first = client.get("/costs/budgets/provisum/2025/allocation.pdf", headers=SV).data
     members.set_population(members.get_by_code("1860"), 2016, 999_999)
     assert client.get("/costs/budgets/provisum/2025/allocation.pdf", headers=SV).data == first
+
+
+def test_the_annual_report_has_no_near_empty_page(client_as, make_municipality, make_tool):
+    """Sections stay together and long tables flow on: no page but the last is almost empty,
+    however many tools there are (a forced break used to leave page 2 nearly blank)."""
+    from consortium.members import service as members_service
+    from consortium.members.national import municipalities
+    from consortium.tools import service as tool_service
+
+    codes = sorted(municipalities("SE"))[:70]
+    added = []
+    for index, code in enumerate(codes):
+        entry = municipalities("SE")[code]
+        municipality = make_municipality(code, entry.name, entry.county)
+        members_service.set_population(municipality, 2024, 10_000 + index)
+        members_service.change_membership(municipality, "admit", date(2000 + index % 25, 1, 1))
+        added.append(municipality)
+    for number in range(5):
+        tool = make_tool(f"verktyg{number}", f"Verktyg {number}", open_to_non_members=True)
+        for municipality in added[number::3]:
+            tool_service.set_participation(tool, municipality, date(2020, 1, 1), None)
+        costs.set_budget(tool, 2026, 1_000_000_00,
+                         costs.key_from_data({"method": "equal"}))
+    pdf = client_as("observer").get("/reports/2026/annual.pdf", headers=SV).data
+    pages = text_of(pdf).split("\f")
+    pages = [page for page in pages if page.strip()]
+    assert len(pages) >= 3
+    lines = [len([line for line in page.splitlines() if line.strip()]) for page in pages]
+    assert all(count >= 15 for count in lines[:-1]), lines
