@@ -71,13 +71,15 @@ run: install instance/secret_key
 	@if $(BIN)/python -c "import os, redis; redis.Redis.from_url(os.environ['REDIS_URL'], socket_connect_timeout=1).ping()" 2>/dev/null; then \
 	  echo "  Redis answers at $(REDIS_URL): the worker (flask --app app worker) runs beside the web server."; \
 	  echo; \
-	  CONSORTIUM_DEMO=1 JOBS_MODE=rq $(APP) worker & worker=$$!; \
+	  echo "  Notices (e-mail) are written to the worker's output: no MAIL_SERVER is set."; \
+	  echo; \
+	  CONSORTIUM_DEMO=1 JOBS_MODE=rq BASE_URL=http://$(HOST):$(PORT) $(APP) worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  CONSORTIUM_DEMO=1 JOBS_MODE=rq $(APP) run --host $(HOST) --port $(PORT); \
+	  CONSORTIUM_DEMO=1 JOBS_MODE=rq BASE_URL=http://$(HOST):$(PORT) $(APP) run --host $(HOST) --port $(PORT); \
 	else \
 	  echo "  Redis does not answer at $(REDIS_URL): long work (ZIPs) runs inside the web process."; \
 	  echo; \
-	  CONSORTIUM_DEMO=1 JOBS_MODE=thread $(APP) run --host $(HOST) --port $(PORT); \
+	  CONSORTIUM_DEMO=1 JOBS_MODE=thread BASE_URL=http://$(HOST):$(PORT) $(APP) run --host $(HOST) --port $(PORT); \
 	fi
 
 test: install system-deps browser-deps
