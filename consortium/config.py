@@ -47,6 +47,9 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         PROXY_FIX_HOPS=int(os.environ.get("PROXY_FIX_HOPS", "0")),
+        # Requests (uploads) of at most 4 MB: the municipality CSV of a country is ~15 kB.
+        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(4 * 1024 * 1024))),
+        MAX_FORM_MEMORY_SIZE=int(os.environ.get("MAX_CONTENT_LENGTH", str(4 * 1024 * 1024))),
         # Long work (SPEC "Notices"): "rq" hands it to `flask --app app worker` through Redis;
         # "thread" runs it beside the web server in this process (a machine without Redis);
         # "inline" runs it at once, inside the request (tests).

@@ -10,8 +10,7 @@ from consortium import db
 from consortium.api import bp
 from consortium.api.schemas import costs as s
 from consortium.api.spec import answer, operation
-from consortium.auth.access import acting_user, readers, roles
-from consortium.auth.models import Role
+from consortium.auth.access import acting_user, consortium_finance, readers
 from consortium.costs import closing as closing_rules
 from consortium.costs import fee_schedules, queries, service
 from consortium.costs.allocation import as_decimal
@@ -24,7 +23,6 @@ from consortium.members import service as members
 from consortium.tools import service as tools
 
 TAGS = ["Cost sharing"]
-finance_or_admin = roles(Role.ADMIN, Role.FINANCE)
 
 
 def budget_json(budget: Budget) -> dict[str, Any]:
@@ -51,7 +49,7 @@ def allocation_json(view: service.AllocationView) -> dict[str, Any]:
 
 
 @bp.put("/tools/<slug>/budgets/<int:year>")
-@finance_or_admin
+@consortium_finance
 @operation("Enter or change the draft budget and key of a tool for a year", tags=TAGS,
            body=s.BudgetPut, response=s.BudgetOut, extra_status=[201])
 def put_budget(slug: str, year: int, data: dict[str, Any]) -> Any:
@@ -80,7 +78,7 @@ def list_versions(slug: str, year: int) -> Any:
 
 
 @bp.post("/tools/<slug>/budgets/<int:year>/versions")
-@finance_or_admin
+@consortium_finance
 @operation("Make a new draft version of an adopted budget, saying why", tags=TAGS,
            body=s.BudgetVersionIn, response=s.BudgetOut, status=201)
 def post_version(slug: str, year: int, data: dict[str, Any]) -> Any:
@@ -108,7 +106,7 @@ def get_allocation(slug: str, year: int) -> Any:
 
 
 @bp.post("/tools/<slug>/budgets/<int:year>/adopt")
-@finance_or_admin
+@consortium_finance
 @operation("Adopt the budget; it and its allocation never change afterwards", tags=TAGS,
            response=s.AllocationOut)
 def adopt(slug: str, year: int) -> Any:
@@ -129,7 +127,7 @@ def adopt(slug: str, year: int) -> Any:
 
 
 @bp.post("/years/<int:year>/close")
-@finance_or_admin
+@consortium_finance
 @operation("Close the year: its statements become final (409 with the reasons if it cannot)",
            tags=TAGS, response=s.ClosedYearOut)
 def close_year(year: int) -> Any:
@@ -186,7 +184,7 @@ def fees_json(year: int) -> dict[str, Any]:
 
 
 @bp.put("/fees/<int:year>")
-@finance_or_admin
+@consortium_finance
 @operation("Set the membership fee schedule (medlemsavgift) of a year", tags=TAGS,
            body=s.FeesPut, response=s.FeesOut, extra_status=[201])
 def put_fees(year: int, data: dict[str, Any]) -> Any:

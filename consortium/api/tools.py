@@ -12,7 +12,7 @@ from consortium import db
 from consortium.api import bp
 from consortium.api.schemas import tools as s
 from consortium.api.spec import answer, operation
-from consortium.auth.access import acting_user, admin_only, readers
+from consortium.auth.access import acting_user, admin_only, consortium_finance, readers
 from consortium.members import service as members
 from consortium.members.models import Municipality
 from consortium.tools import queries, service
@@ -103,7 +103,7 @@ def put_participant(slug: str, code: str, data: dict[str, Any]) -> Any:
 
 
 @bp.put("/tools/<slug>/usage/<int:year>/<code>")
-@admin_only
+@consortium_finance
 @operation("Set a participant's usage units for a year", tags=TAGS, body=s.UsagePut,
            response=s.Usage, extra_status=[201])
 def put_usage(slug: str, year: int, code: str, data: dict[str, Any]) -> Any:

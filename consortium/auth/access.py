@@ -26,11 +26,15 @@ ALL_ROLES = frozenset(Role)
 class AccessRule:
     public: bool = False
     roles: frozenset[Role] = ALL_ROLES
+    # Changes consortium-wide figures: a user tied to a municipality may not (SPEC roles)
+    consortium_wide: bool = False
 
     def allows(self, user: User | None) -> bool:
         if self.public:
             return True
-        return user is not None and user.role in self.roles
+        if user is None or user.role not in self.roles:
+            return False
+        return not (self.consortium_wide and user.municipality_id is not None)
 
 
 def _declare(rule: AccessRule) -> Callable[[F], F]:
@@ -54,6 +58,15 @@ def roles(*allowed: Role) -> Callable[[F], F]:
 #: Every signed-in user may read.
 readers = roles(*Role)
 admin_only = roles(Role.ADMIN)
+#: Budgets, keys, usage, fees, adoption and closing: the office and finance officers who are
+#: not tied to a municipality.
+consortium_finance = _declare(AccessRule(roles=frozenset({Role.ADMIN, Role.FINANCE}),
+                                         consortium_wide=True))
+
+
+def may_change_consortium_figures(user: User | None) -> bool:
+    return user is not None and user.role in (Role.ADMIN, Role.FINANCE) \
+        and user.municipality_id is None
 
 
 def rule_of(app: Flask, endpoint: str) -> AccessRule | None:

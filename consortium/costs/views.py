@@ -13,7 +13,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consortium import db
-from consortium.auth.access import acting_user, readers, roles
+from consortium.auth.access import (
+    acting_user,
+    consortium_finance,
+    may_change_consortium_figures,
+    readers,
+)
 from consortium.auth.forms import EmptyForm
 from consortium.auth.models import Role
 from consortium.charts import bars
@@ -36,12 +41,10 @@ from consortium.tools import service as tools
 from consortium.tools.models import Tool
 
 bp = Blueprint("costs", __name__, url_prefix="/costs")
-finance_or_admin = roles(Role.ADMIN, Role.FINANCE)
 
 
 def _may_write() -> bool:
-    user = acting_user()
-    return user is not None and user.role in (Role.ADMIN, Role.FINANCE)
+    return may_change_consortium_figures(acting_user())
 
 
 def _year() -> int:
@@ -72,16 +75,12 @@ def index() -> Any:
 
 def _may_close() -> bool:
     """Closing changes consortium-wide figures: the office and consortium-wide finance."""
-    user = acting_user()
-    return user is not None and user.role in (Role.ADMIN, Role.FINANCE) \
-        and user.municipality_id is None
+    return may_change_consortium_figures(acting_user())
 
 
 @bp.post("/<int:year>/close")
-@finance_or_admin
+@consortium_finance
 def close_year(year: int) -> Any:
-    if not _may_close():
-        abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
     asked = confirmation(
@@ -209,7 +208,7 @@ def budget(slug: str, year: int) -> Any:
 
 
 @bp.route("/budgets/<slug>/<int:year>", methods=["POST"])
-@finance_or_admin
+@consortium_finance
 def save_budget(slug: str, year: int) -> Any:
     tool = _tool_or_404(slug)
     form = BudgetForm()
@@ -243,7 +242,7 @@ def save_budget(slug: str, year: int) -> Any:
 
 
 @bp.route("/budgets/<slug>/<int:year>/adopt", methods=["POST"])
-@finance_or_admin
+@consortium_finance
 def adopt(slug: str, year: int) -> Any:
     tool = _tool_or_404(slug)
     if not AdoptForm().validate_on_submit():

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consortium import db
-from consortium.auth.access import acting_user, admin_only, readers
+from consortium.auth.access import acting_user, admin_only, consortium_finance, readers
 from consortium.auth.models import Role
 from consortium.errors import DomainError
 from consortium.frame.confirm import confirmation
@@ -164,7 +164,7 @@ def end_participation(slug: str, participation_id: int) -> Any:
 
 
 @bp.route("/<slug>/usage", methods=["POST"])
-@admin_only
+@consortium_finance
 def set_usage(slug: str) -> Any:
     tool = _tool_or_404(slug)
     form = UsageForm()

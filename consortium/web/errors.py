@@ -46,6 +46,11 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Not allowed"), _("Your role does not allow this page or action.")),
         404: (_("Not found"), _("There is no such page. It may have been moved or removed.")),
         405: (_("Not allowed"), _("This address does not accept that kind of request.")),
+        413: (_("The file is too large"),
+              _("The registry accepts uploads of at most %(mb)s MB. A file of every Swedish "
+                "municipality's population is about 15 kB: check that you chose the right "
+                "file. Nothing was saved.",
+                mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))),
         429: (_("Too many attempts"),
               _("Too many attempts in a short time. Wait a few minutes and try again.")),
         500: (_("Something went wrong"),
@@ -90,6 +95,10 @@ def register(app: Flask) -> None:
             message = error.description if status not in (500,) else "Internal error."
             if status == 401:
                 message = "Missing or invalid bearer token."
+            if status == 413:
+                message = (f"The request is larger than the "
+                           f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB "
+                           f"the registry accepts.")
             return api_error(status, message)
         title, message = _messages().get(status, (error.name, error.description or ""))
         return render_template("errors/error.html", status=status, title=title,
