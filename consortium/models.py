@@ -1,6 +1,6 @@
 """Imports every model so that Base.metadata knows the whole schema (for Alembic and tests)."""
 
-from consortium.audit.models import AuditEvent
+from consortium.audit.models import AuditChainHead, AuditEvent
 from consortium.auth.models import ApiToken, Role, User
 from consortium.costs.models import (
     Adjustment,
@@ -35,7 +35,8 @@ from consortium.notices.models import Notice, NoticeOptOut
 from consortium.tools.models import Participation, Tool, UsageFigure
 
 __all__ = [
-    "Adjustment", "AgendaItem", "AllocationLine", "ApiToken", "Attendance", "AuditEvent",
+    "Adjustment", "AgendaItem", "AllocationLine", "ApiToken", "Attendance", "AuditChainHead",
+    "AuditEvent",
     "Ballot", "BoardSeat", "Budget", "ClosedYear", "Council", "FeeBand", "FeeSchedule", "Job",
     "Meeting", "MeetingOfficer", "MeetingSignature", "MembershipPeriod", "Motion",
     "MotionResult", "MotionSeat", "Municipality", "Notice", "NoticeOptOut", "Participation",

@@ -34,6 +34,11 @@ Sent by a record's page with the document's kind (`"protocol"`, `"result"`, `"al
 `"statement"`) as sender and its `key`. The documents domain answers with the SHA-256 of the
 copy it keeps, or None.""")
 
+kept_documents_rehash = _signals.signal("kept-documents-rehash", doc="""
+Sent by `flask --app app audit verify` (sender None). The documents domain re-hashes every
+kept document and answers (number checked, [names of those whose content no longer matches
+the SHA-256 kept with them]).""")
+
 decision_exists = _signals.signal("decision-exists", doc="""
 Sent when a budget is adopted with a reference to a council's decision, with the motion's id
 as sender. The governance domain answers True when that decision exists.""")

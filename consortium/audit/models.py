@@ -27,5 +27,17 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
+    # The hash chain (consortium/audit/chain.py): the previous event's hash, and this one's
+    previous_sha256: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     actor: Mapped[User | None] = relationship()
+
+
+class AuditChainHead(Base):
+    """The hash of the newest event: one row, locked by every writer of the log."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_sha256: Mapped[str] = mapped_column(String(64))

@@ -12,8 +12,10 @@ from typing import Any
 from flask import g, has_request_context, request
 
 from consortium import db
+from consortium.audit.chain import link
 from consortium.audit.models import AuditEvent
 from consortium.auth.models import User
+from consortium.db import utcnow
 
 
 def jsonable(value: Any) -> Any:
@@ -62,6 +64,8 @@ def record(
         after=jsonable(after) if after is not None else None,
         note=note,
         remote_addr=request.remote_addr if has_request_context() else None,
+        occurred_at=utcnow(),
     )
+    link(event)
     db.session.add(event)
     return event

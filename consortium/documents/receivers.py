@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from sqlalchemy import select
+
+from consortium import db
+from consortium.documents.models import StoredDocument
 from consortium.documents.service import kept_hash
-from consortium.signals import kept_document
+from consortium.signals import kept_document, kept_documents_rehash
 
 
 @kept_document.connect
 def kept_document_hash(kind: str, *, key: str, **_kwargs: Any) -> str | None:
     return kept_hash(kind, key)
+
+
+@kept_documents_rehash.connect
+def rehash_kept_documents(_sender: object, **_kwargs: Any) -> tuple[int, list[str]]:
+    checked, broken = 0, []
+    for kind, key, lang, stored, content in db.session.execute(
+            select(StoredDocument.kind, StoredDocument.key, StoredDocument.lang,
+                   StoredDocument.sha256, StoredDocument.content)
+            .order_by(StoredDocument.id).execution_options(yield_per=50)):
+        checked += 1
+        if hashlib.sha256(content).hexdigest() != stored:
+            broken.append(f"{kind} {key} ({lang})")
+    return checked, broken

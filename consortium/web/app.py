@@ -115,6 +115,7 @@ def register_receivers() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from consortium.audit.cli import audit_cli
     from consortium.auth.cli import users_cli
     from consortium.cli import db_cli
     from consortium.costs.cli import costs_cli
@@ -124,6 +125,7 @@ def register_cli(app: Flask) -> None:
     from consortium.members.cli import import_cli
 
     app.cli.add_command(db_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(import_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(costs_cli)

@@ -183,7 +183,10 @@ def log() -> Any:
                                 .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     pages = max(1, -(-total // PAGE_SIZE))
     actions = sorted(SENTENCES, key=lambda a: str(SENTENCES[a]))
+    from consortium.audit.chain import verify
+
     return render_template("audit/log.html", lines=lines(events), filters=filters,
+                           chain=verify(documents=False),
                            errors=errors, total=total, page=page, pages=pages, kinds=KINDS,
                            actions=[(a, _action_label(a)) for a in actions])
 
