@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, has_request_context, request, session
+from werkzeug.routing import IntegerConverter, Map
 
 from consortium import config, db
 from consortium.config import LANGUAGES, ROOT
@@ -18,6 +19,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     config.load(app, test_config)
+    # An <int:…> in a URL is at most what a BIGINT column holds: a larger number names no
+    # record (404), rather than overflowing the database driver (a 500).
+    app.url_map.converters["int"] = BoundedIntConverter
+
+    @app.url_value_preprocessor
+    def _years_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+        """A year in a URL is one the registry keeps (1900-2100); any other names nothing."""
+        year = (values or {}).get("year")
+        if isinstance(year, int) and not 1900 <= year <= 2100:
+            from flask import abort
+
+            abort(404)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  (å, ä, ö as they are)
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -39,6 +52,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.register(app)
     navigation.register(app)
     return app
+
+
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = None, signed: bool = False) -> None:
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min,
+                         max=2**63 - 1 if max is None else max, signed=signed)
 
 
 def select_locale() -> str:
