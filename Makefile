@@ -16,7 +16,7 @@ MO := $(PO:.po=.mo)
 # Debian packages the tests need: pdftotext/pdftoppm, headless Chromium, HarfBuzz subsetting.
 DEBIAN_PACKAGES := poppler-utils chromium libharfbuzz-subset0
 
-.PHONY: install run test test-sqlite test-postgres lint system-deps browser-deps translations extract-messages bench clean
+.PHONY: restore-drill install run test test-sqlite test-postgres lint system-deps browser-deps translations extract-messages bench clean
 AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 
 install: $(STAMP) $(MO)
@@ -108,3 +108,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts tests/browser/axe/node_modules
+
+# pg_dump and restore of a demo database, checked there (needs PostgreSQL at PGHOST)
+restore-drill: install
+	.ci/restore-drill
