@@ -177,11 +177,23 @@ def check_year(year: int) -> None:
         raise Invalid(message, {"year": message})
 
 
+def lock_budgets(tool: Tool) -> None:
+    """Serialise every change to the tool's budgets (enter, edit, new version, adopt): the
+    tool's row is locked until the transaction ends (SELECT … FOR UPDATE on PostgreSQL;
+    SQLite's writers are serialised by BEGIN IMMEDIATE). The caller then reads the versions
+    anew, so the second of two simultaneous requests sees what the first did."""
+    db.session.execute(select(Tool.id).where(Tool.id == tool.id).with_for_update())
+    # The versions as they are now, refreshed in the session
+    db.session.scalars(select(Budget).where(Budget.tool_id == tool.id)
+                       .execution_options(populate_existing=True)).all()
+
+
 def set_budget(tool: Tool, year: int, amount: int, key: Key, *, actor: User | None = None,
                actor_label: str | None = None) -> tuple[Budget, bool]:
     """Enter or change the draft budget of a tool and year. An adopted budget never changes:
     that needs a new version (revise)."""
     check_year(year)
+    lock_budgets(tool)
     latest = current(tool, year)
     if latest is None:
         years.refuse_if_closed(year, _("its budgets"), _(
@@ -208,6 +220,7 @@ def set_budget(tool: Tool, year: int, amount: int, key: Key, *, actor: User | No
 def revise(tool: Tool, year: int, amount: int, key: Key, reason: str, *,
            actor: User | None = None, actor_label: str | None = None) -> Budget:
     """A new draft version of an adopted budget; it names the version it replaces and why."""
+    lock_budgets(tool)
     latest = get_current(tool, year)
     if latest.status is not BudgetStatus.ADOPTED:
         raise Conflict(_("Version %(version)s is still a draft: change it instead of making a "
@@ -387,6 +400,11 @@ def allocation_of(budget: Budget) -> AllocationView:
 def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None = None,
           decision_motion_id: int | None = None) -> AllocationView:
     """Freeze the budget and its allocation. Later changes need a new version."""
+    lock_budgets(budget.tool)
+    latest = current(budget.tool, budget.year)
+    if latest is not None and latest.id != budget.id:
+        raise Conflict(_("Version %(version)s of this budget has been made meanwhile; adopt "
+                         "that one.", version=latest.version))
     if budget.status is BudgetStatus.ADOPTED:
         raise Conflict(_("Version %(version)s of this budget is already adopted.",
                          version=budget.version))
@@ -399,6 +417,10 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
         db.session.rollback()
         raise explain(error)
     view = allocation_of(budget)
+    if view.lines and view.total != budget.amount:  # never adopt lines that miss the amount
+        db.session.rollback()
+        raise Conflict(_("The allocation does not add up to the budget; nothing was adopted. "
+                         "Try again."))
     budget.status = BudgetStatus.ADOPTED
     budget.key_population_year = view.population_year  # the year actually used
     budget.adopted_at = utcnow()
