@@ -35,6 +35,7 @@ from consortium.auth.forms import (
 )
 from consortium.auth.models import ApiToken, User
 from consortium.extensions import limiter
+from consortium.frame.redirects import local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -49,9 +50,7 @@ def _login_key() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("web.home")
+    return local_path(target) or url_for("web.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from consortium.auth.forms import EmptyForm
 from consortium.auth.models import Role, User
 from consortium.config import LANGUAGES
 from consortium.costs.models import Budget
+from consortium.frame.redirects import local_path
 from consortium.governance.models import Motion, MotionStatus
 from consortium.members.models import standing_condition
 from consortium.tools.models import Tool
@@ -74,10 +75,7 @@ def set_language() -> Any:
     if user is not None and user.lang != lang:  # e-mail follows the language last chosen
         user.lang = lang
         db.session.commit()
-    target = request.form.get("next") or url_for("web.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("web.home")
-    return redirect(target)
+    return redirect(local_path(request.form.get("next")) or url_for("web.home"))
 
 
 @bp.route("/help/api")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from consortium import db
@@ -128,3 +129,24 @@ def test_session_cookie_is_http_only_and_same_site(client, make_user):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("target", ["/%0A/evil.example", "/%09/evil.example/",
+                                    "/%5C/evil.example", "//evil.example", "https://evil.example",
+                                    "/\\evil.example", "/ok%0d%0aSet-Cookie:x=1"])
+def test_login_never_sends_the_browser_away(client, make_user, target):
+    make_user("observer", email="revisor@example.se")
+    token = csrf_token(client)
+    response = client.post(f"/login?next={target}", data={
+        "email": "revisor@example.se", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/", response.headers["Location"]
+
+
+def test_the_language_switch_stays_on_the_site(client):
+    token = csrf_token(client)
+    for target in ("/\t/evil.example", "//evil.example", "/tools/?q=a"):
+        response = client.post("/language", data={"lang": "en", "next": target,
+                                                  "csrf_token": token})
+        assert response.headers["Location"] == ("/tools/?q=a" if target == "/tools/?q=a"
+                                                else "/")
