@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -113,8 +113,10 @@ def enforce(app: Flask) -> None:
             g.user = _user_from_bearer()
         else:
             user = current_user._get_current_object()  # type: ignore[attr-defined]
-            # The user, not the proxy; a session of a user deactivated since ends here.
-            g.user = user if user.is_authenticated and user.is_active else None
+            # The user, not the proxy. A session ends here when its user was deactivated, or
+            # signed out, or changed password since it was made (a newer generation).
+            g.user = user if (user.is_authenticated and user.is_active and session.get(
+                "generation") == user.session_generation) else None
         if rule.public:
             return None
         if g.user is None:

@@ -7,7 +7,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium.db import Base, UTCDateTime, str_enum, utcnow
@@ -37,6 +37,8 @@ class User(UserMixin, Base):
     lang: Mapped[str] = mapped_column(String(5), default="sv", server_default="sv")
     # The secret part of the user's calendar address (/calendar/<token>.ics); None: no feed
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Raised by logout, deactivation and a password change: every session made before ends
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     municipality: Mapped[Municipality | None] = relationship()
 

@@ -141,6 +141,7 @@ def set_password(user: User, password: str, *, actor: User | None = None,
             "password",
         )
     user.password_hash = generate_password_hash(password)
+    end_sessions(user)
     record("user.password", "user", user.id, after={"changed": True}, actor=actor,
            actor_label=actor_label)
     db.session.commit()
@@ -199,12 +200,23 @@ def send_password_reset(user: User, *, actor: User | None = None) -> None:
     db.session.commit()
 
 
+def end_sessions(user: User) -> None:
+    """Every session of the user made before now stops working (checked on each request)."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def sign_out_everywhere(user: User) -> None:
+    end_sessions(user)
+    db.session.commit()
+
+
 def set_active(user: User, active: bool, *, actor: User) -> None:
     if user.id == actor.id and not active:
         raise AuthError(_("You cannot deactivate your own account."))
     before = snapshot(user, *USER_FIELDS)
     user.active = active
     if not active:
+        end_sessions(user)
         for token in user_tokens(user):
             token.revoked_at = token.revoked_at or utcnow()
     record("user.activate" if active else "user.deactivate", "user", user.id,

@@ -69,6 +69,7 @@ def login() -> Any:
             if lang:
                 session["lang"] = lang
             login_user(user)
+            session["generation"] = user.session_generation
             session.permanent = True
             if lang and user.lang != lang:  # e-mail follows the language chosen here
                 user.lang = lang
@@ -86,6 +87,9 @@ def logout() -> Any:
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    user = acting_user()
+    if user is not None:
+        service.sign_out_everywhere(user)  # a copy of the cookie no longer works either
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -86,6 +86,8 @@ def change_password() -> Any:
                 db.session.rollback()
                 form.password.errors = [str(error)]
             else:
+                # Other sessions of the user end; this one goes on
+                session["generation"] = user.session_generation
                 flash(_("Your password was changed."), "success")
                 return redirect(url_for("web.settings"))
     off = notices.turned_off(user)

@@ -150,3 +150,28 @@ def test_the_language_switch_stays_on_the_site(client):
                                                   "csrf_token": token})
         assert response.headers["Location"] == ("/tools/?q=a" if target == "/tools/?q=a"
                                                 else "/")
+
+
+def test_a_cookie_copied_before_logout_no_longer_works(app, client_as):
+    user = client_as(Role.OBSERVER)
+    assert user.get("/").status_code == 200
+    cookie = user.get_cookie("session")
+    assert cookie is not None
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value)
+    assert thief.get("/").status_code == 200  # the copy works while the owner is signed in
+    user.post("/logout", data={"csrf_token": csrf_token(user, "/")})
+    replay = thief.get("/")
+    assert replay.status_code == 302 and "/login" in replay.headers["Location"]
+
+
+def test_a_password_change_ends_the_other_sessions_but_not_this_one(app, client_as):
+    user = client_as(Role.OBSERVER)
+    other = app.test_client()
+    login(other, user.user.email)
+    assert other.get("/").status_code == 200
+    user.post("/settings/password", data={
+        "csrf_token": csrf_token(user, "/settings"), "current": PASSWORD,
+        "password": "ett nytt långt lösenord", "confirm": "ett nytt långt lösenord"})
+    assert user.get("/").status_code == 200
+    assert other.get("/").status_code == 302
