@@ -64,6 +64,32 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, str]:
     return flat
 
 
+MAX_JSON_DEPTH = 20  # the deepest body the API describes is 4 levels
+
+
+def json_depth(raw: bytes) -> int:
+    """How deep the brackets of a JSON text nest (outside strings), read without parsing: a
+    body nested thousands deep never reaches the parser's recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
+
+
 def operation(summary: str, *, tags: list[str], body: type[Schema] | None = None,
               partial: bool = False, query: type[Schema] | None = None,
               response: type[Schema] | None = None, many: bool = False, status: int = 200,
@@ -78,6 +104,9 @@ def operation(summary: str, *, tags: list[str], body: type[Schema] | None = None
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if body is not None:
+                if (depth := json_depth(request.get_data(cache=True))) > MAX_JSON_DEPTH:
+                    raise BadBody(f"The JSON body is nested {depth} levels deep; at most "
+                                  f"{MAX_JSON_DEPTH} are accepted.")
                 payload = request.get_json(silent=True)
                 if not isinstance(payload, dict):
                     raise BadBody("The body must be a JSON object (Content-Type: "

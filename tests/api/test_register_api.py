@@ -280,3 +280,13 @@ def test_huge_numbers_are_refused_not_crashed(client, admin, method, url, body):
     response = getattr(client, method)(url, headers=admin, json=body)
     assert response.status_code in (404, 422), (url, response.status_code)
     assert response.json["error"]["message"]
+
+
+def test_a_body_nested_a_thousand_deep_is_refused_clearly(client, api_token):
+    from tests.conftest import bearer
+
+    deep = '{"name": ' + "[" * 1000 + "]" * 1000 + "}"
+    response = client.patch("/api/v1/tools/egil", data=deep, content_type="application/json",
+                            headers=bearer(api_token("admin")))
+    assert response.status_code == 400
+    assert "nested 1001 levels deep" in response.json["error"]["message"]

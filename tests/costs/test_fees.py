@@ -96,3 +96,24 @@ def test_missing_population_names_every_billed_member():
 def test_impossible_schedules_are_refused(bands):
     with pytest.raises(AllocationError):
         fee_lines(2026, bands, [], 2024)
+
+
+def test_a_refused_fee_schedule_is_not_kept(client, setup):  # noqa: F811
+    """A schedule whose fees cannot be computed (no population figure for the year asked) is
+    refused with 422, and nothing of it is saved."""
+    from datetime import date
+
+    from consortium.members import service as members_service
+
+    members_service.change_membership(members_service.get_by_code("0180"), "admit",
+                                      date(2009, 1, 1))  # a member without a 2019 figure
+    body = {"population_year": 2019, "bands": [{"up_to": None, "annual": "1000.00",
+                                                "entry": "0.00"}]}
+    refused = client.put("/api/v1/fees/2026", json=body, headers=setup["finance"])
+    assert refused.status_code == 422 and "population" in refused.json["error"]["message"].lower()
+    from consortium.costs.fee_schedules import fee_schedule
+
+    assert fee_schedule(2026) is None
+
+
+from tests.costs.test_costs_api import setup  # noqa: E402,F401  (the fixture)
