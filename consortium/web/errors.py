@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from consortium import db
@@ -104,6 +104,20 @@ def register(app: Flask) -> None:
         return render_template("errors/error.html", status=status, title=title,
                                message=message), status
 
+    @app.errorhandler(OperationalError)
+    def _database_down(error: OperationalError) -> Any:
+        # The database does not answer (or refused the connection): a 503 that says so, not a
+        # crash; nothing can have been saved.
+        db.session.rollback()
+        current_app.logger.error("The database does not answer: %s", error.orig)
+        message = _("The registry cannot reach its database right now. Nothing was saved. "
+                    "Try again in a few minutes.")
+        if is_api_request():
+            return api_error(503, "The database does not answer; nothing was saved.",
+                             code="unavailable")
+        return render_template("errors/error.html", status=503,
+                               title=_("The registry is unavailable"), message=message), 503
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
         if isinstance(error, HTTPException):
@@ -112,6 +126,8 @@ def register(app: Flask) -> None:
             return _domain(error)
         if isinstance(error, DataError):
             return _data(error)
+        if isinstance(error, OperationalError):
+            return _database_down(error)
         db.session.rollback()
         current_app.logger.exception("Unhandled error")
         return _http(InternalServerError())

@@ -5,8 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from consortium import db
@@ -91,8 +102,20 @@ def api_reference() -> Any:
 @bp.route("/healthz")
 @public
 def health() -> Any:
-    db.session.execute(text("SELECT 1"))
-    return jsonify({"status": "ok"})
+    """Which part is up: the database (needed) and Redis (the worker's queue; without it
+    notices and long work wait). 503 when the database does not answer."""
+    from consortium.jobs.service import redis_answers
+
+    parts = {"database": "ok", "redis": "ok"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except OperationalError:
+        db.session.rollback()
+        parts["database"] = "down"
+    if current_app.config["JOBS_MODE"] == "rq" and not redis_answers(current_app):
+        parts["redis"] = "down"
+    status = 503 if parts["database"] == "down" else 200
+    return jsonify({"status": "ok" if status == 200 else "down", "parts": parts}), status
 
 
 from consortium.web import audit_log, me  # noqa: E402,F401  (their routes join bp and audit)

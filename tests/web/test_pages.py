@@ -73,7 +73,8 @@ def test_server_error_page_shows_no_internals(database_url):
 
 
 def test_health_check_answers_without_login(client):
-    assert client.get("/healthz").json == {"status": "ok"}
+    assert client.get("/healthz").json == {"status": "ok",
+                                           "parts": {"database": "ok", "redis": "ok"}}
 
 
 def test_static_stylesheet_ships_with_the_app(client):
