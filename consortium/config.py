@@ -34,7 +34,11 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_KEY_PREFIX="consortium",
-        LOGIN_THROTTLE=os.environ.get("LOGIN_THROTTLE", "5 per 15 minutes"),
+        # Wrong passwords: per (account, client) the delays grow (5 a minute, then 10 in 15
+        # minutes, 20 in an hour); per client across accounts, 30 in 15 minutes.
+        LOGIN_THROTTLE=os.environ.get("LOGIN_THROTTLE",
+                                      "5 per minute; 10 per 15 minutes; 20 per hour"),
+        LOGIN_CLIENT_THROTTLE=os.environ.get("LOGIN_CLIENT_THROTTLE", "30 per 15 minutes"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=env_flag("SESSION_COOKIE_SECURE", default=not (demo or app.debug)),

@@ -45,8 +45,19 @@ def _login_throttle() -> str:
 
 
 def _login_key() -> str:
-    """Throttle per e-mail address, so guessing one account's password from many places fails."""
-    return "login:" + service.normalise_email(request.form.get("email", ""))
+    """Guesses at one account from one client: the owner signing in from elsewhere is never
+    locked out by someone else's wrong passwords."""
+    return ("login:" + service.normalise_email(request.form.get("email", "")) + "@"
+            + (request.remote_addr or "?"))
+
+
+def _client_key() -> str:
+    """One client trying many accounts."""
+    return "login-client:" + (request.remote_addr or "?")
+
+
+def _client_throttle() -> str:
+    return current_app.config["LOGIN_CLIENT_THROTTLE"]
 
 
 def _safe_next(target: str | None) -> str:
@@ -56,6 +67,8 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_throttle, key_func=_login_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code == 401)
+@limiter.limit(_client_throttle, key_func=_client_key, methods=["POST"],
                deduct_when=lambda response: response.status_code == 401)
 def login() -> Any:
     if acting_user() is not None:

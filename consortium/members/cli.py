@@ -22,7 +22,10 @@ def import_cli() -> None:
 @with_appcontext
 def import_municipalities(path: Path, dry_run: bool) -> None:
     """Import FILE.csv (code,name,county,population,population_year): all rows or none."""
-    parsed = importing.parse(importing.decode(path.read_bytes()))
+    try:
+        parsed = importing.parse(importing.decode(path.read_bytes()))
+    except importing.BadFile as error:
+        raise click.ClickException(f"{path.name}: {error} Nothing was imported.") from None
     if parsed.errors:
         for error in parsed.errors:
             click.echo(f"{path.name}: {error}", err=True)

@@ -75,12 +75,24 @@ class ImportPlan:
         return [change for change in self.changes if change.kind != "unchanged"]
 
 
+class BadFile(ValueError):
+    """The file cannot be read as text; the message says where and what to do."""
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM); Windows-1252 as written by older spreadsheet programs."""
+    """UTF-8 (with or without BOM); Windows-1252 as written by older spreadsheet programs.
+    Bytes that are neither: BadFile naming the line."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise BadFile(_("Line %(line)s holds bytes that are neither UTF-8 nor Windows-1252 "
+                        "text. Save the file as CSV (UTF-8) and try again.", line=line)
+                      ) from None
 
 
 def _whole_number(text: str) -> int | None:
@@ -116,7 +128,17 @@ def parse(text: str) -> ParsedFile:
         return result
     position = {name: header.index(name) for name in COLUMNS}
     first_line_of: dict[str, int] = {}
-    for values in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            break
+        except csv.Error:  # a field over the csv module's limit (128 kB)
+            result.errors.append(LineError(reader.line_num, _(
+                "A field on line %(line)s is longer than 128 kB; no value of this file is "
+                "that long. Check that it is the right file.", line=reader.line_num)))
+            break
         line = reader.line_num
         if not any(value.strip() for value in values):
             continue

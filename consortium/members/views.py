@@ -200,7 +200,11 @@ def import_file() -> Any:
         status = 422 if form.is_submitted() else 200
         return render_template("members/import.html", form=form, parsed=None), status
     upload = form.file.data
-    text = importing.decode(upload.read())
+    try:
+        text = importing.decode(upload.read())
+    except importing.BadFile as error:
+        form.file.errors = [str(error)]
+        return render_template("members/import.html", form=form, parsed=None), 422
     parsed = importing.parse(text)
     if parsed.errors:
         return render_template("members/import.html", form=form, parsed=parsed,

@@ -175,3 +175,28 @@ def test_a_password_change_ends_the_other_sessions_but_not_this_one(app, client_
         "password": "ett nytt långt lösenord", "confirm": "ett nytt långt lösenord"})
     assert user.get("/").status_code == 200
     assert other.get("/").status_code == 302
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_owner_out(app, make_user):
+    owner = make_user(Role.ADMIN)
+    attacker = app.test_client()
+    token = csrf_token(attacker)
+    for _ in range(5):
+        attacker.post("/login", environ_base={"REMOTE_ADDR": "203.0.113.9"}, data={
+            "email": owner.email, "password": "wrong", "csrf_token": token})
+    assert attacker.post("/login", environ_base={"REMOTE_ADDR": "203.0.113.9"}, data={
+        "email": owner.email, "password": PASSWORD, "csrf_token": token}).status_code == 429
+    office = app.test_client()
+    assert office.post("/login", environ_base={"REMOTE_ADDR": "198.51.100.7"}, data={
+        "email": owner.email, "password": PASSWORD,
+        "csrf_token": csrf_token(office)}).status_code == 302
+
+
+def test_one_client_trying_many_accounts_is_slowed(app, make_user):
+    client = app.test_client()
+    token = csrf_token(client)
+    limit = int(app.config["LOGIN_CLIENT_THROTTLE"].split()[0])
+    statuses = [client.post("/login", data={"email": f"gissning{n}@example.se",
+                                            "password": "wrong", "csrf_token": token}).status_code
+                for n in range(limit + 1)]
+    assert statuses[:limit] == [401] * limit and statuses[-1] == 429

@@ -183,3 +183,33 @@ def test_upload_previews_then_imports_on_confirmation(client_as):
 
 def test_only_admins_import(client_as):
     assert client_as("finance").get("/municipalities/import").status_code == 403
+
+
+def _upload_bytes(client, data, name="kommuner.csv"):
+    return client.post("/municipalities/import", headers={"Accept-Language": "en"},
+                       data={"file": (io.BytesIO(data), name),
+                             "csrf_token": csrf_token(client, "/municipalities/import")},
+                       content_type="multipart/form-data")
+
+
+def test_bytes_that_are_no_text_are_named_with_their_line(client_as):
+    admin = client_as("admin")
+    data = (b"code,name,county,population,population_year\n"
+            b"0483,Katrineholm,S\xc3\xb6dermanlands l\xc3\xa4n,34939,2025\n"
+            b"0484,Eskilstuna,\x81\x8d\x8f\x90,107000,2025\n")
+    response = _upload_bytes(admin, data)
+    assert response.status_code == 422
+    assert "Line 3 holds bytes that are neither UTF-8 nor Windows-1252" in \
+        response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Municipality)) == 0
+
+
+def test_a_field_over_128_kb_is_named_with_its_line(client_as):
+    admin = client_as("admin")
+    text = ("code,name,county,population,population_year\n"
+            "0483,Katrineholm,Södermanlands län,34939,2025\n"
+            f'0484,"{"x" * 140_000}",Södermanlands län,1,2025\n')
+    response = _upload_bytes(admin, text.encode())
+    assert response.status_code == 422
+    assert "A field on line 3 is longer than 128 kB" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Municipality)) == 0
