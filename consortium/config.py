@@ -48,7 +48,9 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         WTF_I18N_ENABLED=True,
         BABEL_DEFAULT_LOCALE="sv",
-        BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
+        BABEL_DEFAULT_TIMEZONE=os.environ.get("TIMEZONE") or (
+            "Europe/Oslo" if os.environ.get("CONSORTIUM_COUNTRY", "SE") == "NO"
+            else "Europe/Stockholm"),
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         PROXY_FIX_HOPS=int(os.environ.get("PROXY_FIX_HOPS", "0")),
         # Requests (uploads) of at most 4 MB: the municipality CSV of a country is ~15 kB.

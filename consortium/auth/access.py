@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, g, request, session
@@ -16,10 +17,12 @@ from sqlalchemy.orm import joinedload
 
 from consortium import db
 from consortium.auth.models import ApiToken, Role, User
+from consortium.db import utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 ALL_ROLES = frozenset(Role)
+TOKEN_USE_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,11 @@ def _user_from_bearer() -> User | None:
     )
     if token_row is None or not token_row.user.active:
         return None
+    now = utcnow()
+    if token_row.last_used_at is None or now - token_row.last_used_at > TOKEN_USE_PRECISION:
+        # When it was last used, to the minute: one write a minute at most, not one per read
+        token_row.last_used_at = now
+        db.session.commit()
     return token_row.user
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from consortium import db
 from consortium.costs.allocation import as_decimal
+from consortium.db import utcnow
 from consortium.governance import meetings, results, roll
 from consortium.governance.labels import (
     CHOICE_LABELS,
@@ -39,7 +40,9 @@ NOTICE_DAYS = 21  # the notice of adjustment stays up three weeks
 
 def frame(title: str) -> dict[str, Any]:
     return {"consortium": current_app.config["CONSORTIUM_NAME"], "title": title,
-            "lang": str(get_locale()), "printed": date.today().isoformat()}
+            "lang": str(get_locale()),
+            # the installation's day (Europe/Stockholm or Europe/Oslo), as its times are
+            "printed": to_user_timezone(utcnow()).date().isoformat()}
 
 
 def _time(value: Any) -> str:

@@ -236,7 +236,13 @@ def signers(meeting: Meeting) -> list[tuple[MeetingOfficer, MeetingSignature | N
 
 
 def sign_minutes(meeting: Meeting, user: User) -> MeetingSignature:
-    """The chair and each adjuster confirm the minutes; when all have, they are locked."""
+    """The chair and each adjuster confirm the minutes; when all have, they are locked.
+    Who may sign is checked first: someone who is no signer learns nothing of the state."""
+    officers = list(db.session.scalars(select(MeetingOfficer).where(
+        MeetingOfficer.meeting_id == meeting.id, MeetingOfficer.user_id == user.id,
+        MeetingOfficer.role.in_([OfficerRole.CHAIR, OfficerRole.ADJUSTER]))))
+    if not officers:
+        raise Forbidden(_("Only the chair and the adjusters sign, each once."))
     if meeting.status is MeetingStatus.PLANNED:
         raise Conflict(_("The meeting has not been held yet."))
     if meeting.minutes_locked_at is not None:

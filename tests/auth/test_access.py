@@ -141,3 +141,23 @@ def test_token_of_a_deactivated_user_is_refused(client, make_user):
     token = service.issue_token(user, actor_label="test")
     service.set_active(user, False, actor=admin)
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_a_tokens_last_use_is_kept_to_the_minute(client, make_user):
+    from consortium import db
+    from consortium.auth import service
+    from consortium.auth.models import ApiToken
+
+    user = make_user(Role.OBSERVER)
+    token = service.issue_token(user, label="script", actor_label="test")
+    row_id = db.session.query(ApiToken).filter_by(user_id=user.id).one().id
+
+    def last_used():
+        return db.session.get(ApiToken, row_id, populate_existing=True).last_used_at
+
+    assert last_used() is None
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    first = last_used()
+    assert first is not None
+    client.get("/api/v1/me", headers=bearer(token))
+    assert last_used() == first  # not written again within the minute

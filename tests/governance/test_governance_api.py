@@ -337,3 +337,20 @@ def test_a_meeting_is_held_and_signed_only_from_its_day(client, consortium):
     assert later in held.json["error"]["message"]
     assert client.get(f"/api/v1/meetings/{meeting['id']}",
                       headers=c["admin"]).json["status"] == "planned"
+
+
+def test_who_may_sign_is_checked_before_the_state_of_the_minutes(client, consortium):
+    from datetime import date
+
+    from consortium.governance import meetings
+    from consortium.governance.models import Meeting
+
+    c = consortium
+    assembly = council(client, c)
+    meeting_id = client.post(f"/api/v1/councils/{assembly['id']}/meetings", headers=c["admin"],
+                             json={"date": date.today().isoformat()}).json["id"]
+    assert db.session.get(Meeting, meeting_id).status.value == "planned"
+    refused = client.post(f"/api/v1/meetings/{meeting_id}/sign", headers=c["observer"])
+    assert refused.status_code == 403  # not "not held yet": an observer signs nothing
+    assert "Only the chair and the adjusters sign" in refused.json["error"]["message"]
+    assert meetings.signers(db.session.get(Meeting, meeting_id)) == []
