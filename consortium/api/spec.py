@@ -150,7 +150,9 @@ _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _TYPES = {"int": "integer", "float": "number"}
 _DESCRIPTIONS = {400: "Malformed request", 401: "Missing or invalid bearer token",
                  403: "The role does not allow this", 404: "Not found",
-                 409: "Conflicts with what is stored", 422: "Invalid fields"}
+                 409: "Conflicts with what is stored", 413: "The request is too large",
+                 422: "Invalid fields, or refused by a rule of the registry",
+                 503: "The database does not answer; nothing was saved"}
 
 
 def build_spec(app: Flask) -> dict[str, Any]:
@@ -176,13 +178,23 @@ def build_spec(app: Flask) -> dict[str, Any]:
         path = _CONVERTER.sub(lambda m: "{" + m.group(2) + "}", rule.rule)
         path = path.removeprefix("/api/v1") or "/"
         parameters = [{"in": "path", "name": name, "required": True,
-                       "schema": {"type": _TYPES.get(conv or "", "string")}}
+                       "schema": _path_schema(conv, name)}
                       for conv, name in _CONVERTER.findall(rule.rule)]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation_doc(op, rule, parameters)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+def _path_schema(converter: str | None, name: str) -> dict[str, Any]:
+    """The ranges the routes keep: a year 1900-2100, an id what a BIGINT holds (others: 404)."""
+    kind = _TYPES.get(converter or "", "string")
+    if kind != "integer":
+        return {"type": kind}
+    if name == "year":
+        return {"type": "integer", "minimum": 1900, "maximum": 2100}
+    return {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
 
 
 def _operation_doc(op: Operation, rule: Any, parameters: list[dict[str, Any]]) -> dict[str, Any]:
@@ -210,11 +222,12 @@ def _operation_doc(op: Operation, rule: Any, parameters: list[dict[str, Any]]) -
                                  "content": success.get("content", {})}
     errors = [401, 403] if not (public and public.public) else []
     if op.body is not None or op.query is not None:
-        errors += [400, 422]
+        errors += [400, 413, 422]
     if parameters:
         errors.append(404)
-    if op.body is not None:
-        errors.append(409)
+    if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}:
+        errors += [409, 422]  # refused by a rule of the registry, whatever the body
+    errors.append(503)  # the database does not answer
     for status in sorted(set(errors)):
         responses[str(status)] = {"description": _DESCRIPTIONS[status], "content": {
             "application/json": {"schema": "Error"}}}

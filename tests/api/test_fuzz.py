@@ -1,6 +1,6 @@
 """The API fuzzed from its own OpenAPI description (schemathesis): every operation, as an
 administrator and as a representative, with bounded generated input; no answer is a 5xx and
-every documented answer matches its schema. Run on SQLite (the PostgreSQL run skips it).
+every answer has a documented status and matches its schema. Run on SQLite (the PostgreSQL run skips it).
 
 Schemathesis's pytest plugin does not load with this pytest, so the operations are walked
 here, each with Hypothesis driving schemathesis's strategy for it."""
@@ -11,7 +11,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from consortium import db
 from consortium.auth.models import Role
@@ -36,8 +39,8 @@ def test_the_api_never_fails_and_answers_as_described(app, consortium, api_token
                   suppress_health_check=list(HealthCheck))
         def fuzz(case):
             for who in headers.values():
-                case.call_and_validate(headers=who, checks=[not_a_server_error,
-                                                            response_schema_conformance])
+                case.call_and_validate(headers=who, checks=[
+                    not_a_server_error, response_schema_conformance, status_code_conformance])
                 calls.append(case.operation.label)
 
         fuzz()
