@@ -1,6 +1,7 @@
 """The API fuzzed from its own OpenAPI description (schemathesis): every operation, as an
-administrator and as a representative, with bounded generated input; no answer is a 5xx and
-every answer has a documented status and matches its schema. Run on SQLite (the PostgreSQL run skips it).
+administrator and as a representative, with bounded generated input; no answer is a 5xx,
+every answer has a documented status and matches its schema. Run on SQLite (the PostgreSQL
+run skips it).
 
 Schemathesis's pytest plugin does not load with this pytest, so the operations are walked
 here, each with Hypothesis driving schemathesis's strategy for it."""
