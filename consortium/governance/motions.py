@@ -142,21 +142,41 @@ def _motion_snapshot(motion: Motion) -> dict[str, Any]:
             "closes_at": motion.closes_at.isoformat() if motion.closes_at else None}
 
 
+def population_weights(seats: list[Municipality], year: int) -> tuple[dict[int, int], int]:
+    """The seats' population on 31 December of the latest year before `year` that has a
+    figure for every seat, and that year; counting.CountingError when there is none."""
+    figures: dict[str, dict[int, int]] = {m.code: {} for m in seats}
+    by_id = {m.id: m for m in seats}
+    for mid, figure_year, population in db.session.execute(
+            select(PopulationFigure.municipality_id, PopulationFigure.year,
+                   PopulationFigure.population)
+            .where(PopulationFigure.municipality_id.in_(list(by_id)),
+                   PopulationFigure.year <= year - 1)):
+        figures[by_id[mid].code][figure_year] = population
+    common = counting.population_year(figures, {m.code: m.name for m in seats}, year)
+    return {m.id: figures[m.code][common] for m in seats}, common
+
+
+def cost_share_weights(council: Council, year: int) -> dict[int, int] | None:
+    """Each participant's share (öre) of the tool's adopted budget of the year; None when the
+    year has no adopted budget."""
+    budget = db.session.scalar(
+        select(Budget).where(Budget.tool_id == council.tool_id, Budget.year == year,
+                             Budget.status == BudgetStatus.ADOPTED)
+        .order_by(Budget.version.desc()).limit(1))
+    if budget is None:
+        return None
+    return dict(db.session.execute(select(AllocationLine.municipality_id, AllocationLine.amount)
+                                   .where(AllocationLine.budget_id == budget.id)).all())
+
+
 def _weights(motion: Motion, council: Council, seats: list[Municipality], on: date
              ) -> tuple[dict[int, int], int | None]:
     if motion.weighting is Weighting.EQUAL:
         return {m.id: 1 for m in seats}, None
     if motion.weighting is Weighting.POPULATION:
-        figures: dict[str, dict[int, int]] = {m.code: {} for m in seats}
-        by_id = {m.id: m for m in seats}
-        for mid, year, population in db.session.execute(
-                select(PopulationFigure.municipality_id, PopulationFigure.year,
-                       PopulationFigure.population)
-                .where(PopulationFigure.municipality_id.in_(list(by_id)),
-                       PopulationFigure.year <= on.year - 1)):
-            figures[by_id[mid].code][year] = population
         try:
-            year = counting.population_year(figures, {m.code: m.name for m in seats}, on.year)
+            return population_weights(seats, on.year)
         except counting.CountingError as error:
             if error.kind == "missing_population":
                 names = ", ".join(f"{name} ({code})" for code, name in error.missing)
@@ -166,18 +186,11 @@ def _weights(motion: Motion, council: Council, seats: list[Municipality], on: da
                 message = _("No year up to %(year)s has a population figure for every seat.",
                             year=error.year)
             raise Invalid(message, {"weighting": message}) from None
-        return {m.id: figures[m.code][year] for m in seats}, year
-    budget = db.session.scalar(
-        select(Budget).where(Budget.tool_id == council.tool_id, Budget.year == on.year,
-                             Budget.status == BudgetStatus.ADOPTED)
-        .order_by(Budget.version.desc()).limit(1))
-    if budget is None:
+    amounts = cost_share_weights(council, on.year)
+    if amounts is None:
         message = _("The tool has no adopted budget for %(year)s to weigh the seats by.",
                     year=on.year)
         raise Invalid(message, {"weighting": message})
-    amounts = dict(db.session.execute(select(AllocationLine.municipality_id,
-                                             AllocationLine.amount)
-                                      .where(AllocationLine.budget_id == budget.id)).all())
     return {m.id: amounts.get(m.id, 0) for m in seats}, None
 
 

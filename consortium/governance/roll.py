@@ -14,7 +14,6 @@ from sqlalchemy import select
 from consortium import db
 from consortium.audit.service import record
 from consortium.auth.models import User
-from consortium.costs.models import AllocationLine, Budget, BudgetStatus
 from consortium.db import utcnow
 from consortium.errors import Conflict, Invalid, NotFound
 from consortium.governance import counting, proxies
@@ -28,7 +27,8 @@ from consortium.governance.models import (
     Proxy,
     RollEntry,
 )
-from consortium.members.models import Municipality, PopulationFigure, swedish_key
+from consortium.governance.motions import cost_share_weights, population_weights
+from consortium.members.models import Municipality, swedish_key
 
 
 @dataclass
@@ -44,34 +44,18 @@ class RollLine:
 
 
 def _population(seats: list[Municipality], year: int) -> dict[int, int]:
-    """Population weights of the latest year before the meeting's with a figure for every
-    seat (as when a motion opens); empty when there is none."""
-    figures: dict[str, dict[int, int]] = {m.code: {} for m in seats}
-    by_id = {m.id: m for m in seats}
-    for mid, fig_year, population in db.session.execute(
-            select(PopulationFigure.municipality_id, PopulationFigure.year,
-                   PopulationFigure.population)
-            .where(PopulationFigure.municipality_id.in_(list(by_id)),
-                   PopulationFigure.year <= year - 1)):
-        figures[by_id[mid].code][fig_year] = population
+    """Population weights as a motion opened that day would have them; empty when no year
+    has a figure for every seat."""
     try:
-        common = counting.population_year(figures, {m.code: m.name for m in seats}, year)
+        return population_weights(seats, year)[0]
     except counting.CountingError:
         return {}
-    return {m.id: figures[m.code][common] for m in seats}
 
 
 def _cost_shares(council: Council, year: int) -> dict[int, int]:
     if council.kind is not CouncilKind.TOOL:
         return {}
-    budget = db.session.scalar(
-        select(Budget).where(Budget.tool_id == council.tool_id, Budget.year == year,
-                             Budget.status == BudgetStatus.ADOPTED)
-        .order_by(Budget.version.desc()).limit(1))
-    if budget is None:
-        return {}
-    return dict(db.session.execute(select(AllocationLine.municipality_id, AllocationLine.amount)
-                                   .where(AllocationLine.budget_id == budget.id)).all())
+    return cost_share_weights(council, year) or {}
 
 
 def compute(meeting: Meeting) -> list[RollLine]:
