@@ -114,6 +114,8 @@ def close_due_motions() -> int:
     due = list(db.session.scalars(select(Motion.id).where(
         Motion.status == MotionStatus.OPEN, Motion.closes_at.is_not(None),
         Motion.closes_at <= utcnow()).order_by(Motion.closes_at)))
+    if not due:
+        return 0  # the common case: nothing read is thrown away
     db.session.rollback()
     return sum(1 for motion_id in due if close_when_due(motion_id))
 
