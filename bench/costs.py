@@ -72,7 +72,7 @@ def pure() -> None:
 
 
 def database(url: str) -> None:
-    from consortium.costs import queries
+    from consortium.costs import keys, queries
     from consortium.costs import service as costs
     from consortium.demo.seed import seed
     from consortium.members.models import Municipality
@@ -97,7 +97,7 @@ def database(url: str) -> None:
                     **({"bands": [{"up_to": 15000, "weight": "1"},
                                   {"up_to": None, "weight": "3"}]} if method == "tiered"
                        else {})}
-            costs.set_budget(tool, 2026, 1_000_000_00 + index, costs.key_from_data(data),
+            costs.set_budget(tool, 2026, 1_000_000_00 + index, keys.key_from_data(data),
                              actor_label="bench")
         print(f"\nset-up of 57 tools x 290 participants: {time.perf_counter() - started:.1f} s "
               f"on {db.engine_of(app).dialect.name}")

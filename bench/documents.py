@@ -54,6 +54,7 @@ def main() -> None:
     url = sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{tempfile.mkdtemp()}/docs.sqlite3"
     migrate(url)
     app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+    from consortium.costs import keys
     from consortium.costs import service as costs
     from consortium.demo.seed import seed
     from consortium.documents import data, renderer
@@ -69,7 +70,7 @@ def main() -> None:
         tool = tools.create_tool({"slug": "alla", "name": "Gemensam e-tjänst"}, actor_label="b")
         for municipality in db.session.scalars(select(Municipality)):
             tools.set_participation(tool, municipality, date(2020, 1, 1), None, actor_label="b")
-        budget, _ = costs.set_budget(tool, 2025, 29_000_000_00, costs.key_from_data(
+        budget, _ = costs.set_budget(tool, 2025, 29_000_000_00, keys.key_from_data(
             {"method": "per_capita", "population_year": 2016}), actor_label="b")
         costs.adopt(budget, actor_label="b")
         board = councils.create_council({"kind": "board", "name": "Styrelse (bench)"},

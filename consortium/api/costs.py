@@ -12,7 +12,7 @@ from consortium.api.schemas import costs as s
 from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, consortium_finance, readers
 from consortium.costs import closing as closing_rules
-from consortium.costs import fee_schedules, queries, service
+from consortium.costs import fee_schedules, keys, queries, service
 from consortium.costs.allocation import as_decimal
 from consortium.costs.fees import FeeBand
 from consortium.costs.models import Budget
@@ -31,7 +31,7 @@ def budget_json(budget: Budget) -> dict[str, Any]:
         "tool": budget.tool.slug, "year": budget.year, "version": budget.version,
         "previous_version": previous.version if previous else None,
         "change_reason": budget.change_reason, "amount": budget.amount,
-        "status": budget.status.value, "key": service.key_json(service.key_of(budget)),
+        "status": budget.status.value, "key": keys.key_json(keys.key_of(budget)),
         "adopted_at": budget.adopted_at, "decision_motion_id": budget.decision_motion_id})
 
 
@@ -40,7 +40,7 @@ def allocation_json(view: service.AllocationView) -> dict[str, Any]:
     return s.AllocationOut().dump({
         "tool": budget.tool.slug, "year": budget.year, "version": budget.version,
         "amount": budget.amount, "status": budget.status.value,
-        "key": service.key_json(view.key), "population_year": view.population_year,
+        "key": keys.key_json(view.key), "population_year": view.population_year,
         "total": view.total,
         "lines": [{"code": line.code, "name": line.name, "basis": line.basis,
                    "fraction": as_decimal(line.fraction, 10),
@@ -54,7 +54,7 @@ def allocation_json(view: service.AllocationView) -> dict[str, Any]:
            body=s.BudgetPut, response=s.BudgetOut, extra_status=[201])
 def put_budget(slug: str, year: int, data: dict[str, Any]) -> Any:
     tool = tools.get_by_slug(slug)
-    key = service.key_from_data(data["key"])
+    key = keys.key_from_data(data["key"])
     budget, created = service.set_budget(tool, year, data["amount"], key, actor=acting_user())
     return answer(budget_json(budget), 201 if created else 200)
 
@@ -83,7 +83,7 @@ def list_versions(slug: str, year: int) -> Any:
            body=s.BudgetVersionIn, response=s.BudgetOut, status=201)
 def post_version(slug: str, year: int, data: dict[str, Any]) -> Any:
     tool = tools.get_by_slug(slug)
-    key = service.key_from_data(data["key"])
+    key = keys.key_from_data(data["key"])
     budget = service.revise(tool, year, data["amount"], key, data["reason"], actor=acting_user())
     return answer(budget_json(budget), 201)
 

@@ -18,17 +18,14 @@ from consortium.costs.allocation import (
     NEEDS_POPULATION,
     Allocation,
     AllocationError,
-    Band,
     Key,
-    Method,
     allocate,
-    check_key,
 )
+from consortium.costs.keys import decimal_text, key_json, key_of, store_key
 from consortium.costs.models import (
     AllocationLine,
     Budget,
     BudgetStatus,
-    KeyMethod,
 )
 from consortium.db import utcnow
 from consortium.errors import Conflict, Invalid, NotFound
@@ -54,97 +51,6 @@ def explain(error: AllocationError) -> Invalid:
     }
     message = messages.get(error.kind, str(error))
     return Invalid(message, {"key": message})
-
-
-# --- keys -----------------------------------------------------------------------------------
-
-def key_from_data(data: dict[str, Any]) -> Key:
-    """A key from API or form data: {method, population_year?, base_share?, bands?}."""
-    errors: dict[str, str] = {}
-    try:
-        method = Method(data.get("method"))
-    except ValueError:
-        raise Invalid(_("Unknown allocation key."), {"key.method": _(
-            "Must be one of equal, per_capita, base_plus_per_capita, tiered, usage.")}) from None
-    population_year = data.get("population_year")
-    if population_year is not None and (message := year_error(population_year)):
-        errors["key.population_year"] = message
-    base_share = None
-    if method is Method.BASE_PLUS_PER_CAPITA:
-        raw = data.get("base_share")
-        try:
-            base_share = Fraction(str(raw)) if raw is not None and str(raw).strip() else None
-        except (ValueError, ZeroDivisionError):
-            base_share = None
-        if base_share is None or not 0 <= base_share <= 1:
-            errors["key.base_share"] = _("Give the base share as a decimal between 0 and 1, "
-                                         "e.g. 0.3.")
-    bands: list[Band] = []
-    if method is Method.TIERED:
-        raw_bands = data.get("bands") or []
-        for index, band in enumerate(raw_bands):
-            try:
-                up_to = band.get("up_to")
-                if up_to is not None and (isinstance(up_to, bool) or not isinstance(up_to, int)
-                                          or up_to < 0):
-                    raise ValueError
-                weight = Fraction(str(band.get("weight")))
-                if weight < 0:
-                    raise ValueError
-                bands.append(Band(up_to, weight))
-            except (ValueError, ZeroDivisionError, AttributeError, TypeError):
-                errors[f"key.bands.{index}"] = _("Each band needs up_to (a whole number, or "
-                                                 "null for the last) and a weight such as "
-                                                 "\"2\".")
-        if not raw_bands:
-            errors["key.bands"] = _("A tiered key needs at least one band.")
-    if errors:
-        raise Invalid(_("The allocation key is not valid."), errors)
-    key = Key(method, population_year, base_share, tuple(bands))
-    try:
-        check_key(key)
-    except AllocationError as error:
-        raise Invalid(str(error), {"key.bands" if method is Method.TIERED else "key": str(error)}
-                      ) from None
-    return key
-
-
-def key_of(budget: Budget) -> Key:
-    return Key(
-        Method(budget.key_method.value), budget.key_population_year,
-        Fraction(budget.key_base_share) if budget.key_base_share is not None else None,
-        tuple(Band(b["up_to"], Fraction(b["weight"])) for b in budget.key_bands or []))
-
-
-def key_json(key: Key) -> dict[str, Any]:
-    data: dict[str, Any] = {"method": key.method.value}
-    if key.population_year is not None:
-        data["population_year"] = key.population_year
-    if key.base_share is not None:
-        data["base_share"] = _decimal(key.base_share)
-    if key.bands:
-        data["bands"] = [{"up_to": b.up_to, "weight": _decimal(b.weight)} for b in key.bands]
-    return data
-
-
-def _decimal(value: Fraction) -> str:
-    """A fraction typed as a decimal comes back as that decimal; others as p/q."""
-    for places in range(0, 13):
-        scaled = value * 10 ** places
-        if scaled.denominator == 1:
-            text = str(abs(scaled.numerator)).rjust(places + 1, "0")
-            whole, part = text[:len(text) - places] or "0", text[len(text) - places:]
-            sign = "-" if value < 0 else ""
-            return f"{sign}{whole}.{part}" if places else f"{sign}{whole}"
-    return f"{value.numerator}/{value.denominator}"
-
-
-def _store_key(budget: Budget, key: Key) -> None:
-    budget.key_method = KeyMethod(key.method.value)
-    budget.key_population_year = key.population_year
-    budget.key_base_share = _decimal(key.base_share) if key.base_share is not None else None
-    budget.key_bands = [{"up_to": b.up_to, "weight": _decimal(b.weight)} for b in key.bands] \
-        or None
 
 
 # --- budgets ------------------------------------------------------------------------------
@@ -206,7 +112,7 @@ def set_budget(tool: Tool, year: int, amount: int, key: Key, *, actor: User | No
     before = None if latest is None else _snapshot(latest)
     budget = latest or Budget(tool_id=tool.id, year=year, version=1)
     budget.amount = amount
-    _store_key(budget, key)
+    store_key(budget, key)
     if created:
         db.session.add(budget)
     db.session.flush()
@@ -230,7 +136,7 @@ def revise(tool: Tool, year: int, amount: int, key: Key, reason: str, *,
         raise Invalid(message, {"reason": message})
     budget = Budget(tool_id=tool.id, year=year, version=latest.version + 1,
                     previous_id=latest.id, change_reason=reason.strip(), amount=amount)
-    _store_key(budget, key)
+    store_key(budget, key)
     db.session.add(budget)
     db.session.flush()
     store_allocation(budget)
@@ -343,7 +249,7 @@ class AllocationView:
 
 
 def _basis_text(basis: int | Fraction) -> str:
-    return str(basis) if isinstance(basis, int) else _decimal(basis)
+    return str(basis) if isinstance(basis, int) else decimal_text(basis)
 
 
 def view_of(allocation: Allocation, budget: Budget) -> AllocationView:
@@ -452,7 +358,7 @@ def preview(tool: Tool, year: int, amount: int, key: Key) -> AllocationView:
     """What a budget would give, computed without saving anything."""
     budget = Budget(tool_id=tool.id, year=year, version=0, amount=amount,
                     status=BudgetStatus.DRAFT)
-    _store_key(budget, key)
+    store_key(budget, key)
     return view_of(compute(budget), budget)
 
 

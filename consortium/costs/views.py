@@ -23,7 +23,7 @@ from consortium.auth.forms import EmptyForm
 from consortium.auth.models import Role
 from consortium.charts import bars
 from consortium.costs import closing as closing_rules
-from consortium.costs import fee_schedules, inputs, queries, service, years
+from consortium.costs import fee_schedules, inputs, keys, queries, service, years
 from consortium.costs.allocation import as_decimal
 from consortium.costs.forms import AdoptForm, BudgetForm, FeeForm, parse_fee_bands
 from consortium.costs.labels import KEY_LABELS
@@ -195,15 +195,15 @@ def budget(slug: str, year: int) -> Any:
     current = service.current(tool, year)
     form = BudgetForm(formdata=None)
     if current is not None:
-        key = service.key_of(current)
+        key = keys.key_of(current)
         form.amount.data = current.amount
         form.method.data = key.method.value
         form.population_year.data = key.population_year
         if key.base_share is not None:
-            form.base_share.data = service.key_json(key)["base_share"]
+            form.base_share.data = keys.key_json(key)["base_share"]
         form.bands.data = "\n".join(
             f"{band['up_to'] if band['up_to'] is not None else ''};{band['weight']}"
-            for band in service.key_json(key).get("bands", []))
+            for band in keys.key_json(key).get("bands", []))
     return _budget_page(tool, year, form)
 
 
@@ -220,7 +220,7 @@ def save_budget(slug: str, year: int) -> Any:
     if not form.validate_on_submit():
         return _budget_page(tool, year, form, status=422)
     try:
-        key = service.key_from_data(form.key_data())
+        key = keys.key_from_data(form.key_data())
         if form.preview.data:
             return _budget_page(tool, year, form, preview=service.preview(
                 tool, year, form.amount.data, key))  # type: ignore[arg-type]

@@ -171,19 +171,19 @@ BUDGETS = [  # tool, year, kronor, key, adopt
 
 
 def _budgets() -> None:
-    from consortium.costs import fee_schedules
+    from consortium.costs import fee_schedules, keys
     from consortium.costs import service as costs
     from consortium.costs.fees import FeeBand
 
     for slug, year, kronor, key, adopted in BUDGETS:
         tool = tools.get_by_slug(slug)
-        parsed = costs.key_from_data({**key, "population_year": POPULATION_YEAR})
+        parsed = keys.key_from_data({**key, "population_year": POPULATION_YEAR})
         budget, _created = costs.set_budget(tool, year, kronor * KR, parsed, actor_label=LABEL)
         if adopted:
             costs.adopt(budget, actor_label=LABEL)
     # A change after adoption is a new version that says why.
     egil = tools.get_by_slug("egil")
-    key = costs.key_from_data({**BUDGETS[7][3], "population_year": POPULATION_YEAR})
+    key = keys.key_from_data({**BUDGETS[7][3], "population_year": POPULATION_YEAR})
     revised = costs.revise(egil, 2025, 2_650_000 * KR, key,
                            "Laxå's schools joined in the middle of 2024; the board added "
                            "50 000 kr for their onboarding.", actor_label=LABEL)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from consortium import db
-from consortium.costs import fee_schedules
+from consortium.costs import fee_schedules, keys
 from consortium.costs import service as costs
 from consortium.costs.models import Budget
 from consortium.members import service as members
@@ -113,7 +113,7 @@ def test_readers_see_budgets_but_cannot_write(client_as, provisum, role):
 
 
 def test_statements_by_role(client_as, provisum):
-    costs.set_budget(provisum, 2026, 100_000, costs.key_from_data({"method": "equal"}))
+    costs.set_budget(provisum, 2026, 100_000, keys.key_from_data({"method": "equal"}))
     laxa = members.get_by_code("1860")
     own_finance = client_as("finance", municipality=laxa)
     assert own_finance.get("/costs/statements/1860/2026").status_code == 200
@@ -128,7 +128,7 @@ def test_statements_by_role(client_as, provisum):
 
 
 def test_statement_export_has_exact_amounts(client_as, provisum):
-    costs.set_budget(provisum, 2026, 100_001, costs.key_from_data({"method": "equal"}))
+    costs.set_budget(provisum, 2026, 100_001, keys.key_from_data({"method": "equal"}))
     text = client_as("observer").get("/costs/statements/1860/2026.csv", headers=EN) \
         .get_data(as_text=True)
     rows = text.lstrip("\ufeff").splitlines()
@@ -145,8 +145,8 @@ def test_statement_export_has_exact_amounts(client_as, provisum):
 
 def test_overview_lists_municipalities_with_change(client_as, provisum):
     costs.adopt(costs.set_budget(provisum, 2025, 200_000,
-                                 costs.key_from_data({"method": "equal"}))[0])
-    costs.set_budget(provisum, 2026, 300_001, costs.key_from_data({"method": "equal"}))
+                                 keys.key_from_data({"method": "equal"}))[0])
+    costs.set_budget(provisum, 2026, 300_001, keys.key_from_data({"method": "equal"}))
     html = client_as("finance").get("/costs/2026", headers=EN).get_data(as_text=True)
     # 3 000,01 kr equally: 1 500,01 (0180, lower code) and 1 500,00; last year 1 000 each.
     assert "SEK1,500.01" in html and "SEK1,500.00" in html and "SEK500.01" in html
@@ -165,7 +165,7 @@ def test_overview_pages_rows_and_totals_everything(client_as, provisum, make_mun
 
     katrineholm = make_municipality("0483", "Katrineholm", "Län")
     tools.set_participation(provisum, katrineholm, date(2019, 1, 1), None)
-    costs.set_budget(provisum, 2026, 300_000, costs.key_from_data({"method": "equal"}))
+    costs.set_budget(provisum, 2026, 300_000, keys.key_from_data({"method": "equal"}))
     first = queries.overview(2026, per_page=2)
     second = queries.overview(2026, per_page=2, page=2)
     assert [r.municipality.name for r in first.rows] == ["Katrineholm", "Laxå"]
@@ -188,7 +188,7 @@ def test_overview_query_count_is_fixed(client_as, make_municipality, make_tool, 
         for tool in tool_list:
             tools.set_participation(tool, municipality, date(2020, 1, 1), None)
     for tool in tool_list:
-        costs.set_budget(tool, 2026, 10_000, costs.key_from_data({"method": "per_capita"}))
+        costs.set_budget(tool, 2026, 10_000, keys.key_from_data({"method": "per_capita"}))
     costs.adopt(costs.current(tool_list[0], 2026))
     client.get("/costs/2026")
     with count_queries() as few:
@@ -200,7 +200,7 @@ def test_overview_query_count_is_fixed(client_as, make_municipality, make_tool, 
             tools.set_participation(tool, municipality, date(2020, 1, 1), None)
     for index in range(2, 6):
         extra = make_tool(f"t{index}", open_to_non_members=True)
-        costs.set_budget(extra, 2026, 10_000, costs.key_from_data({"method": "equal"}))
+        costs.set_budget(extra, 2026, 10_000, keys.key_from_data({"method": "equal"}))
     with count_queries() as many:
         client.get("/costs/2026")
     assert few.count == many.count
@@ -225,9 +225,9 @@ def test_fee_form_refuses_a_bad_line(client_as):
 
 
 def test_earlier_versions_stay_readable_on_the_page(client_as, provisum):
-    budget, _ = costs.set_budget(provisum, 2026, 100_000, costs.key_from_data({"method": "equal"}))
+    budget, _ = costs.set_budget(provisum, 2026, 100_000, keys.key_from_data({"method": "equal"}))
     costs.adopt(budget)
-    costs.revise(provisum, 2026, 200_000, costs.key_from_data({"method": "equal"}), "Doubled")
+    costs.revise(provisum, 2026, 200_000, keys.key_from_data({"method": "equal"}), "Doubled")
     html = client_as("finance").get(f"{PAGE}?version=1", headers=EN).get_data(as_text=True)
     assert "This is version 1, replaced by a later version." in html
     assert "SEK500.00" in html and "Make a new version" not in html

@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import event, select
 
 from consortium import db
-from consortium.costs import fee_schedules
+from consortium.costs import fee_schedules, keys
 from consortium.costs import service as costs
 from consortium.costs.fees import FeeBand
 from consortium.costs.models import AllocationLine, Budget, StoredFee
 from consortium.members import service as members
 from consortium.tools import service as tools
 
-PER_CAPITA = costs.key_from_data({"method": "per_capita"})
-EQUAL = costs.key_from_data({"method": "equal"})
+PER_CAPITA = keys.key_from_data({"method": "per_capita"})
+EQUAL = keys.key_from_data({"method": "equal"})
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_a_draft_that_cannot_be_computed_stores_why(drafts, make_municipality, c
 
 
 def test_a_usage_figure_recomputes_its_tools_draft(drafts):
-    budget = costs.set_budget(drafts["egil"], 2025, 1_000, costs.key_from_data(
+    budget = costs.set_budget(drafts["egil"], 2025, 1_000, keys.key_from_data(
         {"method": "usage"}))[0]
     assert budget.allocation_problem["kind"] == "missing_usage"
     tools.set_usage(drafts["egil"], drafts["stockholm"], 2025, 3)

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from consortium import db
+from consortium.costs import keys
 from consortium.costs import service as costs
 from consortium.documents.models import StoredDocument
 from consortium.documents.renderer import RefusedFetch, fetch
@@ -134,7 +135,7 @@ def test_unsigned_protocol_is_not_kept(client_as, consortium):
 @pytest.fixture
 def adopted(consortium):
     budget, _ = costs.set_budget(consortium["tool"], 2025, 100_000_00,
-                                 costs.key_from_data({"method": "per_capita",
+                                 keys.key_from_data({"method": "per_capita",
                                                       "population_year": 2016}))
     costs.adopt(budget)
     return budget
@@ -272,7 +273,7 @@ def test_the_annual_report_has_no_near_empty_page(client_as, make_municipality, 
         for municipality in added[number::3]:
             tool_service.set_participation(tool, municipality, date(2020, 1, 1), None)
         costs.set_budget(tool, 2026, 1_000_000_00,
-                         costs.key_from_data({"method": "equal"}))
+                         keys.key_from_data({"method": "equal"}))
     pdf = client_as("observer").get("/reports/2026/annual.pdf", headers=SV).data
     pages = text_of(pdf).split("\f")
     pages = [page for page in pages if page.strip()]

@@ -147,12 +147,13 @@ def test_population_weighting_names_seats_without_figures(client, consortium,
 
 
 def test_cost_share_weighting_reads_the_adopted_allocation(client, consortium):
+    from consortium.costs import keys
     from consortium.costs import service as costs
 
     c = consortium
     year = date.today().year
     budget, _ = costs.set_budget(c["tool"], year, 300_000,
-                                 costs.key_from_data({"method": "equal"}))
+                                 keys.key_from_data({"method": "equal"}))
     costs.adopt(budget)
     tool_council = council(client, c, "tool", tool="provisum")
     motion_id = motion(client, c, tool_council["id"], weighting="cost_share",
