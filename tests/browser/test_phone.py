@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.browser.conftest import sign_in
-from tests.browser.test_accessibility import AXE, violations
+from tests.browser.test_accessibility import axe_page, violations  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -29,15 +29,11 @@ PAGES = {
 
 
 @pytest.fixture
-def phone(chromium, live_server):
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: `make test` installs it (tests/browser/axe).")
-    context = chromium.new_context(base_url=live_server, locale="sv-SE", bypass_csp=True,
-                                   viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+def phone(axe_page):  # noqa: F811  (the imported fixture)
+    """The axe-ready page of the accessibility tests, on a 390 px phone."""
+    axe_page.set_viewport_size({"width": 390, "height": 844})
+    axe_page.set_default_timeout(15_000)
+    return axe_page
 
 
 @pytest.mark.parametrize("email", sorted(PAGES))
