@@ -56,7 +56,8 @@ def prepare(url: str) -> tuple[int, dict[str, str]]:
     app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
     with app.app_context():
         source = ROOT / "consortium" / "demo" / "data" / "se_municipalities.csv"
-        importing.apply(importing.parse(source.read_text(encoding="utf-8")), source="bench",
+        data = source.read_bytes()
+        importing.apply(importing.read(data), source="bench", data=data,
                         actor_label="bench")
         everyone = list(db.session.scalars(select(Municipality).order_by(Municipality.code)))
         for municipality in everyone:

@@ -94,8 +94,9 @@ def read_text(name: str) -> str:
 
 
 def _load_population_files() -> None:
-    parsed = importing.parse(read_text("se_municipalities.csv"))
-    importing.apply(parsed, source="SCB 2016 (marcusasplund/kommundata)", actor_label=LABEL)
+    text = read_text("se_municipalities.csv")
+    importing.apply(importing.parse(text), source="SCB 2016 (marcusasplund/kommundata)",
+                    data=text.encode("utf-8"), actor_label=LABEL)
     groups: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
     with (DATA / "se_population.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -106,8 +107,9 @@ def _load_population_files() -> None:
         writer.writerow(importing.COLUMNS)
         for row in rows:
             writer.writerow([row[column] for column in importing.COLUMNS])
-        importing.apply(importing.parse(buffer.getvalue()), source=f"{source} {year}",
-                        actor_label=LABEL)
+        text = buffer.getvalue()
+        importing.apply(importing.parse(text), source=f"{source} {year}",
+                        data=text.encode("utf-8"), actor_label=LABEL)
 
 
 def _memberships() -> None:

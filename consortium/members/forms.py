@@ -12,6 +12,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
 )
@@ -106,13 +107,17 @@ class PopulationForm(FlaskForm):
 
 
 class ImportUploadForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
+    file = FileField(_l("File (CSV or XLSX)"),
+                     validators=[FileRequired(_l("Choose a CSV or XLSX file."))])
     submit = SubmitField(_l("Check the file"))
 
 
 class ImportConfirmForm(FlaskForm):
-    content = HiddenField()
+    content = HiddenField()  # the file's bytes in base64: checked again, nothing kept between
     filename = HiddenField()
+    # The codes whose name in the file replaces the register's; the choices are the rows
+    # whose names differ, set by the view from the file.
+    rename = SelectMultipleField(choices=[], validate_choice=True)
     submit = SubmitField(_l("Import"))
 
 

@@ -1,13 +1,18 @@
-"""The yearly import of official municipality figures from CSV: all rows or none.
+"""The import of official population figures: all rows or none, never onto the wrong
+municipality.
 
-`parse` checks the whole file and reports every bad row by its line number; `plan` compares
-the rows with the register; `apply` writes them in one transaction."""
+`import_files` reads the file (the registry's CSV, SCB's or SSB's table); `plan` compares its
+rows with the installation country's national list and with the register: a code outside the
+list is an error, and so is a name that differs from the register's (or, for a municipality
+not yet in the register, from the national list's) unless that row is explicitly renamed;
+`apply` writes the plan in one transaction and keeps the import as a record."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+import hashlib
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -18,37 +23,50 @@ from consortium import db
 from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.errors import Invalid
-from consortium.members.models import Municipality, PopulationFigure
-from consortium.members.validation import code_error, population_error, year_error
+from consortium.members.import_files import (
+    COLUMNS,
+    MAX_ROWS,
+    REGISTRY,
+    SCB,
+    SSB,
+    BadFile,
+    ImportRow,
+    LineError,
+    ParsedFile,
+    decode,
+)
+from consortium.members.import_files import parse as parse_text
+from consortium.members.import_files import read as read_bytes
+from consortium.members.models import (
+    Municipality,
+    PopulationFigure,
+    PopulationImport,
+    PopulationImportRow,
+)
+from consortium.members.national import municipalities as national_list
+from consortium.members.national import national_code_error
 from consortium.signals import changed, refuse_change
 
-COLUMNS = ("code", "name", "county", "population", "population_year")
-MAX_ROWS = 5000
+__all__ = ["COLUMNS", "MAX_ROWS", "BadFile", "ImportRow", "LineError", "ParsedFile", "decode",
+           "parse", "read", "plan", "apply", "summary", "LAYOUTS"]
+KINDS = ("new_municipality", "new_figure", "changed_figure", "unchanged")
+LAYOUTS = {REGISTRY: "registry", SCB: "SCB", SSB: "SSB 07459"}
 
 
-@dataclass(frozen=True)
-class ImportRow:
-    line: int
-    code: str
-    name: str
-    county: str
-    population: int
-    year: int
+def _country() -> str:
+    from consortium.members.service import installation_country
+
+    return installation_country()
 
 
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return _("Line %(line)s: %(message)s", line=self.line, message=self.message)
+def parse(text: str) -> ParsedFile:
+    """A CSV text (the registry's layout or an agency's table)."""
+    return parse_text(text, _country())
 
 
-@dataclass
-class ParsedFile:
-    rows: list[ImportRow] = field(default_factory=list)
-    errors: list[LineError] = field(default_factory=list)
+def read(data: bytes) -> ParsedFile:
+    """A file's bytes: CSV or XLSX."""
+    return read_bytes(data, _country())
 
 
 @dataclass(frozen=True)
@@ -61,11 +79,32 @@ class Change:
     population: int
     previous: int | None = None
     note: str | None = None
+    rename_from: str | None = None  # the register's (or national list's) name, when renamed
+
+
+@dataclass(frozen=True)
+class NameConflict:
+    """A row whose name is not the register's: an error unless the row is renamed."""
+    line: int
+    code: str
+    kept: str  # the register's name, or the national list's for a new municipality
+    given: str
+
+    @property
+    def message(self) -> str:
+        return _("The file names %(code)s “%(given)s”; the register has “%(kept)s”.",
+                 code=self.code, given=self.given, kept=self.kept)
+
+    def __str__(self) -> str:
+        return _("Line %(line)s: %(message)s", line=self.line, message=self.message)
 
 
 @dataclass
 class ImportPlan:
     changes: list[Change]
+    errors: list[LineError]
+    conflicts: list[NameConflict]  # not renamed: each one stops the import
+    kept_id: int | None = None  # the record of the import, once applied
 
     def count(self, kind: str) -> int:
         return sum(1 for change in self.changes if change.kind == kind)
@@ -74,222 +113,188 @@ class ImportPlan:
     def writes(self) -> list[Change]:
         return [change for change in self.changes if change.kind != "unchanged"]
 
+    @property
+    def renames(self) -> dict[str, tuple[str, str]]:
+        """code → (old name, new name)."""
+        return {c.code: (c.rename_from, c.name) for c in self.changes if c.rename_from}
 
-class BadFile(ValueError):
-    """The file cannot be read as text; the message says where and what to do."""
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM); Windows-1252 as written by older spreadsheet programs.
-    Bytes that are neither: BadFile naming the line."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise BadFile(_("Line %(line)s holds bytes that are neither UTF-8 nor Windows-1252 "
-                        "text. Save the file as CSV (UTF-8) and try again.", line=line)
-                      ) from None
+    @property
+    def refused(self) -> bool:
+        return bool(self.errors or self.conflicts)
 
 
-def _whole_number(text: str) -> int | None:
-    cleaned = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-    if cleaned.lstrip("-").isdigit():
-        return int(cleaned)
-    return None
+def same_name(given: str, kept: str) -> bool:
+    """The same name as written by an agency: case, spacing and dashes aside; SSB's
+    "Kautokeino - Guovdageaidnu" names Kautokeino (both official names, one of them kept)."""
+    def norm(text: str) -> str:
+        text = unicodedata.normalize("NFC", text).replace("\u2013", "-").replace("\u2014", "-")
+        return " ".join(text.casefold().split())
+
+    given_norm, kept_norm = norm(given), norm(kept)
+    if given_norm == kept_norm:
+        return True
+    return kept_norm in [part.strip() for part in given_norm.split(" - ")] or \
+        given_norm in [part.strip() for part in kept_norm.split(" - ")]
 
 
-def parse(text: str) -> ParsedFile:
-    result = ParsedFile()
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        result.errors.append(LineError(1, _("The file is empty; the first line must name the "
-                                            "columns %(columns)s.", columns=", ".join(COLUMNS))))
-        return result
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader)]
-    unknown = [name for name in header if name not in COLUMNS]
-    missing = [name for name in COLUMNS if name not in header]
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    for name in unknown:
-        result.errors.append(LineError(1, _("Unknown column '%(name)s'. The columns are "
-                                            "%(columns)s.", name=name,
-                                            columns=", ".join(COLUMNS))))
-    for name in missing:
-        result.errors.append(LineError(1, _("The column '%(name)s' is missing.", name=name)))
-    for name in duplicated:
-        result.errors.append(LineError(1, _("The column '%(name)s' appears twice.",
-                                            name=name)))
-    if result.errors:
-        return result
-    position = {name: header.index(name) for name in COLUMNS}
-    first_line_of: dict[str, int] = {}
-    rows = iter(reader)
-    while True:
-        try:
-            values = next(rows)
-        except StopIteration:
-            break
-        except csv.Error:  # a field over the csv module's limit (128 kB)
-            result.errors.append(LineError(reader.line_num, _(
-                "A field on line %(line)s is longer than 128 kB; no value of this file is "
-                "that long. Check that it is the right file.", line=reader.line_num)))
-            break
-        line = reader.line_num
-        if not any(value.strip() for value in values):
-            continue
-        if len(result.rows) + len(result.errors) >= MAX_ROWS:
-            result.errors.append(LineError(line, _("The file has more than %(max)s rows.",
-                                                   max=MAX_ROWS)))
-            break
-        row = _parse_row(line, values, position, len(header), result.errors)
-        if row is None:
-            continue
-        if row.code in first_line_of:
-            result.errors.append(LineError(line, _(
-                "The code %(code)s appears twice (first on line %(first)s).", code=row.code,
-                first=first_line_of[row.code])))
-            continue
-        first_line_of[row.code] = line
-        result.rows.append(row)
-    if not result.rows and not result.errors:
-        result.errors.append(LineError(2, _("The file has no rows.")))
-    return result
-
-
-def _parse_row(line: int, values: list[str], position: dict[str, int], width: int,
-               errors: list[LineError]) -> ImportRow | None:
-    if len(values) != width:
-        errors.append(LineError(line, _("Expected %(expected)s values, found %(found)s.",
-                                        expected=width, found=len(values))))
-        return None
-    get = {name: values[index].strip() for name, index in position.items()}
-    problems = []
-    if message := code_error(get["code"]):
-        problems.append(f"'{get['code']}': {message}")
-    if not get["name"]:
-        problems.append(_("The name is empty."))
-    if not get["county"]:
-        problems.append(_("The county is empty."))
-    population = _whole_number(get["population"])
-    if population is None:
-        problems.append(_("The population '%(value)s' is not a whole number.",
-                          value=get["population"]))
-    elif population < 0:
-        problems.append(_("The population %(value)s is negative.", value=population))
-    elif message := population_error(population):
-        problems.append(message)
-    year = _whole_number(get["population_year"])
-    if year is None:
-        problems.append(_("The year '%(value)s' is not a whole number.",
-                          value=get["population_year"]))
-    elif message := year_error(year):
-        problems.append(message)
-    if problems:
-        errors.append(LineError(line, " ".join(problems)))
-        return None
-    assert population is not None and year is not None
-    return ImportRow(line, get["code"], get["name"], get["county"], population, year)
-
-
-def plan(parsed: ParsedFile) -> ImportPlan:
-    """What the import would change, row by row, without writing anything."""
+def plan(parsed: ParsedFile, renames: Collection[str] = ()) -> ImportPlan:
+    """What the import would change, row by row, without writing anything. `renames`: the
+    codes whose name in the file replaces the register's."""
     if parsed.errors:
         raise Invalid(_("The file has errors; nothing was imported."),
                       {"file": "; ".join(str(error) for error in parsed.errors)})
-    codes = [row.code for row in parsed.rows]
+    country = _country()
+    national = national_list(country)
+    codes = sorted({row.code for row in parsed.rows})
     existing = {m.code: m for m in db.session.scalars(
         select(Municipality).where(Municipality.code.in_(codes))
         .options(selectinload(Municipality.population_figures)))}
-    changes = []
+    changes, errors, conflicts = [], [], []
+    conflicting: set[str] = set()
+    added: set[str] = set()  # new municipalities: the first of their rows adds them
     for row in parsed.rows:
+        if message := national_code_error(row.code, country):
+            errors.append(LineError(row.line, message))
+            continue
         municipality = existing.get(row.code)
+        kept = municipality.name if municipality is not None else national[row.code].name
+        rename_from = None
+        if not same_name(row.name, kept):
+            if row.code not in renames:
+                if row.code not in conflicting:
+                    conflicting.add(row.code)
+                    conflicts.append(NameConflict(row.line, row.code, kept, row.name))
+                continue
+            rename_from = kept
+        name = row.name if rename_from else kept
         if municipality is None:
-            changes.append(Change(row.line, row.code, row.name, "new_municipality", row.year,
-                                  row.population))
+            kind = "new_figure" if row.code in added else "new_municipality"
+            added.add(row.code)
+            changes.append(Change(row.line, row.code, name, kind, row.year, row.population,
+                                  rename_from=rename_from))
             continue
         note = None
-        if (municipality.name, municipality.county) != (row.name, row.county):
-            note = _("The file says %(name)s, %(county)s; the register keeps "
-                     "%(kept_name)s, %(kept_county)s.", name=row.name, county=row.county,
-                     kept_name=municipality.name, kept_county=municipality.county)
+        if row.county is not None and row.county != municipality.county:
+            note = _("The file says %(county)s; the register keeps %(kept_county)s.",
+                     county=row.county, kept_county=municipality.county)
         figures = {f.year: f.population for f in municipality.population_figures}
         previous = figures.get(row.year)
         kind = ("new_figure" if previous is None
                 else "unchanged" if previous == row.population else "changed_figure")
-        changes.append(Change(row.line, row.code, municipality.name, kind, row.year,
-                              row.population, previous, note))
-    return ImportPlan(changes)
+        changes.append(Change(row.line, row.code, name, kind, row.year, row.population,
+                              previous, note, rename_from))
+    return ImportPlan(changes, errors, conflicts)
 
 
-def apply(parsed: ParsedFile, *, source: str, actor: User | None = None,
+def refusal(result: ImportPlan) -> Invalid:
+    lines = [str(error) for error in result.errors] + [str(c) for c in result.conflicts]
+    message = (_("The file names municipalities otherwise than the register; nothing was "
+                 "imported. If a municipality has changed its name, import with a rename "
+                 "of that row.") if not result.errors else
+               _("The file has errors; nothing was imported."))
+    return Invalid(message, {"file": "; ".join(lines)})
+
+
+def apply(parsed: ParsedFile, *, source: str, data: bytes,
+          renames: Collection[str] = (), actor: User | None = None,
           actor_label: str | None = None) -> ImportPlan:
-    """Write the whole file or nothing. New municipalities enter the register without a
-    membership status; existing ones only get their population figure for the file's year."""
-    result = plan(parsed)
-    rows = {row.code: row for row in parsed.rows}
-    for year in sorted({rows[change.code].year for change in result.writes}):
+    """Write the whole file or nothing, and keep the import as a record. New municipalities
+    enter the register without a membership status; existing ones get their figures (and,
+    where renamed, their new name)."""
+    result = plan(parsed, renames)
+    if result.refused:
+        raise refusal(result)
+    for year in sorted({change.year for change in result.writes}):
         refuse_change("population", year=year)  # nothing is written when a year is locked
-    existing = {m.code: m for m in db.session.scalars(
-        select(Municipality).where(Municipality.code.in_(list(rows))))}
-    figures = {(f.municipality_id, f.year): f for f in db.session.scalars(
-        select(PopulationFigure).where(PopulationFigure.municipality_id.in_(
-            [m.id for m in existing.values()])))}
+    country = _country()
     try:
-        for change in result.writes:
-            row = rows[change.code]
+        kept = PopulationImport(
+            actor_id=actor.id if actor is not None else None, actor_label=actor_label,
+            filename=source[:200], layout=parsed.layout, title=parsed.title[:200],
+            sha256=hashlib.sha256(data).hexdigest(),
+            row_count=len(parsed.rows), counts=summary(result))
+        db.session.add(kept)
+        db.session.flush()
+        note = f"import {kept.id} {source}"
+        codes = sorted({change.code for change in result.changes})
+        existing = {m.code: m for m in db.session.scalars(
+            select(Municipality).where(Municipality.code.in_(codes)))}
+        figures = {(f.municipality_id, f.year): f for f in db.session.scalars(
+            select(PopulationFigure).where(PopulationFigure.municipality_id.in_(
+                [m.id for m in existing.values()])))}
+        touched: dict[int, set[int]] = {}
+        renamed: set[str] = set()
+        for change in [c for c in result.changes if c.kind != "unchanged" or c.rename_from]:
             municipality = existing.get(change.code)
             if municipality is None:
-                municipality = Municipality(code=row.code, name=row.name, county=row.county,
-                                            country=_country())
+                entry = national_list(country)[change.code]
+                municipality = Municipality(code=change.code, name=change.name,
+                                            county=entry.county, country=country)
                 db.session.add(municipality)
                 db.session.flush()
-                record("municipality.create", "municipality", row.code,
-                       after={"code": row.code, "name": row.name, "county": row.county},
-                       actor=actor, actor_label=actor_label, note=f"import {source}")
-            figure = figures.get((municipality.id, row.year))
+                existing[change.code] = municipality
+                record("municipality.create", "municipality", change.code,
+                       after={"code": change.code, "name": change.name,
+                              "county": entry.county},
+                       actor=actor, actor_label=actor_label, note=note)
+                _kept_row(kept, change, municipality, "new_municipality")
+            elif change.rename_from and change.code not in renamed:
+                record("municipality.update", "municipality", change.code,
+                       before={"name": municipality.name}, after={"name": change.name},
+                       actor=actor, actor_label=actor_label, note=f"{note} (rename)")
+                _kept_row(kept, change, municipality, "renamed",
+                          name_before=municipality.name)
+                municipality.name = change.name
+            renamed.add(change.code)
+            if change.kind == "unchanged":
+                continue
+            figure = figures.get((municipality.id, change.year))
             if figure is None:
-                db.session.add(PopulationFigure(municipality_id=municipality.id, year=row.year,
-                                                population=row.population, source=source))
-            else:
-                figure.population = row.population
-                figure.source = source
-            record("population.set", "municipality", row.code,
+                figure = PopulationFigure(municipality_id=municipality.id, year=change.year,
+                                          population=change.population)
+                db.session.add(figure)
+                figures[municipality.id, change.year] = figure
+            figure.population, figure.source, figure.import_id = (
+                change.population, source[:200], kept.id)
+            _kept_row(kept, change, municipality,
+                      "changed_figure" if change.previous is not None else "new_figure")
+            record("population.set", "municipality", change.code,
                    before=None if change.previous is None
-                   else {"year": row.year, "population": change.previous},
-                   after={"year": row.year, "population": row.population, "source": source},
-                   actor=actor, actor_label=actor_label, note=f"import {source}")
-        record("municipality.import", "import", source, actor=actor, actor_label=actor_label,
-               after={"rows": len(parsed.rows),
-                      "new_municipalities": result.count("new_municipality"),
-                      "new_figures": result.count("new_figure"),
-                      "changed_figures": result.count("changed_figure"),
-                      "unchanged": result.count("unchanged")})
+                   else {"year": change.year, "population": change.previous},
+                   after={"year": change.year, "population": change.population,
+                          "source": source, "import": kept.id},
+                   actor=actor, actor_label=actor_label, note=note)
+            if change.kind != "new_municipality":  # a new municipality takes part in nothing
+                touched.setdefault(change.year, set()).add(municipality.id)
+        record("municipality.import", "import", str(kept.id), actor=actor,
+               actor_label=actor_label,
+               after={"file": source, "sha256": kept.sha256, "layout": parsed.layout,
+                      "rows": len(parsed.rows), **summary(result),
+                      "renamed": len(result.renames)})
         db.session.flush()
-        touched: dict[int, list[int]] = {}
-        for change in result.writes:
-            municipality_id = existing[change.code].id if change.code in existing else None
-            if municipality_id is not None:  # a new municipality takes part in nothing yet
-                touched.setdefault(rows[change.code].year, []).append(municipality_id)
         for year, ids in sorted(touched.items()):
-            changed("population", year=year, municipality_ids=ids)
+            changed("population", year=year, municipality_ids=sorted(ids))
         db.session.commit()
+        result.kept_id = kept.id
     except Exception:
         db.session.rollback()
         raise
     return result
 
 
-def _country() -> str:
-    from consortium.members.service import installation_country
-
-    return installation_country()
+def _kept_row(kept: PopulationImport, change: Change, municipality: Municipality, kind: str,
+              name_before: str | None = None) -> None:
+    figure = kind in ("new_figure", "changed_figure")
+    db.session.add(PopulationImportRow(
+        import_id=kept.id, line=change.line, municipality_id=municipality.id, kind=kind,
+        year=change.year if figure else None,
+        population_before=change.previous if figure else None,
+        population_after=change.population if figure else None,
+        name_before=name_before if kind == "renamed" else None,
+        name_after=change.name if kind in ("renamed", "new_municipality") else None))
 
 
 def summary(result: ImportPlan) -> dict[str, Any]:
-    return {kind: result.count(kind) for kind in
-            ("new_municipality", "new_figure", "changed_figure", "unchanged")}
+    counts: dict[str, Any] = {kind: result.count(kind) for kind in KINDS}
+    counts["renamed"] = len(result.renames)
+    return counts

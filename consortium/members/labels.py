@@ -14,4 +14,10 @@ IMPORT_CHANGE_LABELS = {
     "new_figure": _l("New figure"),
     "changed_figure": _l("Changed figure"),
     "unchanged": _l("Unchanged"),
+    "renamed": _l("Renamed"),
+}
+IMPORT_LAYOUT_LABELS = {
+    "registry": _l("The registry's CSV"),
+    "scb": _l("SCB, Folkmängd efter region och år"),
+    "ssb": _l("SSB, table 07459 (population on 1 January)"),
 }

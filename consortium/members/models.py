@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Integer,
@@ -127,13 +128,59 @@ class PopulationFigure(Base):
     year: Mapped[int] = mapped_column(Integer)
     population: Mapped[int] = mapped_column(Integer)
     source: Mapped[str | None] = mapped_column(String(200))
+    # The import that wrote the figure as it stands; NULL: entered by hand (or before imports
+    # were kept as records).
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("population_imports.id"),
+                                                  index=True)
 
     municipality: Mapped[Municipality] = relationship(back_populates="population_figures")
+    imported_by: Mapped[PopulationImport | None] = relationship()
 
     __table_args__ = (
         UniqueConstraint("municipality_id", "year"),
         CheckConstraint("population >= 0", name="population_not_negative"),
     )
+
+
+class PopulationImport(Base):
+    """One import of official figures as it was run: who, when, which file (name and SHA-256
+    of its bytes), read as which layout, and the rows it changed. Never edited."""
+
+    __tablename__ = "population_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_label: Mapped[str | None] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    layout: Mapped[str] = mapped_column(String(20))  # registry, scb, ssb
+    title: Mapped[str] = mapped_column(String(200), default="")
+    row_count: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON)
+
+    rows: Mapped[list[PopulationImportRow]] = relationship(
+        back_populates="population_import", order_by="PopulationImportRow.id")
+
+
+class PopulationImportRow(Base):
+    """A change an import made: a new municipality, a new or changed figure, a rename."""
+
+    __tablename__ = "population_import_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("population_imports.id"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int | None] = mapped_column(Integer)
+    population_before: Mapped[int | None] = mapped_column(Integer)
+    population_after: Mapped[int | None] = mapped_column(Integer)
+    name_before: Mapped[str | None] = mapped_column(String(100))
+    name_after: Mapped[str | None] = mapped_column(String(100))
+
+    population_import: Mapped[PopulationImport] = relationship(back_populates="rows")
+    municipality: Mapped[Municipality] = relationship()
 
 
 class MembershipPeriod(Base):

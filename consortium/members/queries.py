@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from consortium import db
 from consortium.auth.models import Role, User
-from consortium.members.models import Municipality, standing_condition
+from consortium.members.models import Municipality, PopulationFigure, standing_condition
 from consortium.members.service import latest_population_columns
 from consortium.signals import answers, register_columns
 
@@ -128,7 +128,8 @@ class Detail:
 def detail(code: str) -> Detail | None:
     municipality = db.session.scalar(
         select(Municipality).where(Municipality.code == code)
-        .options(selectinload(Municipality.population_figures),
+        .options(selectinload(Municipality.population_figures)
+                 .joinedload(PopulationFigure.imported_by),
                  selectinload(Municipality.membership_periods)))
     if municipality is None:
         return None

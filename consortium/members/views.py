@@ -16,11 +16,9 @@ from consortium.errors import DomainError
 from consortium.frame.exports import table_response
 from consortium.frame.forms import show_domain_error
 from consortium.frame.sections import PageSection
-from consortium.members import importing, queries, service
+from consortium.members import queries, service
 from consortium.members.forms import (
     DeleteForm,
-    ImportConfirmForm,
-    ImportUploadForm,
     MembershipForm,
     MunicipalityEditForm,
     MunicipalityForm,
@@ -188,49 +186,4 @@ def delete(code: str) -> Any:
         flash(error.message, "error")
         return redirect(url_for("members.detail", code=code))
     flash(_("%(name)s was removed from the register.", name=municipality.name), "success")
-    return redirect(url_for("members.index"))
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@admin_only
-def import_file() -> Any:
-    """Step 1: upload and check the file; show every error or a preview of the changes."""
-    form = ImportUploadForm()
-    if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render_template("members/import.html", form=form, parsed=None), status
-    upload = form.file.data
-    try:
-        text = importing.decode(upload.read())
-    except importing.BadFile as error:
-        form.file.errors = [str(error)]
-        return render_template("members/import.html", form=form, parsed=None), 422
-    parsed = importing.parse(text)
-    if parsed.errors:
-        return render_template("members/import.html", form=form, parsed=parsed,
-                               filename=upload.filename), 422
-    plan = importing.plan(parsed)
-    confirm = ImportConfirmForm(formdata=None, content=text, filename=upload.filename)
-    return render_template("members/import_preview.html", plan=plan, confirm=confirm,
-                           filename=upload.filename, summary=importing.summary(plan))
-
-
-@bp.route("/import/confirm", methods=["POST"])
-@admin_only
-def import_confirm() -> Any:
-    """Step 2: the file is checked again (nothing is kept between the steps) and written."""
-    form = ImportConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    parsed = importing.parse(form.content.data or "")
-    if parsed.errors:
-        return render_template("members/import.html", form=ImportUploadForm(formdata=None),
-                               parsed=parsed, filename=form.filename.data), 422
-    result = importing.apply(parsed, source=(form.filename.data or "upload.csv")[:100],
-                             actor=acting_user())
-    counts = importing.summary(result)
-    flash(_("Imported %(rows)s rows: %(new)s new municipalities, %(added)s new figures, "
-            "%(changed)s changed figures.", rows=len(parsed.rows),
-            new=counts["new_municipality"], added=counts["new_figure"],
-            changed=counts["changed_figure"]), "success")
     return redirect(url_for("members.index"))

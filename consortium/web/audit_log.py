@@ -21,7 +21,7 @@ from consortium.auth.access import acting_user, roles
 from consortium.auth.models import Role, User
 from consortium.frame.exports import csv_response
 from consortium.governance.models import Council, Meeting, Motion
-from consortium.members.models import Municipality
+from consortium.members.models import Municipality, PopulationImport
 from consortium.tools.models import Tool
 
 auditors = roles(Role.ADMIN, Role.OBSERVER)
@@ -144,6 +144,12 @@ def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str
                 User.id.in_(ids("user")))):
             found["user", str(uid)] = (email, url_for("auth.user_detail", user_id=uid)
                                        if may_see_users else None)
+    if ids("import"):
+        for iid, filename in db.session.execute(select(
+                PopulationImport.id, PopulationImport.filename).where(
+                PopulationImport.id.in_(ids("import")))):
+            found["import", str(iid)] = (filename, url_for("members.import_detail",
+                                                           import_id=iid))
     for year in wanted.get("fee_schedule", ()):
         if year.isdigit():
             found["fee_schedule", year] = (year, url_for("costs.fees", year=int(year)))

@@ -22,7 +22,11 @@ from consortium.governance.labels import (
     MEETING_STATUS_LABELS,
     MOTION_STATUS_LABELS,
 )
-from consortium.members.labels import IMPORT_CHANGE_LABELS, MEMBERSHIP_LABELS
+from consortium.members.labels import (
+    IMPORT_CHANGE_LABELS,
+    IMPORT_LAYOUT_LABELS,
+    MEMBERSHIP_LABELS,
+)
 from consortium.money import format_sek, integer_formatter, sek_formatter
 from consortium.tools.labels import TOOL_STATUS_LABELS
 
@@ -122,6 +126,7 @@ def register(app: Flask) -> None:
         membership_label=lambda value: _label(MEMBERSHIP_LABELS, value),
         tool_status_label=lambda value: _label(TOOL_STATUS_LABELS, value),
         import_change_label=lambda value: _label(IMPORT_CHANGE_LABELS, value),
+        import_layout_label=lambda value: _label(IMPORT_LAYOUT_LABELS, value),
         meeting_status_label=lambda value: _label(MEETING_STATUS_LABELS, value),
         motion_status_label=lambda value: _label(MOTION_STATUS_LABELS, value),
         choice_label=lambda value: _label(CHOICE_LABELS, value),

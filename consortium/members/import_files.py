@@ -1,0 +1,367 @@
+"""Reading population files as offices download them, into rows of (code, name, year,
+population), each with the line it came from. Three layouts, told apart by their header:
+
+- the registry's own CSV: `code,name,county,population,population_year`;
+- SCB's Statistikdatabasen table "Folkmängd efter region och år" and SSB's table 07459, as CSV
+  (comma, semicolon or tab) or XLSX: title lines, then a header `region` + one column per year
+  (`2024`, `Folkmängd 2024`, `Personer 2024`), rows `0180 Stockholm` with the figures, totals
+  (`00 Riket`, `01 Stockholms län`, `0 Hele landet`) and footnotes after the table.
+
+SCB counts the population on 31 December of the column's year, SSB (07459) on 1 January; the
+registry keeps the figure of 31 December, so an SSB column `2024` is the registry's year 2023.
+Nothing here reads the database: `importing` compares the rows with the register."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+
+from consortium.members.validation import code_error, population_error, year_error
+
+COLUMNS = ("code", "name", "county", "population", "population_year")
+MAX_ROWS = 5000
+HEADER_SEARCH = 20  # an agency's title and notes above the header take a few lines
+REGISTRY, SCB, SSB = "registry", "scb", "ssb"
+MISSING = {"", "..", ".", "-", ":", "…"}  # the agencies' marks for "no figure"
+YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# "0180 Stockholm", "K-3101 Halden" (SSB's code lists), "00 Riket", "F-31 Østfold"
+REGION = re.compile(r"^(?:([A-Z])-)?(\d{1,4})\s+(\S.*)$")
+SSB_WORDS = ("07459", "personer", "folkemengde", "statistikkvariabel", "hele landet",
+             "befolkning, etter")
+SCB_WORDS = ("folkmängd", "riket", "be0101", "scb")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    code: str
+    name: str
+    county: str | None  # None: the file has no county (the agencies' tables)
+    population: int
+    year: int
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return _("Line %(line)s: %(message)s", line=self.line, message=self.message)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    line: int
+    text: str
+    reason: str  # "total" (a county or the country), "no_figures"
+
+
+@dataclass
+class ParsedFile:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    layout: str = REGISTRY
+    title: str = ""
+    seen: dict[tuple[str, int], int] = field(default_factory=dict, repr=False)
+
+
+class BadFile(ValueError):
+    """The file cannot be read; the message says where and what to do."""
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM); Windows-1252 as written by older spreadsheet programs and
+    by PX-Web's "ANSI" downloads. Bytes that are neither: BadFile naming the line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise BadFile(_("Line %(line)s holds bytes that are neither UTF-8 nor Windows-1252 "
+                        "text. Save the file as CSV (UTF-8) and try again.", line=line)
+                      ) from None
+
+
+def read(data: bytes, country: str) -> ParsedFile:
+    """Any accepted file: XLSX by its content (a ZIP), otherwise text. `country` decides how a
+    table that names neither agency is read (SE: SCB, NO: SSB)."""
+    if data[:4] == b"PK\x03\x04":
+        return parse_lines(_xlsx_lines(data), country)
+    return parse(decode(data), country)
+
+
+def parse(text: str, country: str = "SE") -> ParsedFile:
+    try:
+        return parse_lines(_csv_lines(text), country)
+    except _FieldTooLong as error:
+        result = ParsedFile()
+        result.errors.append(LineError(error.line, _(
+            "A field on line %(line)s is longer than 128 kB; no value of this file is "
+            "that long. Check that it is the right file.", line=error.line)))
+        return result
+
+
+class _FieldTooLong(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _csv_lines(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of a CSV text, its delimiter found from its lines: the one that
+    splits the most of the first lines."""
+    head = text.splitlines()[:HEADER_SEARCH + 2]
+    delimiter = max((";", ",", "\t"), key=lambda d: sum(line.count(d) for line in head))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    lines = []
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return lines
+        except csv.Error:  # a field over the csv module's limit (128 kB)
+            raise _FieldTooLong(reader.line_num) from None
+        lines.append((reader.line_num, cells))
+
+
+def _xlsx_lines(data: bytes) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise BadFile(_("The file looks like an Excel workbook but cannot be opened. "
+                        "Save it again as XLSX or CSV and try again.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [(number, [_cell_text(value) for value in values])
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def whole_number(text: str) -> int | None:
+    """A figure as the agencies print it: spaces, non-breaking or narrow spaces between
+    thousands; a spreadsheet's 48103.0."""
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if cleaned.endswith(".0"):
+        cleaned = cleaned[:-2]
+    if cleaned.lstrip("-").isdigit():
+        return int(cleaned)
+    return None
+
+
+def parse_lines(lines: list[tuple[int, list[str]]], country: str) -> ParsedFile:
+    lines = [(number, [cell.strip() for cell in cells]) for number, cells in lines]
+    filled = [(number, cells) for number, cells in lines if any(cells)]
+    if not filled:
+        result = ParsedFile()
+        result.errors.append(LineError(1, _(
+            "The file is empty; the first line must name the columns %(columns)s, or it must "
+            "be a table of SCB or SSB with the region and one column per year.",
+            columns=", ".join(COLUMNS))))
+        return result
+    first_cells = [cell.lower() for cell in filled[0][1]]
+    if "code" in first_cells or "population_year" in first_cells:
+        return _registry(filled)
+    return _agency_table(lines, country)
+
+
+# The registry's own CSV ------------------------------------------------------------------
+
+def _registry(lines: list[tuple[int, list[str]]]) -> ParsedFile:
+    result = ParsedFile(layout=REGISTRY)
+    (header_line, header_cells), body = lines[0], lines[1:]
+    header = [name.lower() for name in header_cells]
+    for name in header:
+        if name not in COLUMNS:
+            result.errors.append(LineError(header_line, _(
+                "Unknown column '%(name)s'. The columns are %(columns)s.", name=name,
+                columns=", ".join(COLUMNS))))
+    for name in COLUMNS:
+        if name not in header:
+            result.errors.append(LineError(header_line, _("The column '%(name)s' is missing.",
+                                                          name=name)))
+    for name in sorted({name for name in header if header.count(name) > 1}):
+        result.errors.append(LineError(header_line, _("The column '%(name)s' appears twice.",
+                                                      name=name)))
+    if result.errors:
+        return result
+    position = {name: header.index(name) for name in COLUMNS}
+    for line, values in _limited(body, result):
+        if len(values) != len(header):
+            result.errors.append(LineError(line, _("Expected %(expected)s values, found "
+                                                   "%(found)s.", expected=len(header),
+                                                   found=len(values))))
+            continue
+        get = {name: values[index] for name, index in position.items()}
+        problems = []
+        if message := code_error(get["code"]):
+            problems.append(f"'{get['code']}': {message}")
+        if not get["name"]:
+            problems.append(_("The name is empty."))
+        if not get["county"]:
+            problems.append(_("The county is empty."))
+        population = _population(get["population"], problems)
+        year = whole_number(get["population_year"])
+        if year is None:
+            problems.append(_("The year '%(value)s' is not a whole number.",
+                              value=get["population_year"]))
+        elif message := year_error(year):
+            problems.append(message)
+        if problems:
+            result.errors.append(LineError(line, " ".join(problems)))
+            continue
+        assert population is not None and year is not None
+        _add(result, ImportRow(line, get["code"], get["name"], get["county"], population, year))
+    if not result.rows and not result.errors:
+        result.errors.append(LineError(header_line + 1, _("The file has no rows.")))
+    return result
+
+
+def _limited(body: list[tuple[int, list[str]]],
+             result: ParsedFile) -> Iterator[tuple[int, list[str]]]:
+    for number, (line, values) in enumerate(body):
+        if number >= MAX_ROWS:
+            result.errors.append(LineError(line, _("The file has more than %(max)s rows.",
+                                                   max=MAX_ROWS)))
+            return
+        yield line, values
+
+
+def _population(text: str, problems: list[str]) -> int | None:
+    population = whole_number(text)
+    if population is None:
+        problems.append(_("The population '%(value)s' is not a whole number.", value=text))
+    elif population < 0:
+        problems.append(_("The population %(value)s is negative.", value=population))
+    elif message := population_error(population):
+        problems.append(message)
+    else:
+        return population
+    return None
+
+
+def _add(result: ParsedFile, row: ImportRow) -> None:
+    first = result.seen.setdefault((row.code, row.year), row.line)
+    if first != row.line:
+        error = LineError(row.line, _("The code %(code)s appears twice (first on line "
+                                      "%(first)s).", code=row.code, first=first))
+        if not result.errors or result.errors[-1] != error:  # once per line, not per year
+            result.errors.append(error)
+        return
+    result.rows.append(row)
+
+
+# SCB's and SSB's tables ----------------------------------------------------------------
+
+def _year_of(heading: str) -> int | None:
+    found = YEAR.findall(heading)
+    if len(found) == 1 and year_error(int(found[0])) is None:
+        return int(found[0])
+    return None
+
+
+def _agency_table(lines: list[tuple[int, list[str]]], country: str) -> ParsedFile:
+    result = ParsedFile()
+    header_at = None
+    for index, (line, cells) in enumerate(lines[:HEADER_SEARCH]):
+        first, rest = cells[0].lower() if cells else "", [c for c in cells[1:] if c]
+        if first not in ("region", "") or not rest:
+            continue
+        others = [c for c in rest if _year_of(c) is None]
+        if not others:
+            header_at = index
+            break
+        if first == "region":
+            result.errors.append(LineError(line, _(
+                "The column '%(name)s' is neither the region nor a year. Download the table "
+                "with only region and year (år) chosen, the years as columns.",
+                name=others[0])))
+            return result
+    if header_at is None:
+        result.errors.append(LineError(1, _(
+            "The file is neither the registry's CSV (columns %(columns)s) nor a table of SCB "
+            "or SSB (a column 'region' and one column per year).",
+            columns=", ".join(COLUMNS))))
+        return result
+    header_line, header = lines[header_at]
+    title = " ".join(" ".join(cells) for _line, cells in lines[:header_at + 1]).strip()
+    result.title = " ".join(" ".join(c for c in cells if c) for _l, cells in lines[:header_at]
+                            ).strip()[:200]
+    result.layout = _agency(title, lines[header_at + 1:], country)
+    shift = -1 if result.layout == SSB else 0  # SSB: 1 January; the registry: 31 December
+    columns = [(index, _year_of(heading)) for index, heading in enumerate(header)
+               if index and heading]
+    years = [year for _index, year in columns]
+    for year in sorted({y for y in years if years.count(y) > 1}):  # type: ignore[type-var]
+        result.errors.append(LineError(header_line, _("The year %(year)s appears twice.",
+                                                      year=year)))
+    if result.errors:
+        return result
+    for line, cells in _limited(lines[header_at + 1:], result):
+        if not any(cells):
+            continue
+        region, values = cells[0], [(cells[i] if i < len(cells) else "", y) for i, y in columns]
+        figures = [(text, year) for text, year in values if text not in MISSING]
+        if len(cells) > len(header) and any(cells[len(header):]):
+            result.errors.append(LineError(line, _(
+                "Expected %(expected)s values, found %(found)s.", expected=len(header),
+                found=len([c for c in cells if c]))))
+            continue
+        match = REGION.match(region)
+        if match is None:
+            if figures:
+                result.errors.append(LineError(line, _(
+                    "'%(region)s' does not begin with a municipality code (kommunkod).",
+                    region=region)))
+            continue  # a footnote or the source under the table
+        prefix, code, name = match.groups()
+        if len(code) != 4 or prefix not in (None, "K"):
+            result.skipped.append(Skipped(line, region, "total"))
+            continue
+        if not figures:
+            result.skipped.append(Skipped(line, region, "no_figures"))
+            continue
+        problems: list[str] = []
+        parsed = [(_population(text, problems), year) for text, year in figures]
+        if problems:
+            result.errors.append(LineError(line, " ".join(problems)))
+            continue
+        for population, year in parsed:
+            assert population is not None and year is not None
+            _add(result, ImportRow(line, code, name.strip(), None, population, year + shift))
+    if not result.rows and not result.errors:
+        result.errors.append(LineError(header_line + 1, _(
+            "The table has no municipality with a figure.")))
+    return result
+
+
+def _agency(title: str, body: list[tuple[int, list[str]]], country: str) -> str:
+    """SSB or SCB from the words of the title and header, SSB's K- codes and totals; a table
+    that says neither is read as the agency of the installation's country."""
+    words = (title + " " + " ".join(cells[0] for _line, cells in body[:5] if cells)).lower()
+    if any(word in words for word in SSB_WORDS) or re.search(r"\bk-\d{4}\b", words):
+        return SSB
+    if any(word in words for word in SCB_WORDS):
+        return SCB
+    return SSB if country == "NO" else SCB

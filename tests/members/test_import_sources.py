@@ -1,0 +1,395 @@
+"""Imports that cannot attach figures to the wrong municipality, of the files offices download.
+
+The fixtures are written by hand in the layouts of SCB's Statistikdatabasen ("Folkmängd efter
+region och år", CSV and XLSX) and SSB's table 07459 (CSV and XLSX). Their figures are real:
+SCB's for 31 December 2024 and Regionfakta's for 1999 (consortium/demo/data/se_population.csv),
+SSB's for 1 January 2024 (no_municipalities.csv; Østfold's total is the sum of its kommuner)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import re
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from consortium import db
+from consortium.audit.models import AuditEvent
+from consortium.errors import Invalid
+from consortium.members import importing, service
+from consortium.members.models import (
+    Municipality,
+    PopulationFigure,
+    PopulationImport,
+    PopulationImportRow,
+)
+from consortium.members.national import DATA
+from tests.conftest import bearer, csrf_token
+
+# SCB, "Kommaseparerad med rubrik": title, empty line, header, totals first.
+SCB_CSV = ('"Folkmängd efter region och år"\n'
+           '\n'
+           '"region","2024"\n'
+           '"00 Riket",10587710\n'
+           '"01 Stockholms län",2473307\n'
+           '"0123 Järfälla",88950\n'
+           '"0125 Ekerö",28910\n'
+           '"0127 Botkyrka",95905\n')
+
+# SSB 07459, semicolon separated with heading; the population on 1 January 2024, which the
+# registry keeps as 31 December 2023. Two kommuner carry their Sámi names too.
+SSB_CSV = ('"07459: Befolkning, etter region, statistikkvariabel og år"\n'
+           '\n'
+           '"region";"Personer 2024"\n'
+           '"0 Hele landet";5550203\n'
+           '"31 Østfold";312152\n'
+           '"0301 Oslo";717710\n'
+           '"3101 Halden";31935\n'
+           '"1826 Hattfjelldal - Aarborte";1284\n'
+           '"1860 Vestvågøy";11619\n'
+           '"5612 Kautokeino - Guovdageaidnu";2848\n'
+           '"3001 Halden (2020-2023)";..\n')
+
+
+def scb_xlsx() -> bytes:
+    """SCB's XLSX: the title in A1, the header two rows down with the years as numbers, the
+    figures as numbers, the source under the table."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Folkmängd efter region och år"])
+    sheet.append([])
+    sheet.append(["region", 1999, 2024])
+    sheet.append(["14 Västra Götalands län", None, None])
+    sheet.append(["1401 Härryda", 29842, 40003])
+    sheet.append(["1402 Partille", 33000, 41060])
+    sheet.append(["1440 Ale", 25329, 32576])
+    sheet.append([])
+    sheet.append(["Källa: SCB, Statistikdatabasen"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def ssb_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["07459: Befolkning, etter region, statistikkvariabel og år"])
+    sheet.append([None, "Personer"])
+    sheet.append([None, "2024"])
+    sheet.append(["0301 Oslo", 717710])
+    sheet.append(["1860 Vestvågøy", 11619])
+    sheet.append(["Kilde: Statistisk sentralbyrå"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def norway(app, monkeypatch):
+    """A Norwegian installation (CONSORTIUM_COUNTRY=NO), its configuration in reach."""
+    monkeypatch.setitem(app.config, "COUNTRY", "NO")
+    with app.app_context():
+        yield
+
+
+def apply(data: bytes, name: str = "file.csv", **kwargs):
+    return importing.apply(importing.read(data), source=name, data=data, actor_label="test",
+                           **kwargs)
+
+
+def figures(code: str) -> list[tuple[int, int]]:
+    return [tuple(row) for row in db.session.execute(
+        select(PopulationFigure.year, PopulationFigure.population).join(Municipality)
+        .where(Municipality.code == code).order_by(PopulationFigure.year))]
+
+
+def table_counts() -> tuple[int, ...]:
+    return tuple(db.session.scalar(select(func.count()).select_from(model)) for model in
+                 (Municipality, PopulationFigure, PopulationImport, PopulationImportRow))
+
+
+# --- the other country's list ------------------------------------------------------------
+
+def test_swedens_list_into_a_norwegian_register_writes_nothing_and_names_each_line(
+        norway, runner):
+    no_list = DATA / "no_municipalities.csv"
+    result = runner.invoke(args=["import", "municipalities", str(no_list)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 357 rows" in result.output
+    before = table_counts()
+    vestvagoy = figures("1860")
+
+    result = runner.invoke(args=["import", "municipalities",
+                                 str(DATA / "se_municipalities.csv")])
+    assert result.exit_code == 1
+    assert "nothing was imported" in result.output
+    # 0114 Upplands Väsby is line 2; Sweden's 290 codes, of which Norway has only 1860
+    assert ("se_municipalities.csv: Line 2: 0114 is not a municipality code (kommunkod) of "
+            "Norge.") in result.output
+    assert len(re.findall(r"is not a municipality code \(kommunkod\) of Norge",
+                          result.output)) == 289
+    line = next(number for number, text in enumerate(
+        (DATA / "se_municipalities.csv").read_text(encoding="utf-8").splitlines(), start=1)
+        if text.startswith("1860,"))
+    assert (f"Line {line}: The file names 1860 “Laxå”; the register has “Vestvågøy”."
+            in result.output)
+    assert table_counts() == before and figures("1860") == vestvagoy == [(2023, 11619)]
+
+
+def test_a_norwegian_code_that_sweden_also_has_is_refused_by_its_name():
+    service.create_municipality({"code": "1860", "name": "Laxå", "county": "Örebro län"})
+    data = SSB_CSV.encode("utf-8")  # read in a Swedish installation
+    parsed = importing.read(data)
+    result = importing.plan(parsed)
+    assert [str(e) for e in result.errors][:2] == [
+        "Line 6: 0301 is not a municipality code (kommunkod) of Sverige.",
+        "Line 7: 3101 is not a municipality code (kommunkod) of Sverige."]
+    assert [str(c) for c in result.conflicts] == [
+        "Line 9: The file names 1860 “Vestvågøy”; the register has “Laxå”."]
+    before = table_counts()
+    with pytest.raises(Invalid):
+        apply(data)
+    assert table_counts() == before and figures("1860") == []
+
+
+def test_an_api_create_outside_the_national_list_names_the_field(client, api_token):
+    response = client.post("/api/v1/municipalities", headers=bearer(api_token("admin")),
+                           json={"code": "0301", "name": "Oslo", "county": "Oslo"})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"]["code"] == \
+        "0301 is not a municipality code (kommunkod) of Sverige."
+
+
+# --- names -------------------------------------------------------------------------------
+
+def test_a_shifted_name_column_writes_nothing_and_names_every_line(make_municipality):
+    for code, name in (("0123", "Järfälla"), ("0125", "Ekerö"), ("0127", "Botkyrka")):
+        make_municipality(code, name, "Stockholms län")
+    shifted = ("code,name,county,population,population_year\n"
+               "0123,Ekerö,Stockholms län,88950,2024\n"
+               "0125,Botkyrka,Stockholms län,28910,2024\n"
+               "0127,,Stockholms län,95905,2024\n")
+    assert importing.parse(shifted).errors[0].line == 4  # an empty name: the parser says it
+    shifted = shifted.replace("0127,,", "0127,Järfälla,")
+    result = importing.plan(importing.parse(shifted))
+    assert [str(c) for c in result.conflicts] == [
+        "Line 2: The file names 0123 “Ekerö”; the register has “Järfälla”.",
+        "Line 3: The file names 0125 “Botkyrka”; the register has “Ekerö”.",
+        "Line 4: The file names 0127 “Järfälla”; the register has “Botkyrka”."]
+    before = table_counts()
+    with pytest.raises(Invalid) as refused:
+        apply(shifted.encode())
+    assert "Line 2" in refused.value.fields["file"]
+    assert table_counts() == before
+
+
+def test_a_rename_is_explicit_and_recorded(make_municipality):
+    make_municipality("2023", "Malung", "Dalarnas län")
+    text = ("code,name,county,population,population_year\n"
+            "2023,Malung-Sälen,Dalarnas län,10091,2016\n")
+    with pytest.raises(Invalid):
+        apply(text.encode())
+    assert figures("2023") == []
+    result = apply(text.encode(), "2016.csv", renames={"2023"})
+    assert result.renames == {"2023": ("Malung", "Malung-Sälen")}
+    db.session.expire_all()
+    assert service.get_by_code("2023").name == "Malung-Sälen"
+    kept = db.session.get(PopulationImport, result.kept_id)
+    assert [(r.kind, r.name_before, r.name_after, r.year, r.population_after)
+            for r in kept.rows] == [("renamed", "Malung", "Malung-Sälen", None, None),
+                                    ("new_figure", None, None, 2016, 10091)]
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "municipality.update", AuditEvent.object_id == "2023"))
+    assert (event.before, event.after) == ({"name": "Malung"}, {"name": "Malung-Sälen"})
+    assert event.note == f"import {kept.id} 2016.csv (rename)"
+
+
+def test_the_cli_renames_only_with_rename(runner, tmp_path, make_municipality):
+    make_municipality("2023", "Malung", "Dalarnas län")
+    path = tmp_path / "scb.csv"
+    path.write_text('"Folkmängd efter region och år"\n\n"region","2016"\n'
+                    '"2023 Malung-Sälen",10091\n', encoding="utf-8")
+    refused = runner.invoke(args=["import", "municipalities", str(path)])
+    assert refused.exit_code == 1
+    assert "scb.csv: Line 4: The file names 2023 “Malung-Sälen”; the register has " \
+           "“Malung”." in refused.output
+    assert "--rename CODE" in refused.output and figures("2023") == []
+    wrong = runner.invoke(args=["import", "municipalities", "--rename", "2023,0180", str(path)])
+    assert wrong.exit_code == 1 and "--rename 0180: no row of scb.csv" in wrong.output
+    done = runner.invoke(args=["import", "municipalities", "--rename", "2023", str(path)])
+    assert done.exit_code == 0, done.output
+    assert "2023: renamed from Malung to Malung-Sälen" in done.output
+    assert figures("2023") == [(2016, 10091)]
+
+
+def test_a_new_municipality_takes_its_name_and_county_from_the_national_list():
+    result = apply(SCB_CSV.encode())
+    assert importing.summary(result)["new_municipality"] == 3
+    jarfalla = service.get_by_code("0123")
+    assert (jarfalla.name, jarfalla.county) == ("Järfälla", "Stockholms län")
+    with pytest.raises(Invalid) as refused:
+        apply(SCB_CSV.replace("0127 Botkyrka", "0138 Botkyrka").encode())
+    assert "Line 8: The file names 0138 “Botkyrka”; the register has “Tyresö”." in \
+        refused.value.fields["file"]
+
+
+# --- the agencies' files -----------------------------------------------------------------
+
+def test_scb_csv_reads_as_it_comes():
+    parsed = importing.read(SCB_CSV.encode("utf-8"))
+    assert parsed.errors == [] and parsed.layout == "scb"
+    assert parsed.title == "Folkmängd efter region och år"
+    assert [(r.line, r.code, r.name, r.county, r.year, r.population) for r in parsed.rows] == [
+        (6, "0123", "Järfälla", None, 2024, 88950), (7, "0125", "Ekerö", None, 2024, 28910),
+        (8, "0127", "Botkyrka", None, 2024, 95905)]
+    assert [(s.line, s.text, s.reason) for s in parsed.skipped] == [
+        (4, "00 Riket", "total"), (5, "01 Stockholms län", "total")]
+
+
+def test_scb_figures_with_spaces_and_a_new_style_header_in_windows_1252():
+    text = ('"Folkmängd efter region och år"\n"region";"Folkmängd 2024"\n'
+            '"0123 Järfälla";"88\u00a0950"\n"0125 Ekerö";"28 910"\n'
+            '"0127 Botkyrka";"95\u202f905"\n')
+    with pytest.raises(UnicodeEncodeError):
+        text.encode("cp1252")  # a narrow no-break space is not in Windows-1252
+    parsed = importing.read(text.replace("\u202f", " ").encode("cp1252"))
+    assert parsed.errors == []
+    assert [(r.code, r.name, r.population) for r in parsed.rows] == [
+        ("0123", "Järfälla", 88950), ("0125", "Ekerö", 28910), ("0127", "Botkyrka", 95905)]
+    parsed = importing.read(text.encode("utf-8"))
+    assert [r.population for r in parsed.rows] == [88950, 28910, 95905]
+
+
+def test_scb_xlsx_with_two_years_imports_both():
+    result = apply(scb_xlsx(), "BE0101.xlsx")
+    assert importing.summary(result) == {"new_municipality": 3, "new_figure": 3,
+                                         "changed_figure": 0, "unchanged": 0, "renamed": 0}
+    assert figures("1401") == [(1999, 29842), (2024, 40003)]
+    assert figures("1440") == [(1999, 25329), (2024, 32576)]
+    kept = db.session.get(PopulationImport, result.kept_id)
+    assert (kept.layout, kept.filename, kept.row_count) == ("scb", "BE0101.xlsx", 6)
+
+
+def test_ssb_csv_is_kept_as_31_december_of_the_year_before(norway):
+    parsed = importing.read(SSB_CSV.encode("utf-8"))
+    assert parsed.errors == [] and parsed.layout == "ssb"
+    assert [(r.code, r.year, r.population) for r in parsed.rows] == [
+        ("0301", 2023, 717710), ("3101", 2023, 31935), ("1826", 2023, 1284),
+        ("1860", 2023, 11619), ("5612", 2023, 2848)]
+    assert [(s.text, s.reason) for s in parsed.skipped] == [
+        ("0 Hele landet", "total"), ("31 Østfold", "total"),
+        ("3001 Halden (2020-2023)", "no_figures")]
+    result = apply(SSB_CSV.encode("utf-8"), "07459.csv")
+    assert result.conflicts == [] and importing.summary(result)["new_municipality"] == 5
+    assert service.get_by_code("1826").name == "Hattfjelldal"  # the list's name is kept
+    assert figures("1860") == [(2023, 11619)]
+
+
+def test_ssb_xlsx_and_a_table_that_names_no_agency(norway):
+    parsed = importing.read(ssb_xlsx())
+    assert parsed.errors == [] and parsed.layout == "ssb"
+    assert [(r.line, r.code, r.year, r.population) for r in parsed.rows] == [
+        (4, "0301", 2023, 717710), (5, "1860", 2023, 11619)]
+    plain = "region,2024\n0301 Oslo,717710\n"
+    assert importing.read(plain.encode()).layout == "ssb"  # a Norwegian installation: SSB
+
+
+def test_bad_cells_of_an_agency_table_are_named_by_line():
+    text = ('"Folkmängd efter region och år"\n"region","2023","2024"\n'
+            '"0123 Järfälla",many,88950\n'
+            '"Järfälla",88000,88950\n'
+            '"0125 Ekerö",28000,-3\n'
+            '"0127 Botkyrka",1,2\n'
+            '"0127 Botkyrka",1,2\n')
+    errors = importing.read(text.encode()).errors
+    assert [str(e) for e in errors] == [
+        "Line 3: The population 'many' is not a whole number.",
+        "Line 4: 'Järfälla' does not begin with a municipality code (kommunkod).",
+        "Line 5: The population -3 is negative.",
+        "Line 7: The code 0127 appears twice (first on line 6)."]
+    other = importing.read(b'"region","kon","2024"\n"0123 J",1,2\n').errors
+    assert [str(e) for e in other] == [
+        "Line 1: The column 'kon' is neither the region nor a year. Download the table with "
+        "only region and year (år) chosen, the years as columns."]
+    assert "neither the registry's CSV" in str(importing.read(b"a,b\n1,2\n").errors[0])
+
+
+def test_a_broken_workbook_is_a_clear_error():
+    with pytest.raises(importing.BadFile, match="cannot be opened"):
+        importing.read(b"PK\x03\x04 not really a workbook")
+
+
+# --- the record --------------------------------------------------------------------------
+
+def _upload(client, data: bytes, name: str):
+    return client.post("/municipalities/import", headers={"Accept-Language": "en"},
+                       content_type="multipart/form-data", data={
+                           "csrf_token": csrf_token(client, "/municipalities/import"),
+                           "file": (io.BytesIO(data), name)})
+
+
+def _confirm(client, data: bytes, name: str, renames=()):
+    return client.post("/municipalities/import/confirm", headers={"Accept-Language": "en"},
+                       data={"csrf_token": csrf_token(client, "/municipalities/import"),
+                             "content": base64.b64encode(data).decode(), "filename": name,
+                             "rename": list(renames)})
+
+
+def test_upload_of_an_scb_workbook_is_kept_and_shown_where_the_figures_are(client_as):
+    admin = client_as("admin", name="Kansliet Admin")
+    data = scb_xlsx()
+    preview = _upload(admin, data, "BE0101.xlsx")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200, html
+    assert "Read as: SCB, Folkmängd efter region och år." in html
+    assert "Line 4: 14 Västra Götalands län (total)" in html
+    assert table_counts() == (0, 0, 0, 0)
+    done = _confirm(admin, data, "BE0101.xlsx")
+    assert done.status_code == 302
+    kept = db.session.scalar(select(PopulationImport))
+    assert done.headers["Location"].endswith(f"/municipalities/imports/{kept.id}")
+    assert kept.sha256 == hashlib.sha256(data).hexdigest()
+    page = admin.get(f"/municipalities/imports/{kept.id}",
+                     headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert kept.sha256 in page and "Kansliet Admin" in page and "1401 Härryda" in page
+    assert "29,842" in page and "40,003" in page
+    municipality = admin.get("/municipalities/1401", headers={"Accept-Language": "en"})
+    assert f'href="/municipalities/imports/{kept.id}">Import of BE0101.xlsx' in \
+        municipality.get_data(as_text=True)
+    log = admin.get("/admin/audit", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f'href="/municipalities/imports/{kept.id}"' in log
+    observer = client_as("observer")
+    assert observer.get(f"/municipalities/imports/{kept.id}").status_code == 200
+    assert observer.get("/municipalities/import").status_code == 403
+
+
+def test_upload_with_a_renamed_municipality_needs_its_box_ticked(client_as,
+                                                                 make_municipality):
+    make_municipality("2023", "Malung", "Dalarnas län")
+    admin = client_as("admin")
+    data = b'"region","2016"\n"2023 Malung-S\xc3\xa4len",10091\n'
+    preview = _upload(admin, data, "scb.csv")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert 'name="rename" value="2023"' in html and "Rename Malung to Malung-Sälen" in html
+    refused = _confirm(admin, data, "scb.csv")
+    assert refused.status_code == 422
+    assert "Nothing was imported" in refused.get_data(as_text=True)
+    assert figures("2023") == []
+    assert _confirm(admin, data, "scb.csv", renames=["0180"]).status_code == 400
+    assert _confirm(admin, data, "scb.csv", renames=["2023"]).status_code == 302
+    assert service.get_by_code("2023").name == "Malung-Sälen"
+    assert figures("2023") == [(2016, 10091)]
+
+
+def test_upload_of_the_other_countrys_list_names_the_lines(client_as):
+    admin = client_as("admin")
+    response = _upload(admin, SSB_CSV.encode(), "07459.csv")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "07459.csv has 5 errors. Nothing was imported." in html
+    assert "0301 is not a municipality code (kommunkod) of Sverige." in html
+    assert table_counts() == (0, 0, 0, 0)
