@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from typing import Any
 
 from flask import jsonify, url_for
@@ -13,8 +16,10 @@ from consortium.api import bp
 from consortium.api.schemas import members as s
 from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, admin_only, readers
-from consortium.members import queries, service
-from consortium.members.models import Municipality
+from consortium.auth.models import User
+from consortium.errors import Invalid, NotFound
+from consortium.members import importing, queries, service
+from consortium.members.models import Municipality, PopulationImport, PopulationImportRow
 
 TAGS = ["Municipalities"]
 
@@ -30,7 +35,8 @@ def municipality_json(m: Municipality, population: int | None, year: int | None,
         "population_year": year,
     }
     if detail:
-        data["population_history"] = [{"year": p.year, "population": p.population}
+        data["population_history"] = [{"year": p.year, "population": p.population,
+                                       "source": p.source, "import_id": p.import_id}
                                       for p in m.population_figures]
         data["membership_periods"] = [{"joined_on": p.joined_on, "left_on": p.left_on}
                                       for p in m.membership_periods]
@@ -97,3 +103,97 @@ def put_population(code: str, year: int, data: dict[str, Any]) -> Any:
                                              actor=acting_user())
     return answer({"code": code, "year": figure.year, "population": figure.population},
                   201 if created else 200)
+
+
+IMPORT_TAGS = ["Population imports"]
+
+
+def _import_json(kept: PopulationImport) -> dict[str, Any]:
+    actor = db.session.get(User, kept.actor_id) if kept.actor_id else None
+    return s.Import().dump({
+        "id": kept.id, "created_at": kept.created_at,
+        "by": actor.display_name if actor else kept.actor_label, "filename": kept.filename,
+        "sha256": kept.sha256, "layout": kept.layout, "title": kept.title,
+        "row_count": kept.row_count, "counts": kept.counts,
+        "rows": [{"line": r.line, "code": r.municipality.code, "kind": r.kind, "year": r.year,
+                  "population_before": r.population_before,
+                  "population_after": r.population_after, "name_before": r.name_before,
+                  "name_after": r.name_after} for r in kept.rows]})
+
+
+def _refused(lines: list[Any]) -> Invalid:
+    fields: dict[str, str] = {}
+    for line in lines:
+        key = f"line {line.line}"
+        fields[key] = f"{fields[key]} {line.message}" if key in fields else line.message
+    return Invalid("The file cannot be imported; nothing was imported.", fields)
+
+
+@bp.post("/imports")
+@admin_only
+@operation("Import population figures (all rows or none)", tags=IMPORT_TAGS,
+           body=s.ImportCreate, response=s.Import, status=201, extra_status=[200])
+def create_import(data: dict[str, Any]) -> Any:
+    try:
+        raw = base64.b64decode(data["content"], validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid("The request has invalid fields.",
+                      {"content": "Not base64: send the file's bytes in base64."}) from None
+    try:
+        parsed = importing.read(raw)
+    except importing.BadFile as error:
+        raise Invalid("The file cannot be read; nothing was imported.",
+                      {"content": str(error)}) from None
+    if parsed.errors:
+        raise _refused(parsed.errors)
+    renames = set(data["rename"])
+    result = importing.plan(parsed, renames)
+    if result.refused:
+        raise _refused([*result.errors, *result.conflicts])
+    unknown = sorted(renames - set(result.renames))
+    if unknown:
+        raise Invalid("The request has invalid fields.", {"rename": (
+            f"No row names {', '.join(unknown)} otherwise than the register.")})
+    if data["dry_run"]:
+        return jsonify(s.Import().dump({
+            "id": None, "created_at": None, "by": None, "filename": data["filename"],
+            "sha256": hashlib.sha256(raw).hexdigest(), "layout": parsed.layout,
+            "title": parsed.title, "row_count": len(parsed.rows),
+            "counts": importing.summary(result),
+            "rows": [{"line": c.line, "code": c.code, "kind": c.kind, "year": c.year,
+                      "population_before": c.previous, "population_after": c.population,
+                      "name_before": c.rename_from,
+                      "name_after": c.name if c.rename_from else None}
+                     for c in result.changes]}))
+    result = importing.apply(parsed, source=data["filename"], data=raw, renames=renames,
+                             actor=acting_user())
+    return answer(_import_json(_kept(result.kept_id)), 201,  # type: ignore[arg-type]
+                  url_for("api.get_import", import_id=result.kept_id))
+
+
+def _kept(import_id: int) -> PopulationImport:
+    kept = db.session.scalar(
+        select(PopulationImport).where(PopulationImport.id == import_id)
+        .options(selectinload(PopulationImport.rows)
+                 .joinedload(PopulationImportRow.municipality)))
+    if kept is None:
+        raise NotFound(f"No import has the id {import_id}.")
+    return kept
+
+
+@bp.get("/imports")
+@readers
+@operation("The kept imports, newest first (without their rows)", tags=IMPORT_TAGS,
+           response=s.Import, many=True)
+def list_imports() -> Any:
+    kept = db.session.scalars(select(PopulationImport).order_by(PopulationImport.id.desc())
+                              .limit(500))
+    return jsonify([{**_import_json(k), "rows": []} for k in kept])
+
+
+@bp.get("/imports/<int:import_id>")
+@readers
+@operation("One import: who, when, the file's name and SHA-256, and the rows it changed",
+           tags=IMPORT_TAGS, response=s.Import)
+def get_import(import_id: int) -> Any:
+    return jsonify(_import_json(_kept(import_id)))

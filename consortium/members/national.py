@@ -1,7 +1,8 @@
 """The national list of municipalities of the installation's country (code, name, county),
 shipped with the project (see consortium/demo/data/SOURCE.md): what a kommunkod and a county
-may be. The yearly import of official figures is not checked against it, since a new
-municipality (a merger) arrives that way first."""
+may be. Forms, the API and the imports accept no code outside it (codes of Sweden and Norway
+overlap: 1860 is Laxå and Vestvågøy), so a merger enters the registry with a new list, shipped
+as a new release."""
 
 from __future__ import annotations
 

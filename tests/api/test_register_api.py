@@ -133,7 +133,8 @@ def test_put_population_creates_then_updates(client, admin, observer):
     assert updated.status_code == 200 and updated.json["population"] == 5640
     one = client.get("/api/v1/municipalities/1860", headers=observer).json
     assert one["population"] == 5640 and one["population_year"] == 2024
-    assert one["population_history"] == [{"year": 2024, "population": 5640}]
+    assert one["population_history"] == [{"year": 2024, "population": 5640, "source": None,
+                                          "import_id": None}]
 
 
 @pytest.mark.parametrize("value", [-1, "5631", 56.5, True, None])

@@ -40,7 +40,8 @@ EXPECTED: dict[str, set[str]] = {
     "governance.motion_open": ADMIN, "governance.revoke_proxy": ADMIN,
     "members.delete": ADMIN, "members.edit": ADMIN, "members.membership": ADMIN,
     "members.population": ADMIN, "members.import_file": ADMIN, "members.import_confirm": ADMIN,
-    "members.new": ADMIN, "tools.edit": ADMIN, "tools.add_participant": ADMIN,
+    "members.new": ADMIN, "api.create_import": ADMIN, "tools.edit": ADMIN,
+    "tools.add_participant": ADMIN,
     "tools.end_participation": ADMIN, "tools.new": ADMIN,
     # consortium-wide figures: budgets, keys, usage, fees, adoption, closing
     "api.put_fees": FINANCE, "api.put_budget": FINANCE, "api.adopt": FINANCE,

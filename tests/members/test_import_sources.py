@@ -393,3 +393,53 @@ def test_upload_of_the_other_countrys_list_names_the_lines(client_as):
     assert "07459.csv has 5 errors. Nothing was imported." in html
     assert "0301 is not a municipality code (kommunkod) of Sverige." in html
     assert table_counts() == (0, 0, 0, 0)
+
+
+# --- the API -----------------------------------------------------------------------------
+
+def _post(client, token, data: bytes, **extra):
+    return client.post("/api/v1/imports", headers=bearer(token), json={
+        "filename": "scb.csv", "content": base64.b64encode(data).decode(), **extra})
+
+
+def test_the_api_imports_checks_renames_and_keeps_the_record(client, api_token,
+                                                              make_municipality):
+    make_municipality("0123", "Järfälla", "Stockholms län")
+    make_municipality("0125", "Ekerö kommun", "Stockholms län")
+    admin = api_token("admin")
+    refused = _post(client, admin, SCB_CSV.encode())
+    assert refused.status_code == 422
+    assert refused.json["error"]["fields"] == {
+        "line 7": "The file names 0125 “Ekerö”; the register has “Ekerö kommun”."}
+    assert _post(client, admin, SCB_CSV.encode(), rename=["0180"]).status_code == 422
+    dry = _post(client, admin, SCB_CSV.encode(), rename=["0125"], dry_run=True)
+    assert dry.status_code == 200 and dry.json["id"] is None
+    assert dry.json["counts"] == {"new_municipality": 1, "new_figure": 2, "changed_figure": 0,
+                                  "unchanged": 0, "renamed": 1}
+    assert table_counts()[1:] == (0, 0, 0)
+    done = _post(client, admin, SCB_CSV.encode(), rename=["0125"])
+    assert done.status_code == 201, done.json
+    assert done.json["sha256"] == hashlib.sha256(SCB_CSV.encode()).hexdigest()
+    assert done.json["layout"] == "scb"
+    assert [(r["line"], r["code"], r["kind"]) for r in done.json["rows"]] == [
+        (6, "0123", "new_figure"), (7, "0125", "renamed"), (7, "0125", "new_figure"),
+        (8, "0127", "new_municipality"), (8, "0127", "new_figure")]
+    observer = api_token("observer")
+    kept = client.get(done.headers["Location"], headers=bearer(observer))
+    assert kept.status_code == 200 and kept.json["rows"] == done.json["rows"]
+    history = client.get("/api/v1/municipalities/0125", headers=bearer(observer)).json
+    assert history["name"] == "Ekerö"
+    assert history["population_history"] == [
+        {"year": 2024, "population": 28910, "source": "scb.csv",
+         "import_id": done.json["id"]}]
+    assert _post(client, observer, SCB_CSV.encode()).status_code == 403
+
+
+def test_the_api_names_a_file_that_is_not_base64_or_not_a_table(client, api_token):
+    admin = api_token("admin")
+    response = client.post("/api/v1/imports", headers=bearer(admin),
+                           json={"filename": "x.csv", "content": "not base64!"})
+    assert response.status_code == 422 and "base64" in response.json["error"]["fields"][
+        "content"]
+    response = _post(client, admin, b"a,b\n1,2\n")
+    assert response.status_code == 422 and "line 1" in response.json["error"]["fields"]

@@ -46,6 +46,10 @@ class MunicipalityQuery(Schema):
 class PopulationPoint(Schema):
     year = f.Integer(required=True)
     population = f.Integer(required=True)
+    source = f.String(allow_none=True)
+    import_id = f.Integer(allow_none=True, metadata={
+        "description": "The import that wrote the figure (`GET /imports/{id}`); null when "
+                       "it was entered by hand."})
 
 
 class Period(Schema):
@@ -84,3 +88,42 @@ class PopulationFigure(Schema):
     code = f.String()
     year = f.Integer()
     population = f.Integer()
+
+
+class ImportCreate(Schema):
+    filename = f.String(required=True, validate=validate.Length(min=1, max=200),
+                        metadata={"example": "BE0101.csv"})
+    content = f.String(required=True, validate=validate.Length(min=1, max=4_000_000),
+                       metadata={"description": "The file's bytes in base64: the registry's "
+                                 "CSV, or SCB's or SSB's table as CSV or XLSX."})
+    dry_run = f.Boolean(load_default=False, metadata={
+        "description": "Check and show what would change; write nothing."})
+    rename = f.List(f.String(validate=validate.Regexp(r"^\d{4}$")), load_default=list,
+                    validate=validate.Length(max=1000), metadata={
+                        "description": "Codes whose name in the file replaces the register's."
+                                       " Without it a name that differs is an error."})
+
+
+class ImportRow(Schema):
+    line = f.Integer()
+    code = f.String()
+    kind = f.String(metadata={"enum": ["new_municipality", "new_figure", "changed_figure",
+                                       "renamed", "unchanged"]})
+    year = f.Integer(allow_none=True)
+    population_before = f.Integer(allow_none=True)
+    population_after = f.Integer(allow_none=True)
+    name_before = f.String(allow_none=True)
+    name_after = f.String(allow_none=True)
+
+
+class Import(Schema):
+    id = f.Integer(allow_none=True, metadata={"description": "null for a dry run"})
+    created_at = f.DateTime(allow_none=True)
+    by = f.String(allow_none=True)
+    filename = f.String()
+    sha256 = f.String()
+    layout = f.String(metadata={"enum": ["registry", "scb", "ssb"]})
+    title = f.String()
+    row_count = f.Integer()
+    counts = f.Dict(keys=f.String(), values=f.Integer())
+    rows = f.List(f.Nested(ImportRow))
