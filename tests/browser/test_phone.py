@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 COMMON = ["/", "/municipalities/", "/municipalities/0483", "/tools/", "/tools/provisum",
           "/tools/matrix", "/councils/", "/councils/1", "/councils/2", "/meetings/1",
           "/motions/1", "/motions/3", "/costs/", "/costs/2025", "/costs/2026",
-          "/costs/budgets/provisum/2026", "/costs/fees/2026", "/help/api", "/settings"]
+          "/costs/budgets/provisum/2026", "/costs/fees/2026", "/help/api", "/settings",
+          "/municipalities/imports", "/municipalities/imports/1"]
 PAGES = {
     "kansli@sambruk.demo": COMMON + [
         "/municipalities/new", "/municipalities/import", "/costs/statements/0483/2025",

@@ -54,7 +54,7 @@ def test_admin_sees_the_line_of_a_bad_row_in_an_import(page, tmp_path):
                         "0483,Katrineholm,Södermanlands län,34939,2025\n"
                         "0484,Eskilstuna,Södermanlands län,-12,2025\n", encoding="utf-8")
     page.goto("/municipalities/import")
-    page.get_by_label("CSV-fil").set_input_files(str(csv_file))
+    page.get_by_label("Fil (CSV eller XLSX)").set_input_files(str(csv_file))
     page.get_by_role("button", name="Granska filen").click()
     summary = page.locator(".error-summary")
     assert "Ingenting importerades" in summary.inner_text()
@@ -62,14 +62,34 @@ def test_admin_sees_the_line_of_a_bad_row_in_an_import(page, tmp_path):
     assert cells.nth(0).inner_text() == "3"
     assert "Folkmängden -12 är negativ." in cells.nth(1).inner_text()
     shoot(page, "06-import-bad-row")
-    csv_file.write_text("code,name,county,population,population_year\n"
-                        "0483,Katrineholm,Södermanlands län,34939,2025\n", encoding="utf-8")
-    page.get_by_label("CSV-fil").set_input_files(str(csv_file))
+    # SCB's table as downloaded, with a name that is not the register's: named, not written
+    scb = tmp_path / "BE0101-2025.csv"
+    scb.write_text('"Folkmängd efter region och år"\n\n"region","2025"\n"00 Riket",10600000\n'
+                   '"0483 Katrineholm",34939\n"0484 Nyköping",107000\n', encoding="utf-8")
+    page.get_by_label("Fil (CSV eller XLSX)").set_input_files(str(scb))
+    page.get_by_role("button", name="Granska filen").click()
+    assert "Läst som: SCB, Folkmängd efter region och år." in page.content()
+    names = page.locator("#names")
+    assert "Filen kallar 0484 ”Nyköping”; registret har ”Eskilstuna”." not in page.content()
+    assert "Nyköping" in names.inner_text() and "Eskilstuna" in names.inner_text()
+    shoot(page, "08-import-name-differs")
+    page.get_by_role("button", name="Importera 2 rader").click()
+    assert "Ingenting importerades: kryssa i ”Byt namn”" in page.locator(".flash").inner_text()
+    scb.write_text('"Folkmängd efter region och år"\n\n"region","2025"\n"00 Riket",10600000\n'
+                   '"0483 Katrineholm",34939\n', encoding="utf-8")
+    page.goto("/municipalities/import")
+    page.get_by_label("Fil (CSV eller XLSX)").set_input_files(str(scb))
     page.get_by_role("button", name="Granska filen").click()
     assert "Ingenting har sparats ännu" in page.content()
+    assert "Rad 4: 00 Riket (summa)" in page.content()
     shoot(page, "07-import-preview")
     page.get_by_role("button", name="Importera 1 rader").click()
-    assert "Importerade 1 rader" in page.locator(".flash").inner_text()
+    assert "1 rader importerades" in page.locator(".flash").inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == "Import av BE0101-2025.csv"
+    shoot(page, "09-import-record")
+    page.goto("/municipalities/0483")
+    page.get_by_role("link", name="Import av BE0101-2025.csv").first.click()
+    assert "SHA-256" in page.content()
 
 
 def test_tool_pages_and_matrix_render(page):
