@@ -10,6 +10,7 @@ not yet in the register, from the national list's) unless that row is explicitly
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -123,18 +124,33 @@ class ImportPlan:
         return bool(self.errors or self.conflicts)
 
 
-def same_name(given: str, kept: str) -> bool:
+def same_name(given: str, kept: str, county: str = "") -> bool:
     """The same name as written by an agency: case, spacing and dashes aside; SSB's
-    "Kautokeino - Guovdageaidnu" names Kautokeino (both official names, one of them kept)."""
+    "Kautokeino - Guovdageaidnu" names Kautokeino (both official names, one of them kept), and
+    "Herøy (Nordland)" names the Herøy of that county."""
     def norm(text: str) -> str:
         text = unicodedata.normalize("NFC", text).replace("\u2013", "-").replace("\u2014", "-")
         return " ".join(text.casefold().split())
 
     given_norm, kept_norm = norm(given), norm(kept)
+    qualified = QUALIFIER.match(given_norm)
+    if qualified is not None and _same_county(qualified.group(2), norm(county)):
+        given_norm = qualified.group(1)
     if given_norm == kept_norm:
         return True
     return kept_norm in [part.strip() for part in given_norm.split(" - ")] or \
         given_norm in [part.strip() for part in kept_norm.split(" - ")]
+
+
+QUALIFIER = re.compile(r"^(.+?) \(([^()\d]+)\)$")  # "herøy (nordland)"; not "(2020-2023)"
+
+
+def _same_county(qualifier: str, county: str) -> bool:
+    """"nordland" or an abbreviation of the county ("m. og r." for Møre og Romsdal)."""
+    words = [word.rstrip(".") for word in qualifier.split()]
+    return bool(county) and (qualifier == county or (
+        len(words) <= len(county.split()) and all(
+            part.startswith(word) for word, part in zip(words, county.split(), strict=False))))
 
 
 def plan(parsed: ParsedFile, renames: Collection[str] = ()) -> ImportPlan:
@@ -157,9 +173,11 @@ def plan(parsed: ParsedFile, renames: Collection[str] = ()) -> ImportPlan:
             errors.append(LineError(row.line, message))
             continue
         municipality = existing.get(row.code)
-        kept = municipality.name if municipality is not None else national[row.code].name
+        listed = national[row.code]
+        kept, county = ((municipality.name, municipality.county) if municipality is not None
+                        else (listed.name, listed.county))
         rename_from = None
-        if not same_name(row.name, kept):
+        if not same_name(row.name, kept, county):
             if row.code not in renames:
                 if row.code not in conflicting:
                     conflicting.add(row.code)

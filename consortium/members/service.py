@@ -19,6 +19,7 @@ from consortium.members.models import (
     MembershipStatus,
     Municipality,
     PopulationFigure,
+    PopulationImportRow,
 )
 from consortium.members.national import county_error, national_code_error
 from consortium.members.validation import (
@@ -324,6 +325,8 @@ def set_population(municipality: Municipality, year: int, population: Any, *,
                                   population=population, source=source)
         db.session.add(figure)
     else:
+        if figure.population != population:
+            figure.import_id = None  # entered by hand now, whatever the import said
         figure.population = population
         figure.source = source or figure.source
     if before != {"year": year, "population": population}:
@@ -342,6 +345,7 @@ def has_history(municipality: Municipality) -> bool:
     mid = municipality.id
     checks = [
         exists().where(PopulationFigure.municipality_id == mid),
+        exists().where(PopulationImportRow.municipality_id == mid),
         exists().where(MembershipPeriod.municipality_id == mid),
         exists().where(User.municipality_id == mid),
     ]

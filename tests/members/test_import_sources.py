@@ -443,3 +443,32 @@ def test_the_api_names_a_file_that_is_not_base64_or_not_a_table(client, api_toke
         "content"]
     response = _post(client, admin, b"a,b\n1,2\n")
     assert response.status_code == 422 and "line 1" in response.json["error"]["fields"]
+
+
+def test_a_figure_corrected_by_hand_no_longer_names_the_import(client_as):
+    result = apply(SCB_CSV.encode(), "BE0101.csv")
+    figure = db.session.scalar(select(PopulationFigure).join(Municipality).where(
+        Municipality.code == "0123"))
+    assert figure.import_id == result.kept_id
+    service.set_population(service.get_by_code("0123"), 2024, 88951, source="Kommunens kansli")
+    admin = client_as("admin")
+    page = admin.get("/municipalities/0123", headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert "Kommunens kansli" in html and "Import of BE0101.csv" not in html
+    assert "Import of BE0101.csv" in admin.get(
+        "/municipalities/0125", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("given, kept, county, same", [
+    ("Herøy (Nordland)", "Herøy", "Nordland", True),
+    ("Herøy (M. og R.)", "Herøy", "Møre og Romsdal", True),
+    ("Herøy (Nordland)", "Herøy", "Møre og Romsdal", False),
+    ("Hattfjelldal - Aarborte", "Hattfjelldal", "Nordland", True),
+    ("Kautokeino \u2013 Guovdageaidnu", "Kautokeino", "Finnmark", True),
+    ("  upplands  VÄSBY ", "Upplands Väsby", "Stockholms län", True),
+    ("Halden (2020-2023)", "Halden", "Østfold", False),
+    ("Laxå", "Vestvågøy", "Nordland", False),
+    ("Malung-Sälen", "Malung", "Dalarnas län", False),
+])
+def test_which_names_are_the_same(given, kept, county, same):
+    assert importing.same_name(given, kept, county) is same
