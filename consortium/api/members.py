@@ -16,10 +16,9 @@ from consortium.api import bp
 from consortium.api.schemas import members as s
 from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, admin_only, readers
-from consortium.auth.models import User
 from consortium.errors import Invalid, NotFound
 from consortium.members import importing, queries, service
-from consortium.members.models import Municipality, PopulationImport, PopulationImportRow
+from consortium.members.models import Municipality, PopulationImport
 
 TAGS = ["Municipalities"]
 
@@ -109,10 +108,9 @@ IMPORT_TAGS = ["Population imports"]
 
 
 def _import_json(kept: PopulationImport) -> dict[str, Any]:
-    actor = db.session.get(User, kept.actor_id) if kept.actor_id else None
     return s.Import().dump({
         "id": kept.id, "created_at": kept.created_at,
-        "by": actor.display_name if actor else kept.actor_label, "filename": kept.filename,
+        "by": importing.imported_by(kept), "filename": kept.filename,
         "sha256": kept.sha256, "layout": kept.layout, "title": kept.title,
         "row_count": kept.row_count, "counts": kept.counts,
         "rows": [{"line": r.line, "code": r.municipality.code, "kind": r.kind, "year": r.year,
@@ -172,10 +170,7 @@ def create_import(data: dict[str, Any]) -> Any:
 
 
 def _kept(import_id: int) -> PopulationImport:
-    kept = db.session.scalar(
-        select(PopulationImport).where(PopulationImport.id == import_id)
-        .options(selectinload(PopulationImport.rows)
-                 .joinedload(PopulationImportRow.municipality)))
+    kept = importing.kept_import(import_id)
     if kept is None:
         raise NotFound(f"No import has the id {import_id}.")
     return kept

@@ -12,14 +12,13 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from consortium import db
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.auth.models import User
 from consortium.members import importing
 from consortium.members.forms import ImportConfirmForm, ImportUploadForm
-from consortium.members.models import PopulationImport, PopulationImportRow
+from consortium.members.models import PopulationImport
 from consortium.members.views import bp
 
 PAGE_SIZE = 50
@@ -121,12 +120,8 @@ def imports() -> Any:
 @bp.route("/imports/<int:import_id>")
 @readers
 def import_detail(import_id: int) -> Any:
-    kept = db.session.scalar(
-        select(PopulationImport).where(PopulationImport.id == import_id)
-        .options(selectinload(PopulationImport.rows)
-                 .joinedload(PopulationImportRow.municipality)))
+    kept = importing.kept_import(import_id)
     if kept is None:
         abort(404)
-    actor = db.session.get(User, kept.actor_id) if kept.actor_id else None
     return render_template("members/import_detail.html", kept=kept,
-                           who=actor.display_name if actor else kept.actor_label or "—")
+                           who=importing.imported_by(kept) or "—")

@@ -241,7 +241,7 @@ def apply(parsed: ParsedFile, *, source: str, data: bytes,
             select(PopulationFigure).where(PopulationFigure.municipality_id.in_(
                 [m.id for m in existing.values()])))}
         touched: dict[int, set[int]] = {}
-        renamed: set[str] = set()
+        handled: set[str] = set()  # codes created or renamed already (one row per year)
         for change in [c for c in result.changes if c.kind != "unchanged" or c.rename_from]:
             municipality = existing.get(change.code)
             if municipality is None:
@@ -256,14 +256,14 @@ def apply(parsed: ParsedFile, *, source: str, data: bytes,
                               "county": entry.county},
                        actor=actor, actor_label=actor_label, note=note)
                 _kept_row(kept, change, municipality, "new_municipality")
-            elif change.rename_from and change.code not in renamed:
+            elif change.rename_from and change.code not in handled:
                 record("municipality.update", "municipality", change.code,
                        before={"name": municipality.name}, after={"name": change.name},
                        actor=actor, actor_label=actor_label, note=f"{note} (rename)")
                 _kept_row(kept, change, municipality, "renamed",
                           name_before=municipality.name)
                 municipality.name = change.name
-            renamed.add(change.code)
+            handled.add(change.code)
             if change.kind == "unchanged":
                 continue
             figure = figures.get((municipality.id, change.year))
@@ -316,3 +316,17 @@ def summary(result: ImportPlan) -> dict[str, Any]:
     counts: dict[str, Any] = {kind: result.count(kind) for kind in KINDS}
     counts["renamed"] = len(result.renames)
     return counts
+
+
+def kept_import(import_id: int) -> PopulationImport | None:
+    """One kept import with the rows it changed and their municipalities (3 statements)."""
+    return db.session.scalar(
+        select(PopulationImport).where(PopulationImport.id == import_id)
+        .options(selectinload(PopulationImport.rows)
+                 .joinedload(PopulationImportRow.municipality)))
+
+
+def imported_by(kept: PopulationImport) -> str | None:
+    """Who ran the import: the user's name, or the label of a command (cli, seed-demo)."""
+    actor = db.session.get(User, kept.actor_id) if kept.actor_id else None
+    return actor.display_name if actor is not None else kept.actor_label
