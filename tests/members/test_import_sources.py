@@ -472,3 +472,21 @@ def test_a_figure_corrected_by_hand_no_longer_names_the_import(client_as):
 ])
 def test_which_names_are_the_same(given, kept, county, same):
     assert importing.same_name(given, kept, county) is same
+
+
+def test_import_pages_read_as_much_whatever_is_imported(client_as, count_queries):
+    """The import page and a municipality's page: the same number of statements with one
+    small import and with a second of 290 rows beside it."""
+    admin = client_as("admin")
+    small = apply(SCB_CSV.encode(), "small.csv")
+
+    def statements(path: str) -> int:
+        with count_queries() as counted:
+            assert admin.get(path).status_code == 200
+        return counted.count
+
+    few = (statements(f"/municipalities/imports/{small.kept_id}"),
+           statements("/municipalities/0123"), statements("/municipalities/imports"))
+    apply((DATA / "se_municipalities.csv").read_bytes(), "se.csv")
+    assert (statements(f"/municipalities/imports/{small.kept_id}"),
+            statements("/municipalities/0123"), statements("/municipalities/imports")) == few
