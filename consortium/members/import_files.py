@@ -1,21 +1,16 @@
 """Reading population files as offices download them, into rows of (code, name, year,
-population), each with the line it came from. Three layouts, told apart by their header:
+population), each with the line it came from: CSV (comma, semicolon or tab; UTF-8 or
+Windows-1252) or XLSX, told apart by their header:
 
-- the registry's own CSV: `code,name,county,population,population_year`;
-- SCB's Statistikdatabasen table "Folkmängd efter region och år" and SSB's table 07459, as CSV
-  (comma, semicolon or tab) or XLSX: title lines, then a header `region` + one column per year
-  (`2024`, `Folkmängd 2024`, `Personer 2024`), rows `0180 Stockholm` with the figures, totals
-  (`00 Riket`, `01 Stockholms län`, `0 Hele landet`) and footnotes after the table.
+- the registry's own CSV: `code,name,county,population,population_year` (here);
+- SCB's table "Folkmängd efter region och år" and SSB's table 07459 (`agency_tables`).
 
-SCB counts the population on 31 December of the column's year, SSB (07459) on 1 January; the
-registry keeps the figure of 31 December, so an SSB column `2024` is the registry's year 2023.
 Nothing here reads the database: `importing` compares the rows with the register."""
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,13 +24,6 @@ COLUMNS = ("code", "name", "county", "population", "population_year")
 MAX_ROWS = 5000
 HEADER_SEARCH = 20  # an agency's title and notes above the header take a few lines
 REGISTRY, SCB, SSB = "registry", "scb", "ssb"
-MISSING = {"", "..", ".", "-", ":", "…"}  # the agencies' marks for "no figure"
-YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-# "0180 Stockholm", "K-3101 Halden" (SSB's code lists), "00 Riket", "F-31 Østfold"
-REGION = re.compile(r"^(?:([A-Z])-)?(\d{1,4})\s+(\S.*)$")
-SSB_WORDS = ("07459", "personer", "folkemengde", "statistikkvariabel", "hele landet",
-             "befolkning, etter")
-SCB_WORDS = ("folkmängd", "riket", "be0101", "scb")
 
 
 @dataclass(frozen=True)
@@ -183,7 +171,9 @@ def parse_lines(lines: list[tuple[int, list[str]]], country: str) -> ParsedFile:
     first_cells = [cell.lower() for cell in filled[0][1]]
     if "code" in first_cells or "population_year" in first_cells:
         return _registry(filled)
-    return _agency_table(lines, country)
+    from consortium.members.agency_tables import read_table  # it builds on this module
+
+    return read_table(lines, country)
 
 
 # The registry's own CSV ------------------------------------------------------------------
@@ -207,7 +197,7 @@ def _registry(lines: list[tuple[int, list[str]]]) -> ParsedFile:
     if result.errors:
         return result
     position = {name: header.index(name) for name in COLUMNS}
-    for line, values in _limited(body, result):
+    for line, values in limited(body, result):
         if len(values) != len(header):
             result.errors.append(LineError(line, _("Expected %(expected)s values, found "
                                                    "%(found)s.", expected=len(header),
@@ -221,7 +211,7 @@ def _registry(lines: list[tuple[int, list[str]]]) -> ParsedFile:
             problems.append(_("The name is empty."))
         if not get["county"]:
             problems.append(_("The county is empty."))
-        population = _population(get["population"], problems)
+        population = population_cell(get["population"], problems)
         year = whole_number(get["population_year"])
         if year is None:
             problems.append(_("The year '%(value)s' is not a whole number.",
@@ -232,13 +222,13 @@ def _registry(lines: list[tuple[int, list[str]]]) -> ParsedFile:
             result.errors.append(LineError(line, " ".join(problems)))
             continue
         assert population is not None and year is not None
-        _add(result, ImportRow(line, get["code"], get["name"], get["county"], population, year))
+        add_row(result, ImportRow(line, get["code"], get["name"], get["county"], population, year))
     if not result.rows and not result.errors:
         result.errors.append(LineError(header_line + 1, _("The file has no rows.")))
     return result
 
 
-def _limited(body: list[tuple[int, list[str]]],
+def limited(body: list[tuple[int, list[str]]],
              result: ParsedFile) -> Iterator[tuple[int, list[str]]]:
     for number, (line, values) in enumerate(body):
         if number >= MAX_ROWS:
@@ -248,7 +238,7 @@ def _limited(body: list[tuple[int, list[str]]],
         yield line, values
 
 
-def _population(text: str, problems: list[str]) -> int | None:
+def population_cell(text: str, problems: list[str]) -> int | None:
     population = whole_number(text)
     if population is None:
         problems.append(_("The population '%(value)s' is not a whole number.", value=text))
@@ -261,7 +251,7 @@ def _population(text: str, problems: list[str]) -> int | None:
     return None
 
 
-def _add(result: ParsedFile, row: ImportRow) -> None:
+def add_row(result: ParsedFile, row: ImportRow) -> None:
     first = result.seen.setdefault((row.code, row.year), row.line)
     if first != row.line:
         error = LineError(row.line, _("The code %(code)s appears twice (first on line "
@@ -270,98 +260,3 @@ def _add(result: ParsedFile, row: ImportRow) -> None:
             result.errors.append(error)
         return
     result.rows.append(row)
-
-
-# SCB's and SSB's tables ----------------------------------------------------------------
-
-def _year_of(heading: str) -> int | None:
-    found = YEAR.findall(heading)
-    if len(found) == 1 and year_error(int(found[0])) is None:
-        return int(found[0])
-    return None
-
-
-def _agency_table(lines: list[tuple[int, list[str]]], country: str) -> ParsedFile:
-    result = ParsedFile()
-    header_at = None
-    for index, (line, cells) in enumerate(lines[:HEADER_SEARCH]):
-        first, rest = cells[0].lower() if cells else "", [c for c in cells[1:] if c]
-        if first not in ("region", "") or not rest:
-            continue
-        others = [c for c in rest if _year_of(c) is None]
-        if not others:
-            header_at = index
-            break
-        if first == "region":
-            result.errors.append(LineError(line, _(
-                "The column '%(name)s' is neither the region nor a year. Download the table "
-                "with only region and year (år) chosen, the years as columns.",
-                name=others[0])))
-            return result
-    if header_at is None:
-        result.errors.append(LineError(1, _(
-            "The file is neither the registry's CSV (columns %(columns)s) nor a table of SCB "
-            "or SSB (a column 'region' and one column per year).",
-            columns=", ".join(COLUMNS))))
-        return result
-    header_line, header = lines[header_at]
-    title = " ".join(" ".join(cells) for _line, cells in lines[:header_at + 1]).strip()
-    result.title = " ".join(" ".join(c for c in cells if c) for _l, cells in lines[:header_at]
-                            ).strip()[:200]
-    result.layout = _agency(title, lines[header_at + 1:], country)
-    shift = -1 if result.layout == SSB else 0  # SSB: 1 January; the registry: 31 December
-    columns = [(index, _year_of(heading)) for index, heading in enumerate(header)
-               if index and heading]
-    years = [year for _index, year in columns]
-    for year in sorted({y for y in years if years.count(y) > 1}):  # type: ignore[type-var]
-        result.errors.append(LineError(header_line, _("The year %(year)s appears twice.",
-                                                      year=year)))
-    if result.errors:
-        return result
-    for line, cells in _limited(lines[header_at + 1:], result):
-        if not any(cells):
-            continue
-        region, values = cells[0], [(cells[i] if i < len(cells) else "", y) for i, y in columns]
-        figures = [(text, year) for text, year in values if text not in MISSING]
-        if len(cells) > len(header) and any(cells[len(header):]):
-            result.errors.append(LineError(line, _(
-                "Expected %(expected)s values, found %(found)s.", expected=len(header),
-                found=len([c for c in cells if c]))))
-            continue
-        match = REGION.match(region)
-        if match is None:
-            if figures:
-                result.errors.append(LineError(line, _(
-                    "'%(region)s' does not begin with a municipality code (kommunkod).",
-                    region=region)))
-            continue  # a footnote or the source under the table
-        prefix, code, name = match.groups()
-        if len(code) != 4 or prefix not in (None, "K"):
-            result.skipped.append(Skipped(line, region, "total"))
-            continue
-        if not figures:
-            result.skipped.append(Skipped(line, region, "no_figures"))
-            continue
-        problems: list[str] = []
-        parsed = [(_population(text, problems), year) for text, year in figures]
-        if problems:
-            result.errors.append(LineError(line, " ".join(problems)))
-            continue
-        for population, year in parsed:
-            assert population is not None and year is not None
-            _add(result, ImportRow(line, code, name.strip(), None, population, year + shift))
-    if not result.rows and not result.errors:
-        result.errors.append(LineError(header_line + 1, _(
-            "The table has no municipality with a figure.")))
-    return result
-
-
-def _agency(title: str, body: list[tuple[int, list[str]]], country: str) -> str:
-    """SSB or SCB from the words of the title and header, SSB's K- codes and totals; a table
-    that says neither is read as the agency of the installation's country."""
-    words = (title + " " + " ".join(cells[0] for _line, cells in body[:5] if cells)).lower()
-    if any(word in words for word in SSB_WORDS) or re.search(r"\bk-\d{4}\b", words):
-        return SSB
-    if any(word in words for word in SCB_WORDS):
-        return SCB
-    return SSB if country == "NO" else SCB

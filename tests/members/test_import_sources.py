@@ -490,3 +490,26 @@ def test_import_pages_read_as_much_whatever_is_imported(client_as, count_queries
     apply((DATA / "se_municipalities.csv").read_bytes(), "se.csv")
     assert (statements(f"/municipalities/imports/{small.kept_id}"),
             statements("/municipalities/0123"), statements("/municipalities/imports")) == few
+
+
+def test_px_webs_long_layout_reads_a_row_per_region_and_year(norway):
+    """SSB's CSV with a row per region and year: the column of one value (statistikkvariabel)
+    passes, a second value in it would be an error."""
+    text = ('"region";"statistikkvariabel";"år";"07459: Befolkning, etter region, '
+            'statistikkvariabel og år"\n'
+            '"0 Hele landet";"Personer";"2024";5550203\n'
+            '"0301 Oslo";"Personer";"2024";717710\n'
+            '"3101 Halden";"Personer";"2024";31935\n'
+            '"1860 Vestvågøy";"Personer";"2024";11619\n')
+    parsed = importing.read(text.encode("utf-8"))
+    assert parsed.errors == [] and parsed.layout == "ssb"
+    assert [(r.line, r.code, r.year, r.population) for r in parsed.rows] == [
+        (3, "0301", 2023, 717710), (4, "3101", 2023, 31935), (5, "1860", 2023, 11619)]
+    assert [(s.line, s.reason) for s in parsed.skipped] == [(2, "total")]
+    two = text.replace('"1860 Vestvågøy";"Personer"', '"1860 Vestvågøy";"Kvinner"')
+    assert [str(e) for e in importing.read(two.encode()).errors] == [
+        "Line 1: The column 'statistikkvariabel' has several values (Kvinner, Personer). "
+        "Download the table with one value of it chosen."]
+    twice = text + '"0301 Oslo";"Personer";"2024";1\n'
+    assert [str(e) for e in importing.read(twice.encode()).errors] == [
+        "Line 6: The code 0301 appears twice (first on line 3)."]
