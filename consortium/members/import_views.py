@@ -80,18 +80,17 @@ def import_confirm() -> Any:
         return _refused(upload_form, filename, [error])
     if parsed.errors:
         return _refused(upload_form, filename, parsed.errors)
-    result = importing.plan(parsed)
-    form.rename.choices = [(c.code, c.code) for c in result.conflicts]
+    unrenamed = importing.plan(parsed)  # renames only ever clear name conflicts
+    form.rename.choices = [(c.code, c.code) for c in unrenamed.conflicts]
     if not form.validate_on_submit():
         abort(400)
     renames = list(form.rename.data or [])
-    result = importing.plan(parsed, renames)
-    if result.errors:
-        return _refused(upload_form, filename, result.errors)
-    if result.conflicts:
+    if unrenamed.errors:
+        return _refused(upload_form, filename, unrenamed.errors)
+    if {c.code for c in unrenamed.conflicts} - set(renames):
         flash(_("Nothing was imported: tick “Rename” for every row whose name differs from "
                 "the register's, or correct the file."), "error")
-        return _preview(data, filename, parsed, importing.plan(parsed), renames, 422)
+        return _preview(data, filename, parsed, unrenamed, renames, 422)
     result = importing.apply(parsed, source=filename, data=data, renames=renames,
                              actor=acting_user())
     counts = importing.summary(result)
