@@ -24,6 +24,26 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 LIVE: dict[str, Any] = {}  # the served app, for tests that let time pass or run the worker
 
 
+def _closed_before_served(app: Any) -> Any:
+    """The app with each response read whole and closed before the server writes it.
+
+    Werkzeug's development server closes a response only after it has drained the request; when
+    the browser resets the connection (a page navigates away while a static file is on its way),
+    that drain raises first and the response is never closed, so the static file's handle is
+    left for the garbage collector and the suite's warnings-as-errors fails whichever test is
+    running then. No response of the app streams, so reading it whole changes nothing else."""
+
+    def served(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return served
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -40,7 +60,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             db.session.remove()
         LIVE["app"] = app
         port = _free_port()
-        server = make_server("127.0.0.1", port, app, threaded=True)
+        server = make_server("127.0.0.1", port, _closed_before_served(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
