@@ -48,7 +48,8 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         WTF_I18N_ENABLED=True,
         BABEL_DEFAULT_LOCALE="sv",
-        BABEL_DEFAULT_TIMEZONE=os.environ.get("TIMEZONE") or (
+        # The consortium's day (consortium/clock.py): dates decide in this zone, not the server's.
+        TIMEZONE=os.environ.get("TIMEZONE") or (
             "Europe/Oslo" if os.environ.get("CONSORTIUM_COUNTRY", "SE") == "NO"
             else "Europe/Stockholm"),
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
@@ -78,6 +79,7 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     )
     if overrides:
         app.config.update(overrides)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     if not app.config.get("SECRET_KEY"):
         if demo or app.debug or app.testing:
             app.config["SECRET_KEY"] = secrets.token_hex(32)

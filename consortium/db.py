@@ -60,10 +60,6 @@ def bind_to(app: Flask, bind: Engine | Connection | None) -> None:
         _outside_app["bind"] = bind
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp that is always timezone-aware UTC in Python, on SQLite as on PostgreSQL."""
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import jsonify, url_for
 from sqlalchemy import select
 
-from consortium import db
+from consortium import clock, db
 from consortium.api import bp
 from consortium.api.schemas import governance as s
 from consortium.api.spec import answer, operation
@@ -39,7 +39,7 @@ def council_json(council: Council) -> dict[str, Any]:
         "tool": council.tool.slug if council.tool else None,
         "chair": council.chair_municipality.code if council.chair_municipality else None,
         "proxy_limit": council.proxy_limit,
-        "seats": [m.code for m in councils.seats_on(council, councils.today())]})
+        "seats": [m.code for m in councils.seats_on(council, clock.today())]})
 
 
 @bp.get("/councils")

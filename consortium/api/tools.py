@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import jsonify, url_for
 from sqlalchemy import func, select
 
-from consortium import db
+from consortium import clock, db
 from consortium.api import bp
 from consortium.api.schemas import tools as s
 from consortium.api.spec import answer, operation
@@ -42,7 +41,7 @@ def tool_json(tool: Tool, participants: int, detail: bool = False) -> dict[str, 
 
 def _detail(slug: str) -> dict[str, Any]:
     tool = service.get_by_slug(slug)
-    today = date.today()
+    today = clock.today()
     current = db.session.scalar(
         select(func.count(func.distinct(Participation.municipality_id)))
         .where(Participation.tool_id == tool.id, queries.active_on(today)))
@@ -54,7 +53,7 @@ def _detail(slug: str) -> dict[str, Any]:
 @operation("List tools", tags=TAGS, response=s.Tool, many=True)
 def list_tools() -> Any:
     return jsonify([tool_json(tool, now)
-                    for tool, now, _ever in queries.tools_with_counts(date.today())])
+                    for tool, now, _ever in queries.tools_with_counts(clock.today())])
 
 
 @bp.post("/tools")

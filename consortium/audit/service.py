@@ -11,11 +11,10 @@ from typing import Any
 
 from flask import g, has_request_context, request
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.chain import link
 from consortium.audit.models import AuditEvent
 from consortium.auth.models import User
-from consortium.db import utcnow
 
 
 def jsonable(value: Any) -> Any:
@@ -64,7 +63,7 @@ def record(
         after=jsonable(after) if after is not None else None,
         note=note,
         remote_addr=request.remote_addr if has_request_context() else None,
-        occurred_at=utcnow(),
+        occurred_at=clock.now(),
     )
     link(event)
     db.session.add(event)

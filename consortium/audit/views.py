@@ -4,15 +4,15 @@ every domain; the audit log itself sits below them all)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from flask import Blueprint
 from sqlalchemy import Select, or_, select
 
+from consortium import clock
 from consortium.audit.models import AuditEvent
 from consortium.auth.models import User
-from consortium.db import utcnow
 
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 50
@@ -52,9 +52,7 @@ def filtered(args: Any) -> tuple[Select[Any], dict[str, str], dict[str, str]]:
             errors[key] = "YYYY-MM-DD"
     start, end = _parse_date(filters["from"]), _parse_date(filters["to"])
     if start:
-        query = query.where(AuditEvent.occurred_at >= datetime.combine(start, time.min,
-                                                                        utcnow().tzinfo))
+        query = query.where(AuditEvent.occurred_at >= clock.start_of(start))
     if end:
-        query = query.where(AuditEvent.occurred_at < datetime.combine(
-            end + timedelta(days=1), time.min, utcnow().tzinfo))
+        query = query.where(AuditEvent.occurred_at < clock.end_of(end))
     return query.order_by(AuditEvent.id.desc()), filters, errors

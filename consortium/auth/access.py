@@ -15,9 +15,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.models import ApiToken, Role, User
-from consortium.db import utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,7 +98,7 @@ def _user_from_bearer() -> User | None:
     )
     if token_row is None or not token_row.user.active:
         return None
-    now = utcnow()
+    now = clock.now()
     if token_row.last_used_at is None or now - token_row.last_used_at > TOKEN_USE_PRECISION:
         # When it was last used, to the minute: one write a minute at most, not one per read
         token_row.last_used_at = now

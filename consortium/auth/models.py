@@ -10,7 +10,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consortium.db import Base, UTCDateTime, str_enum, utcnow
+from consortium import clock
+from consortium.db import Base, UTCDateTime, str_enum
 from consortium.members.models import Municipality
 
 
@@ -31,7 +32,7 @@ class User(UserMixin, Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The language of the e-mail the registry sends (the one last chosen in the browser)
     lang: Mapped[str] = mapped_column(String(5), default="sv", server_default="sv")
@@ -65,7 +66,7 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(100), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

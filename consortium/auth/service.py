@@ -9,10 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.service import record, snapshot
 from consortium.auth.models import ApiToken, Role, User
-from consortium.db import utcnow
 from consortium.members.models import Municipality
 
 USER_FIELDS = ("email", "name", "role", "municipality_id", "active")
@@ -44,7 +43,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     record("user.login", "user", user.id, actor=user)
     db.session.commit()
     return user
@@ -218,7 +217,7 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
     if not active:
         end_sessions(user)
         for token in user_tokens(user):
-            token.revoked_at = token.revoked_at or utcnow()
+            token.revoked_at = token.revoked_at or clock.now()
     record("user.activate" if active else "user.deactivate", "user", user.id,
            before=before, after=snapshot(user, *USER_FIELDS), actor=actor)
     db.session.commit()
@@ -242,7 +241,7 @@ def issue_token(
 
 def revoke_token(token: ApiToken, *, actor: User) -> None:
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
         record("token.revoke", "api_token", token.id,
                after={"user": token.user.email, "prefix": token.prefix}, actor=actor)
         db.session.commit()

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.costs import inputs, years
@@ -18,7 +18,6 @@ from consortium.costs.fees import FeeBand as PureFeeBand
 from consortium.costs.fees import FeeLine, check_bands, fee_lines
 from consortium.costs.models import FeeBand, FeeSchedule, StoredFee
 from consortium.costs.service import check_year, problem_json, problem_text
-from consortium.db import utcnow
 from consortium.errors import Invalid
 from consortium.members.models import Municipality
 from consortium.members.validation import year_error
@@ -84,7 +83,7 @@ def store_fees(schedule: FeeSchedule) -> AllocationError | None:
     the schedule, a membership or the population figures it uses change (SPEC "Time")."""
     db.session.execute(delete(StoredFee).where(StoredFee.year == schedule.year),
                        execution_options={"synchronize_session": False})
-    schedule.computed_at = utcnow()
+    schedule.computed_at = clock.now()
     population_year = fee_population_year(schedule)
     found = inputs.members(schedule.year, population_year)
     try:

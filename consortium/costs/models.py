@@ -18,7 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consortium.db import Base, UTCDateTime, str_enum, utcnow
+from consortium import clock
+from consortium.db import Base, UTCDateTime, str_enum
 from consortium.members.models import Municipality
 from consortium.tools.models import Tool
 
@@ -59,7 +60,7 @@ class Budget(Base):
     decision_motion_id: Mapped[int | None] = mapped_column(ForeignKey("motions.id"))
     adopted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     adopted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # The stored allocation (SPEC "Time"): its lines are written whenever an input of a draft
     # changes, in the same transaction; `allocation_problem` says why there are none
     # ({"kind", "year", "missing": [[code, name], ...], "message"}).
@@ -105,7 +106,7 @@ class FeeSchedule(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, unique=True)
     population_year: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # The fees it gives are stored in fee_lines whenever the schedule, a membership or the
     # population figures it uses change; `problem` says why there are none (as on budgets).
     computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -160,7 +161,7 @@ class ClosedYear(Base):
     __tablename__ = "closed_years"
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
@@ -176,7 +177,7 @@ class Adjustment(Base):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
     amount: Mapped[int] = mapped_column(BigInteger)  # öre; negative is a credit
     reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     budget: Mapped[Budget] = relationship()
     municipality: Mapped[Municipality] = relationship()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import exists
 
+from consortium import clock
 from consortium.costs import derived, years
 from consortium.costs.models import AllocationLine
 from consortium.frame.sections import PageSection
@@ -22,7 +22,7 @@ from consortium.signals import (
 
 @municipality_sections.connect
 def statements_section(municipality: Municipality, **_kwargs: Any) -> PageSection:
-    this_year = date.today().year
+    this_year = clock.today().year
     years = [this_year + 1, this_year, this_year - 1, this_year - 2]
     return PageSection(20, "costs/_municipality.html", {"years": years})
 

@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.costs import inputs, notices, years
@@ -27,7 +27,6 @@ from consortium.costs.models import (
     Budget,
     BudgetStatus,
 )
-from consortium.db import utcnow
 from consortium.errors import Conflict, Invalid, NotFound
 from consortium.members.models import Municipality
 from consortium.members.validation import year_error
@@ -188,7 +187,7 @@ def store_allocation(budget: Budget) -> AllocationError | None:
     assert budget.status is BudgetStatus.DRAFT
     db.session.execute(delete(AllocationLine).where(AllocationLine.budget_id == budget.id),
                        execution_options={"synchronize_session": False})
-    budget.computed_at = utcnow()
+    budget.computed_at = clock.now()
     try:
         allocation, ids = _allocate(budget)
     except AllocationError as error:
@@ -329,7 +328,7 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
                          "Try again."))
     budget.status = BudgetStatus.ADOPTED
     budget.key_population_year = view.population_year  # the year actually used
-    budget.adopted_at = utcnow()
+    budget.adopted_at = clock.now()
     budget.adopted_by_id = actor.id if actor else None
     budget.decision_motion_id = decision_motion_id
     db.session.flush()

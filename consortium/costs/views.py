@@ -3,7 +3,6 @@ membership fees and statements."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.access import (
     acting_user,
     consortium_finance,
@@ -49,7 +48,7 @@ def _may_write() -> bool:
 
 def _year() -> int:
     year = request.args.get("year", type=int)
-    return year if year and 1900 <= year <= 2100 else date.today().year
+    return year if year and 1900 <= year <= 2100 else clock.today().year
 
 
 @bp.route("/")

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.models import User
 from consortium.costs.closing import reasons_not_to_close
 from consortium.costs.models import Budget, BudgetStatus, ClosedYear
@@ -25,7 +25,7 @@ class Worklist:
 
 
 def worklist(user: User, today: date | None = None) -> Worklist:
-    today = today or date.today()
+    today = today or clock.today()
     found = Worklist(consortium_wide=user.municipality_id is None)
     years = sorted(set(db.session.scalars(select(Budget.year).distinct())) | {today.year})
     closed = set(db.session.scalars(select(ClosedYear.year)))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth import service as auth_service
 from consortium.auth.models import User
 from consortium.members import importing
@@ -197,7 +197,6 @@ def _budgets() -> None:
 
 def _governance() -> None:
     from consortium.auth.service import find_user
-    from consortium.db import utcnow
     from consortium.governance import councils, meetings, motions, proxies, results
 
     assembly = councils.create_council({"kind": "assembly", "name": "Föreningsstämma",
@@ -253,7 +252,7 @@ def _governance() -> None:
     open_board = motions.create_motion(board, {
         "title": "Verksamhetsplan 2027", "text": "Styrelsen föreslås fastställa "
         "verksamhetsplanen för 2027.", "majority": "absolute",
-        "closes_at": utcnow().replace(second=0, microsecond=0) + timedelta(days=7)},
+        "closes_at": clock.now().replace(second=0, microsecond=0) + timedelta(days=7)},
         actor_label=LABEL)
     motions.open_motion(open_board, actor_label=LABEL)
     open_tool = motions.create_motion(tool_councils["provisum"], {

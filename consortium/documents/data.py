@@ -7,13 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import format_decimal, get_locale, to_user_timezone
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consortium import db
+from consortium import clock, db
 from consortium.costs.allocation import as_decimal
-from consortium.db import utcnow
 from consortium.governance import meetings, results, roll
 from consortium.governance.labels import (
     CHOICE_LABELS,
@@ -42,11 +41,11 @@ def frame(title: str) -> dict[str, Any]:
     return {"consortium": current_app.config["CONSORTIUM_NAME"], "title": title,
             "lang": str(get_locale()),
             # the installation's day (Europe/Stockholm or Europe/Oslo), as its times are
-            "printed": to_user_timezone(utcnow()).date().isoformat()}
+            "printed": clock.today().isoformat()}
 
 
 def _time(value: Any) -> str:
-    return to_user_timezone(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def vote_data(motion: Motion) -> dict[str, Any]:
@@ -141,7 +140,7 @@ def protocol_data(meeting: Meeting) -> dict[str, Any]:
                    "time": _time(s.signed_at)}
                   for o, s in meetings.signers(meeting) if s is not None]
     locked = meeting.minutes_locked_at
-    local_locked = to_user_timezone(locked).date() if locked else None
+    local_locked = clock.local(locked).date() if locked else None
     return {
         "council": council.name, "number": f"{meeting.year}:{meeting.number}",
         "date": meeting.held_on.isoformat(), "place": meeting.place or "—",

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from consortium.db import Base, UTCDateTime, utcnow
+from consortium import clock
+from consortium.db import Base, UTCDateTime
 
 
 class StoredDocument(Base):
@@ -19,6 +20,6 @@ class StoredDocument(Base):
     lang: Mapped[str] = mapped_column(String(5))
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     __table_args__ = (UniqueConstraint("kind", "key", "lang"),)

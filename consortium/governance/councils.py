@@ -23,10 +23,6 @@ from consortium.members.models import Municipality, member_between
 from consortium.tools.models import Participation, Tool
 
 
-def today() -> date:
-    return date.today()
-
-
 def municipality_by_code(code: str | None, field: str) -> Municipality | None:
     if not code:
         return None

@@ -12,12 +12,11 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth.models import User
-from consortium.db import utcnow
 from consortium.errors import Conflict, Forbidden, Invalid, NotFound
-from consortium.governance.councils import municipality_by_code, today
+from consortium.governance.councils import municipality_by_code
 from consortium.governance.models import (
     AgendaItem,
     Attendance,
@@ -78,7 +77,7 @@ def set_meeting_status(meeting: Meeting, status: str, *, actor: User | None = No
         raise Invalid(_("A meeting is planned or held; the minutes are signed by signing."),
                       {"status": _("Unknown status.")})
     _editable(meeting)
-    if status == MeetingStatus.HELD.value and today() < meeting.held_on:
+    if status == MeetingStatus.HELD.value and clock.today() < meeting.held_on:
         message = _("The meeting is on %(date)s; it can be marked held on or after that day.",
                     date=meeting.held_on.isoformat())
         raise Conflict(message, {"status": message})
@@ -247,7 +246,7 @@ def sign_minutes(meeting: Meeting, user: User) -> MeetingSignature:
         raise Conflict(_("The meeting has not been held yet."))
     if meeting.minutes_locked_at is not None:
         raise Conflict(_("The minutes are already signed."))
-    if today() < meeting.held_on:
+    if clock.today() < meeting.held_on:
         raise Conflict(_("The meeting is on %(date)s; its minutes can be signed on or after "
                          "that day.", date=meeting.held_on.isoformat()))
     pending = signers(meeting)
@@ -277,7 +276,7 @@ def sign_minutes(meeting: Meeting, user: User) -> MeetingSignature:
     if all(s is not None or o.id == mine[0].id for o, s in pending):
         meeting.status = MeetingStatus.MINUTES_SIGNED
         meeting.minutes_sha256 = digest
-        meeting.minutes_locked_at = utcnow()
+        meeting.minutes_locked_at = clock.now()
         record("meeting.minutes_signed", "meeting", meeting.id, after={"sha256": digest},
                actor=user)
     db.session.commit()

@@ -18,8 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consortium import clock
 from consortium.auth.models import User
-from consortium.db import Base, UTCDateTime, str_enum, utcnow
+from consortium.db import Base, UTCDateTime, str_enum
 from consortium.members.models import Municipality
 from consortium.tools.models import Tool
 
@@ -93,7 +94,7 @@ class Council(Base):
     tool_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
     chair_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     proxy_limit: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     tool: Mapped[Tool | None] = relationship()
     chair_municipality: Mapped[Municipality | None] = relationship()
@@ -132,7 +133,7 @@ class Meeting(Base):
     minutes_sha256: Mapped[str | None] = mapped_column(String(64))
     minutes_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     roll_fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     council: Mapped[Council] = relationship()
 
@@ -171,7 +172,7 @@ class MeetingSignature(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("meeting_officers.id"), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     content_sha256: Mapped[str] = mapped_column(String(64))
 
 
@@ -241,7 +242,7 @@ class Motion(Base):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     council: Mapped[Council] = relationship()
 
@@ -280,7 +281,7 @@ class Ballot(Base):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
     choice: Mapped[Choice | None] = mapped_column(str_enum(Choice, "choice"))
     cast_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # The fullmakt it was cast under (open votes only; NULL when cast by the own representative)
     proxy_id: Mapped[int | None] = mapped_column(ForeignKey("proxies.id"))
 
@@ -317,7 +318,7 @@ class MotionResult(Base):
     quorum_met: Mapped[bool] = mapped_column(Boolean)
     decided_by_chair: Mapped[bool] = mapped_column(Boolean, default=False)
     population_year: Mapped[int | None] = mapped_column(Integer)
-    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class Reservation(Base):
@@ -330,7 +331,7 @@ class Reservation(Base):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
     text: Mapped[str] = mapped_column(Text, default="")
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     municipality: Mapped[Municipality] = relationship()
 
@@ -354,7 +355,7 @@ class Proxy(Base):
     revoked_on: Mapped[date | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     council: Mapped[Council] = relationship()
     principal: Mapped[Municipality] = relationship()
@@ -382,7 +383,7 @@ class RollEntry(Base):
     weight_population: Mapped[int | None] = mapped_column(BigInteger)
     weight_cost_share: Mapped[int | None] = mapped_column(BigInteger)  # öre
     reason: Mapped[str] = mapped_column(String(300), default="")
-    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     municipality: Mapped[Municipality] = relationship()

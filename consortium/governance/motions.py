@@ -13,14 +13,14 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth.models import Role, User
 from consortium.costs.models import AllocationLine, Budget, BudgetStatus
-from consortium.db import app_config, insert_once, utcnow
+from consortium.db import app_config, insert_once
 from consortium.errors import Conflict, Forbidden, Invalid, NotFound
 from consortium.governance import counting, notices, proxies, sealing
-from consortium.governance.councils import seats_on, today
+from consortium.governance.councils import seats_on
 from consortium.governance.models import (
     AgendaItem,
     Ballot,
@@ -56,7 +56,7 @@ def get_motion(motion_id: int) -> Motion:
 
 def is_due(motion: Motion) -> bool:
     return (motion.status is MotionStatus.OPEN and motion.closes_at is not None
-            and motion.closes_at <= utcnow())
+            and motion.closes_at <= clock.now())
 
 
 def create_motion(council: Council, data: dict[str, Any], *, actor: User | None = None,
@@ -89,7 +89,7 @@ def create_motion(council: Council, data: dict[str, Any], *, actor: User | None 
     if closes_at is not None:
         if not isinstance(closes_at, datetime) or closes_at.tzinfo is None:
             errors["closes_at"] = _("A date and time with its offset from UTC.")
-        elif closes_at <= utcnow():
+        elif closes_at <= clock.now():
             errors["closes_at"] = _("The closing time must lie in the future.")
         else:
             closes_at = closes_at.astimezone(UTC)
@@ -199,10 +199,10 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
     """Open for voting: the seats and their weights are fixed now, never recomputed."""
     if motion.status is not MotionStatus.DRAFT:
         raise Conflict(_("Only a draft motion can be opened."))
-    if motion.closes_at is not None and motion.closes_at <= utcnow():
+    if motion.closes_at is not None and motion.closes_at <= clock.now():
         raise Conflict(_("The closing time %(when)s has passed; set a later one in a new "
                          "motion.", when=motion.closes_at.isoformat(timespec="minutes")))
-    on = on or today()
+    on = on or clock.today()
     council = db.session.get(Council, motion.council_id)
     assert council is not None
     seats = seats_on(council, on)
@@ -214,7 +214,7 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
         db.session.add(MotionSeat(motion_id=motion.id, municipality_id=municipality.id,
                                   weight=weights[municipality.id]))
     motion.status = MotionStatus.OPEN
-    motion.opened_at = utcnow()
+    motion.opened_at = clock.now()
     motion.population_year = population_year
     record("motion.open", "motion", motion.id,
            after={"seats": {m.code: weights[m.id] for m in seats}, "opened_on": on,
@@ -313,7 +313,7 @@ def open_motions_for(municipality: Municipality) -> list[tuple[Motion, bool]]:
         .outerjoin(Ballot, and_(Ballot.motion_id == Motion.id,
                                 Ballot.municipality_id == municipality.id))
         .where(Motion.status == MotionStatus.OPEN,
-               or_(Motion.closes_at.is_(None), Motion.closes_at > utcnow()))
+               or_(Motion.closes_at.is_(None), Motion.closes_at > clock.now()))
         .order_by(Motion.opened_at)).all()
     return [(motion, ballot_id is not None) for motion, ballot_id in rows]
 
@@ -327,7 +327,7 @@ def votable_seats(user: User) -> list[tuple[Motion, Municipality, Proxy | None, 
     if user.municipality is not None:
         found += [(motion, user.municipality, None, voted)
                   for motion, voted in open_motions_for(user.municipality)]
-    day = today()
+    day = clock.today()
     for proxy in proxies.held_by(user, day):
         for motion, voted in open_motions_for(proxy.principal):
             if motion.council_id != proxy.council_id:

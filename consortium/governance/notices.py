@@ -8,11 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.models import Role, User
-from consortium.db import utcnow
 from consortium.governance import proxies
-from consortium.governance.councils import today
 from consortium.governance.models import (
     Ballot,
     Council,
@@ -49,7 +47,7 @@ def casters(motion: Motion, seat_ids: set[int]) -> list[tuple[User, Municipality
             User.municipality_id.in_(sorted(seat_ids))).order_by(User.id)):
         assert user.municipality is not None
         found.append((user, user.municipality))
-    day = today()
+    day = clock.today()
     for proxy in db.session.scalars(select(Proxy).where(
             Proxy.council_id == motion.council_id, Proxy.principal_id.in_(sorted(seat_ids)),
             Proxy.valid_from <= day).order_by(Proxy.id)):
@@ -95,7 +93,7 @@ def minutes_to_sign(meeting: Meeting) -> None:
 def remind_before_closing() -> int:
     """Once, 24 hours before a motion closes by itself, remind the seats that have not
     voted. Returns how many motions were reminded of."""
-    now = utcnow()
+    now = clock.now()
     due = list(db.session.scalars(select(Motion.id).where(
         Motion.status == MotionStatus.OPEN, Motion.reminded_at.is_(None),
         Motion.closes_at.is_not(None), Motion.closes_at > now,

@@ -13,11 +13,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth.models import Role, User
 from consortium.errors import Conflict, Invalid, NotFound
-from consortium.governance.councils import seats_on, today
+from consortium.governance.councils import seats_on
 from consortium.governance.models import AgendaItem, Council, Meeting, Motion, Proxy
 from consortium.members.models import Municipality
 
@@ -145,7 +145,7 @@ def revoke_proxy(proxy: Proxy, on: date | None = None, *, actor: User | None = N
     if proxy.revoked_on is not None:
         raise Conflict(_("The proxy was already revoked on %(date)s.",
                          date=proxy.revoked_on.isoformat()))
-    proxy.revoked_on = on or today()
+    proxy.revoked_on = on or clock.today()
     proxy.revoked_by_id = actor.id if actor else None
     record("proxy.revoke", "council", proxy.council_id,
            after={"id": proxy.id, "revoked_on": proxy.revoked_on}, actor=actor)
@@ -174,7 +174,7 @@ def proxy_for(user: User, motion: Motion, principal_id: int, day: date | None = 
     one for the motion's meeting, or one whose period covers the day."""
     if user.role is not Role.REPRESENTATIVE:
         return None
-    day = day or today()
+    day = day or clock.today()
     meeting_id = meeting_of(motion)
     for proxy in db.session.scalars(select(Proxy).where(
             Proxy.council_id == motion.council_id, Proxy.holder_id == user.id,
@@ -190,7 +190,7 @@ def proxy_for(user: User, motion: Motion, principal_id: int, day: date | None = 
 
 def held_by(user: User, day: date | None = None) -> list[Proxy]:
     """The proxies the user holds that are valid on `day` or later (for the home page)."""
-    day = day or today()
+    day = day or clock.today()
     found = db.session.scalars(select(Proxy).where(
         Proxy.holder_id == user.id, Proxy.valid_until >= day)
         .options(selectinload(Proxy.principal), selectinload(Proxy.council),

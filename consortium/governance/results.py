@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, exists, func, select
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth.models import Role, User
-from consortium.db import app_config, insert_once, utcnow
+from consortium.db import app_config, insert_once
 from consortium.errors import Conflict, Forbidden, NotFound
 from consortium.governance import counting, notices, sealing
 from consortium.governance.models import (
@@ -85,7 +85,7 @@ def close_motion(motion_id: int, *, actor: User | None = None,
         population_year=motion.population_year)
     db.session.add(result)
     motion.status = MotionStatus.CLOSED
-    motion.closed_at = utcnow()
+    motion.closed_at = clock.now()
     record("motion.close", "motion", motion.id,
            after={"outcome": decided.outcome, "yes": count.yes, "no": count.no,
                   "abstain": count.abstain, "total": count.total,
@@ -102,7 +102,7 @@ def close_when_due(motion_id: int) -> bool:
     first). Two at once: one closes, the other finds it closed."""
     motion = db.session.scalar(select(Motion).where(Motion.id == motion_id).with_for_update())
     if motion is None or motion.status is not MotionStatus.OPEN or motion.closes_at is None \
-            or motion.closes_at > utcnow():
+            or motion.closes_at > clock.now():
         db.session.rollback()
         return False
     close_motion(motion_id, actor_label="closes_at")
@@ -113,7 +113,7 @@ def close_due_motions() -> int:
     """Close every open motion whose closing time has passed; how many were closed."""
     due = list(db.session.scalars(select(Motion.id).where(
         Motion.status == MotionStatus.OPEN, Motion.closes_at.is_not(None),
-        Motion.closes_at <= utcnow()).order_by(Motion.closes_at)))
+        Motion.closes_at <= clock.now()).order_by(Motion.closes_at)))
     if not due:
         return 0  # the common case: nothing read is thrown away
     db.session.rollback()

@@ -11,10 +11,9 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth.models import User
-from consortium.db import utcnow
 from consortium.errors import Conflict, Invalid, NotFound
 from consortium.governance import counting, proxies
 from consortium.governance.councils import seats_on
@@ -122,7 +121,7 @@ def fix(meeting: Meeting, *, actor: User | None = None) -> list[RollLine]:
     if not lines:
         raise Invalid(_("The council has no seats on %(date)s.",
                         date=locked.held_on.isoformat()), {})
-    now = utcnow()
+    now = clock.now()
     for line in lines:
         db.session.add(RollEntry(
             meeting_id=locked.id, municipality_id=line.municipality.id,
@@ -159,7 +158,7 @@ def change(meeting: Meeting, code: str, represented_by: str, reason: str, *,
     entry = RollEntry(meeting_id=meeting.id, municipality_id=line.municipality.id,
                       represented_by=represented_by, proxy_id=None,
                       weight_equal=line.equal, weight_population=line.population,
-                      weight_cost_share=line.cost_share, reason=reason, entered_at=utcnow(),
+                      weight_cost_share=line.cost_share, reason=reason, entered_at=clock.now(),
                       entered_by_id=actor.id if actor else None)
     db.session.add(entry)
     db.session.flush()

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.auth.models import Role
 from consortium.errors import DomainError
@@ -116,7 +116,7 @@ def council(council_id: int) -> Any:
         [("", _("— per capsulam —"))] +
         [(str(m.id), f"{m.held_on.isoformat()} ({m.year}:{m.number})") for m in council_meetings
          if m.minutes_locked_at is None])
-    seats = councils.seat_names(found, councils.today())
+    seats = councils.seat_names(found, clock.today())
     seats_form = SeatsForm(formdata=None, seats="\n".join(name for _code, name in seats)) \
         if found.kind is CouncilKind.BOARD else None
     return render_template(

@@ -20,8 +20,7 @@ from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale, get_locale
 from sqlalchemy import select, update
 
-from consortium import db
-from consortium.db import utcnow
+from consortium import clock, db
 from consortium.jobs.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -152,7 +151,7 @@ def _perform_in(app: Flask, job_id: str) -> None:
 def _claim(job_id: str) -> bool:
     claimed = db.session.execute(
         update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-        .values(status=JobStatus.RUNNING, started_at=utcnow()))
+        .values(status=JobStatus.RUNNING, started_at=clock.now()))
     db.session.commit()
     return claimed.rowcount == 1
 
@@ -175,11 +174,11 @@ def perform(job_id: str) -> None:
     except Exception:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, job.kind)
-        job.status, job.finished_at = JobStatus.FAILED, utcnow()
+        job.status, job.finished_at = JobStatus.FAILED, clock.now()
         job.error = traceback.format_exc(limit=3)[-2000:]
         db.session.commit()
         return
-    job.status, job.finished_at = JobStatus.DONE, utcnow()
+    job.status, job.finished_at = JobStatus.DONE, clock.now()
     job.result, job.result_name, job.result_type = result.content, result.name, result.mimetype
     db.session.commit()
 

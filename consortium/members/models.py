@@ -21,7 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consortium.db import Base, UTCDateTime, str_enum, utcnow
+from consortium import clock
+from consortium.db import Base, UTCDateTime, str_enum
 
 
 class MembershipStatus(enum.StrEnum):
@@ -46,7 +47,7 @@ class Municipality(Base):
     )
     joined_on: Mapped[date | None]
     left_on: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     population_figures: Mapped[list[PopulationFigure]] = relationship(
         back_populates="municipality", order_by="PopulationFigure.year"
@@ -68,7 +69,7 @@ class Municipality(Base):
         """The membership as it is on `on` (default today): an admission that starts later
         is "admitted" (blivande medlem: no seat, no fee, not counted yet), a resignation
         that takes effect later leaves it a "member" until its day."""
-        on = on or date.today()
+        on = on or clock.today()
         if self.status is MembershipStatus.MEMBER and self.joined_on and self.joined_on > on:
             return ADMITTED
         if self.status is MembershipStatus.RESIGNED and self.left_on and self.left_on >= on:
@@ -149,7 +150,7 @@ class PopulationImport(Base):
     __tablename__ = "population_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_label: Mapped[str | None] = mapped_column(String(100))
     filename: Mapped[str] = mapped_column(String(200))

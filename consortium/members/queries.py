@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.models import Role, User
 from consortium.members.models import Municipality, PopulationFigure, standing_condition
 from consortium.members.service import latest_population_columns
@@ -59,7 +59,7 @@ class RegisterColumn:
 
 def extra_columns(on: date | None = None) -> list[RegisterColumn]:
     """The columns other domains add to the register for the day `on` (default today)."""
-    found = answers(register_columns.send(on or date.today()))
+    found = answers(register_columns.send(on or clock.today()))
     return sorted((column for column in found if isinstance(column, RegisterColumn)),
                   key=lambda column: column.key)
 
@@ -72,7 +72,7 @@ def status_condition(status: str, on: date | None = None) -> Any:
     """The filter for a membership standing given in a query string, as it is on `on`
     (default today): "member", "admitted" (from a later day), "applicant", "resigned",
     "none" (not a member). None when there is no such standing."""
-    return standing_condition(status, on or date.today())
+    return standing_condition(status, on or clock.today())
 
 
 def register_query(filters: Filters, columns: list[RegisterColumn] | None = None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.charts import columns
 from consortium.errors import DomainError
@@ -58,7 +57,7 @@ def export(fmt: str) -> Any:
               str(MEMBERSHIP_LABELS.get(m.status.value, m.status.value)) if m.status else "",
               m.joined_on, m.left_on, m.org_number, m.invoice_reference, population, year,
               *extras] for m, population, year, *extras in rows]
-    return table_response(fmt, f"kommuner-{date.today().isoformat()}", _("Municipalities"),
+    return table_response(fmt, f"kommuner-{clock.today().isoformat()}", _("Municipalities"),
                           export_header() + [column.label for column in columns], table)
 
 
@@ -85,7 +84,7 @@ def _render_detail(code: str, population_form: PopulationForm | None = None,
                        if isinstance(section, PageSection)), key=lambda section: section.order)
     return render_template(
         "members/detail.html", detail=found, m=municipality, chart=chart, sections=sections,
-        membership_form=MembershipForm(formdata=None, on=date.today()),
+        membership_form=MembershipForm(formdata=None, on=clock.today()),
         population_form=population_form or PopulationForm(formdata=None),
         delete_form=DeleteForm(formdata=None),
         can_edit=user is not None and user.role.value == "admin",

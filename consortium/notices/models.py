@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consortium import clock
 from consortium.auth.models import User
-from consortium.db import Base, UTCDateTime, str_enum, utcnow
+from consortium.db import Base, UTCDateTime, str_enum
 
 
 class NoticeStatus(enum.StrEnum):
@@ -40,9 +41,9 @@ class Notice(Base):
     status: Mapped[NoticeStatus] = mapped_column(str_enum(NoticeStatus, "notice_status"),
                                                  default=NoticeStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -28,10 +28,10 @@ from flask_babel import force_locale
 from markupsafe import Markup, escape
 from sqlalchemy import select, update
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth.models import User
-from consortium.db import app_config, utcnow
+from consortium.db import app_config
 from consortium.jobs.service import periodic
 from consortium.notices.models import Notice, NoticeOptOut, NoticeStatus
 
@@ -71,7 +71,7 @@ def notify(users: Iterable[User], kind: str, params: dict[str, Any], link: str, 
                       if f"{kind}:{once}:{uid}" not in done}
     notices = [Notice(id=str(uuid.uuid4()), user_id=uid, kind=kind, params=params, link=link,
                       once_key=f"{kind}:{once}:{uid}" if once is not None else None,
-                      status=NoticeStatus.QUEUED, attempts=0, next_attempt_at=utcnow())
+                      status=NoticeStatus.QUEUED, attempts=0, next_attempt_at=clock.now())
                for uid in sorted(recipients)]
     db.session.add_all(notices)
     db.session.flush()
@@ -99,7 +99,7 @@ def _message(notice: Notice, user: User, app: Flask) -> EmailMessage:
     message["Subject"] = subject
     message["From"] = app.config["MAIL_FROM"]
     message["To"] = user.email
-    message["Date"] = format_datetime(utcnow())
+    message["Date"] = format_datetime(clock.now())
     domain = app.config["MAIL_FROM"].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(idstring=notice.id.replace("-", ""), domain=domain)
     message["X-Consortium-Notice"] = notice.id
@@ -124,7 +124,7 @@ def deliver(notice_id: str) -> str:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     claimed = db.session.execute(
         update(Notice).where(Notice.id == notice_id, Notice.status == NoticeStatus.QUEUED)
-        .values(status=NoticeStatus.SENDING, claimed_at=utcnow(),
+        .values(status=NoticeStatus.SENDING, claimed_at=clock.now(),
                 attempts=Notice.attempts + 1))
     db.session.commit()
     if claimed.rowcount != 1:
@@ -149,12 +149,12 @@ def deliver(notice_id: str) -> str:
             notice.status = NoticeStatus.FAILED
         else:
             notice.status = NoticeStatus.QUEUED
-            notice.next_attempt_at = utcnow() + backoff(notice.attempts)
+            notice.next_attempt_at = clock.now() + backoff(notice.attempts)
         log.warning("Notice %s not delivered (attempt %s): %s", notice.id, notice.attempts,
                     notice.error)
         db.session.commit()
         return notice.status.value
-    notice.status, notice.sent_at = NoticeStatus.SENT, utcnow()
+    notice.status, notice.sent_at = NoticeStatus.SENT, clock.now()
     notice.recipient, notice.subject = user.email, str(message["Subject"])
     notice.text = message.get_body(("plain",)).get_content()
     notice.error = None
@@ -175,7 +175,7 @@ def hand_over_due() -> int:
     from consortium.jobs.service import queue
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    now = utcnow()
+    now = clock.now()
     db.session.execute(
         update(Notice).where(Notice.status == NoticeStatus.SENDING,
                              Notice.claimed_at < now - STALE_SENDING)

@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consortium.db import Base, UTCDateTime, str_enum, utcnow
+from consortium import clock
+from consortium.db import Base, UTCDateTime, str_enum
 from consortium.members.models import Municipality
 
 
@@ -43,7 +44,7 @@ class Tool(Base):
     # every municipality (Bibblix was); a non-member participant pays but holds no seat.
     open_to_non_members: Mapped[bool] = mapped_column(Boolean, default=False,
                                                       server_default=false())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     participations: Mapped[list[Participation]] = relationship(
         back_populates="tool", order_by="Participation.joined_on"

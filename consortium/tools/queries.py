@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from consortium import db
+from consortium import clock, db
 from consortium.members.models import Municipality, swedish_key
 from consortium.members.queries import status_condition
 from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
@@ -78,7 +78,7 @@ class MatrixFilters:
         try:
             on = date.fromisoformat(args.get("on", ""))
         except ValueError:
-            on = date.today()
+            on = clock.today()
         return cls(on=on, county=args.get("county", "").strip(),
                    status=args.get("status", "").strip(),
                    only_participants=args.get("all") != "1",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.access import acting_user, admin_only, consortium_finance, readers
 from consortium.auth.models import Role
 from consortium.errors import DomainError
@@ -42,7 +41,7 @@ def _tool_or_404(slug: str) -> Tool:
 @bp.route("/")
 @readers
 def index() -> Any:
-    return render_template("tools/index.html", rows=queries.tools_with_counts(date.today()))
+    return render_template("tools/index.html", rows=queries.tools_with_counts(clock.today()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -84,11 +83,11 @@ def edit(slug: str) -> Any:
 
 def _render_detail(slug: str, participation_form: ParticipationForm | None = None,
                    usage_form: UsageForm | None = None, status: int = 200) -> Any:
-    year = request.args.get("year", date.today().year, type=int) or date.today().year
+    year = request.args.get("year", clock.today().year, type=int) or clock.today().year
     found = queries.detail(slug, year)
     if found is None:
         abort(404)
-    today = date.today()
+    today = clock.today()
     participation_form = participation_form or ParticipationForm(formdata=None, joined_on=today)
     usage_form = usage_form or UsageForm(formdata=None, year=year)
     usage_form.municipality.choices = choices((m.code, f"{m.name} ({m.code})")
@@ -207,7 +206,7 @@ def matrix_export(fmt: str) -> Any:
 @bp.route("/export.<any(csv, xlsx):fmt>")
 @readers
 def export(fmt: str) -> Any:
-    rows = queries.tools_with_counts(date.today())
+    rows = queries.tools_with_counts(clock.today())
     header = [_("Identifier"), _("Name"), _("Status"), _("Origin"), _("Owned since"),
               _("Participants today"), _("Participants ever"), _("Description")]
     table = [[t.slug, t.name, str(TOOL_STATUS_LABELS.get(t.status.value, t.status.value)),

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, has_request_context, request, session
 from werkzeug.routing import IntegerConverter, Map
 
-from consortium import config, db
+from consortium import clock, config, db
 from consortium.config import LANGUAGES, ROOT
 
 
@@ -19,6 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     config.load(app, test_config)
+    clock.configure(app.config["TIMEZONE"])
     # An <int:…> in a URL is at most what a BIGINT column holds: a larger number names no
     # record (404), rather than overflowing the database driver (a 500).
     app.url_map.converters["int"] = BoundedIntConverter

@@ -15,7 +15,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 from wtforms import BooleanField, SubmitField
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth import service as auth
 from consortium.auth.access import acting_user, public, readers
@@ -128,7 +128,7 @@ def councils_of(user: User) -> list[Council]:
     from consortium.governance.proxies import held_by
 
     by_proxy = {proxy.council_id for proxy in held_by(user)}
-    today = council_service.today()
+    today = clock.today()
     return [council for council in every if council.id in by_proxy or (
         user.municipality_id is not None
         and user.municipality_id in {m.id for m in council_service.seats_on(council, today)})]

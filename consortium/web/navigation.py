@@ -9,10 +9,11 @@ from fractions import Fraction
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_decimal, get_locale, to_user_timezone
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 
+from consortium import clock
 from consortium.auth.access import acting_user, rule_of
 from consortium.auth.forms import ROLE_LABELS
 from consortium.auth.models import Role
@@ -116,7 +117,7 @@ def register(app: Flask) -> None:
     def _localtime(value: datetime | str | None) -> str:
         if isinstance(value, str):  # as kept in JSON (a notice's parameters)
             value = datetime.fromisoformat(value)
-        return to_user_timezone(value).strftime("%Y-%m-%d %H:%M") if value else ""
+        return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     # Globals rather than a context processor, so that imported macros see them too.
     app.jinja_env.globals.update(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import (
@@ -20,7 +19,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.models import AuditEvent
 from consortium.auth.access import acting_user, public, readers
 from consortium.auth.forms import EmptyForm
@@ -42,7 +41,7 @@ def home() -> Any:
     assert user is not None
     counts = db.session.execute(
         select(
-            select(func.count()).where(standing_condition("member", date.today()))
+            select(func.count()).where(standing_condition("member", clock.today()))
             .scalar_subquery().label("members"),
             select(func.count()).select_from(Tool).scalar_subquery().label("tools"),
             select(func.count()).where(Motion.status == MotionStatus.OPEN)

@@ -3,8 +3,9 @@ what, kind and date, a CSV export; secret choices never appear."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from consortium import clock
 from consortium.auth.models import Role
 from consortium.governance import councils, motions
 
@@ -43,7 +44,7 @@ def test_an_observer_reads_what_happened_in_sentences(client_as, consortium, mak
     assert "inrättade Styrelse" in kind and "Verksamhetsplan" not in kind
     who = entries(observer, "?actor=ombud+stockholm")
     assert "lade rösten" in who and "Kansliet" not in who
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     assert entries(observer, f"?from={tomorrow}") == ""
     csv = observer.get("/admin/audit.csv?action=motion", headers=SV).get_data(as_text=True)
     assert "Kansliet öppnade beslutsförslaget Verksamhetsplan 2027" in csv

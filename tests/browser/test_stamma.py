@@ -5,20 +5,18 @@ receipt the voter comes back to, and a protocol that says who voted for whom by 
 from __future__ import annotations
 
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
-from consortium import db
-from consortium.db import utcnow
+from consortium import clock, db
 from consortium.governance.models import Motion
 from consortium.jobs.service import sweep
 from tests.browser.conftest import LIVE, shoot, sign_in
 from tests.smtp import MailServer
 
 pytestmark = pytest.mark.browser
-TODAY = date.today().isoformat()
 
 
 def worker_sweep() -> None:
@@ -41,7 +39,7 @@ def test_a_stamma_with_proxies_a_register_notices_and_a_vote_that_closes_itself(
         council_url = page.url
         # A meeting today
         page.locator("summary", has_text="Planera ett möte").click()
-        page.get_by_label("Datum").fill(TODAY)
+        page.get_by_label("Datum").fill(clock.today().isoformat())
         page.get_by_label("Plats").fill("Katrineholm, Stadshuset")
         page.get_by_role("button", name="Planera mötet").click()
         meeting_url = page.url
@@ -54,8 +52,8 @@ def test_a_stamma_with_proxies_a_register_notices_and_a_vote_that_closes_itself(
                 ("Malmö", "ombud.katrineholm@sambruk.demo", "KS 2026/102")):
             page.get_by_label("För kommunen (fullmaktsgivaren)").fill(principal)
             page.get_by_label("Innehas av (ombudets e-postadress)").fill(holder)
-            page.get_by_label("Perioden från").fill(TODAY)
-            page.get_by_label("Perioden till och med").fill(TODAY)
+            page.get_by_label("Perioden från").fill(clock.today().isoformat())
+            page.get_by_label("Perioden till och med").fill(clock.today().isoformat())
             page.get_by_label("Den undertecknade fullmaktens beteckning").fill(reference)
             page.get_by_role("button", name="Registrera fullmakten").click()
             assert f"Fullmakten för {principal} registrerades." in \
@@ -74,9 +72,9 @@ def test_a_stamma_with_proxies_a_register_notices_and_a_vote_that_closes_itself(
         page.get_by_label("Rubrik").fill("Ansvarsfrihet för styrelsen 2025")
         meeting_field = page.get_by_label("Möte (tomt: per capsulam)")
         today_option = next(label for label in meeting_field.locator("option").all_inner_texts()
-                            if label.startswith(TODAY))
+                            if label.startswith(clock.today().isoformat()))
         meeting_field.select_option(label=today_option)
-        closes = (utcnow() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+        closes = (clock.now() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
         page.get_by_label("Stänger av sig själv (valfritt)").fill(closes)
         page.get_by_role("button", name="Skapa beslutsförslag").click()
         motion_url = page.url
@@ -126,7 +124,7 @@ def test_a_stamma_with_proxies_a_register_notices_and_a_vote_that_closes_itself(
         # Time passes: the closing time comes, and the worker closes and counts
         with app.app_context():
             db.session.execute(update(Motion).where(Motion.id == motion_id)
-                               .values(closes_at=utcnow() - timedelta(seconds=1)))
+                               .values(closes_at=clock.now() - timedelta(seconds=1)))
             db.session.commit()
         worker_sweep()
         with app.app_context():

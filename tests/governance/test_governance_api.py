@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.models import AuditEvent
 from consortium.governance import sealing
 from consortium.governance.models import Ballot, SealedBallot
@@ -151,7 +151,7 @@ def test_cost_share_weighting_reads_the_adopted_allocation(client, consortium):
     from consortium.costs import service as costs
 
     c = consortium
-    year = date.today().year
+    year = clock.today().year
     budget, _ = costs.set_budget(c["tool"], year, 300_000,
                                  keys.key_from_data({"method": "equal"}))
     costs.adopt(budget)
@@ -326,11 +326,11 @@ def test_signing_the_minutes_locks_them(client, consortium, make_user):
 
 
 def test_a_meeting_is_held_and_signed_only_from_its_day(client, consortium):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     c = consortium
     council_id = council(client, c)["id"]
-    later = (date.today() + timedelta(days=16)).isoformat()
+    later = (clock.today() + timedelta(days=16)).isoformat()
     meeting = client.post(f"/api/v1/councils/{council_id}/meetings", headers=c["admin"],
                           json={"date": later, "place": "Katrineholm"}).json
     held = client.post(f"/api/v1/meetings/{meeting['id']}/held", headers=c["admin"])
@@ -341,7 +341,6 @@ def test_a_meeting_is_held_and_signed_only_from_its_day(client, consortium):
 
 
 def test_who_may_sign_is_checked_before_the_state_of_the_minutes(client, consortium):
-    from datetime import date
 
     from consortium.governance import meetings
     from consortium.governance.models import Meeting
@@ -349,7 +348,7 @@ def test_who_may_sign_is_checked_before_the_state_of_the_minutes(client, consort
     c = consortium
     assembly = council(client, c)
     meeting_id = client.post(f"/api/v1/councils/{assembly['id']}/meetings", headers=c["admin"],
-                             json={"date": date.today().isoformat()}).json["id"]
+                             json={"date": clock.today().isoformat()}).json["id"]
     assert db.session.get(Meeting, meeting_id).status.value == "planned"
     refused = client.post(f"/api/v1/meetings/{meeting_id}/sign", headers=c["observer"])
     assert refused.status_code == 403  # not "not held yet": an observer signs nothing

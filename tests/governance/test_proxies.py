@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.models import User
 from consortium.governance.models import Ballot
 from tests.conftest import csrf_token
 from tests.governance.test_governance_api import council, motion, vote
 
 EN = {"Accept-Language": "en"}
-TODAY = date.today()
 
 
 def email_of(code):
@@ -29,8 +28,8 @@ def test_a_proxy_for_a_period_lets_the_holder_cast_and_is_recorded(client, conso
     c = consortium
     assembly = council(client, c)
     created = add_proxy(client, c, assembly["id"], principal="1860", holder=email_of("0483"),
-                        valid_from=TODAY.isoformat(),
-                        valid_until=(TODAY + timedelta(days=30)).isoformat(),
+                        valid_from=clock.today().isoformat(),
+                        valid_until=(clock.today() + timedelta(days=30)).isoformat(),
                         reference="Fullmakt KS 2026/14")
     assert created.status_code == 201, created.json
     assert created.json["principal"] == "1860" and created.json["revoked_on"] is None
@@ -101,7 +100,8 @@ def test_revoking_stops_the_proxy_but_ballots_cast_stand(client, consortium):
     c = consortium
     assembly = council(client, c)
     proxy = add_proxy(client, c, assembly["id"], principal="1860", holder=email_of("0483"),
-                      valid_from=TODAY.isoformat(), valid_until=TODAY.isoformat()).json
+                      valid_from=clock.today().isoformat(),
+                      valid_until=clock.today().isoformat()).json
     first = motion(client, c, assembly["id"])
     second = motion(client, c, assembly["id"], title="Andra")
     for motion_id in (first, second):
@@ -110,7 +110,7 @@ def test_revoking_stops_the_proxy_but_ballots_cast_stand(client, consortium):
     assert client.post(f"/api/v1/motions/{first}/ballots", headers=c["reps"]["0483"],
                        json=cast).status_code == 201
     revoked = client.post(f"/api/v1/proxies/{proxy['id']}/revoke", headers=c["admin"], json={})
-    assert revoked.status_code == 200 and revoked.json["revoked_on"] == TODAY.isoformat()
+    assert revoked.status_code == 200 and revoked.json["revoked_on"] == clock.today().isoformat()
     assert client.post(f"/api/v1/proxies/{proxy['id']}/revoke", headers=c["admin"],
                        json={}).status_code == 409
     assert client.post(f"/api/v1/motions/{second}/ballots", headers=c["reps"]["0483"],
@@ -127,10 +127,10 @@ def test_a_meeting_proxy_counts_for_that_meetings_motions_only(client, consortiu
     c = consortium
     assembly = council(client, c)
     meeting = client.post(f"/api/v1/councils/{assembly['id']}/meetings", headers=c["admin"],
-                          json={"date": TODAY.isoformat(), "place": "Stockholm"}).json
+                          json={"date": clock.today().isoformat(), "place": "Stockholm"}).json
     proxy = add_proxy(client, c, assembly["id"], principal="1280", holder=email_of("0483"),
                       meeting_id=meeting["id"], reference="Stämma 2026")
-    assert proxy.status_code == 201 and proxy.json["valid_from"] == TODAY.isoformat()
+    assert proxy.status_code == 201 and proxy.json["valid_from"] == clock.today().isoformat()
     on_meeting = motion(client, c, assembly["id"], meeting_id=meeting["id"])
     per_capsulam = motion(client, c, assembly["id"], title="Per capsulam")
     for motion_id in (on_meeting, per_capsulam):
@@ -146,7 +146,7 @@ def test_secret_ballots_by_proxy_record_no_proxy(client, consortium):
     c = consortium
     assembly = council(client, c)
     add_proxy(client, c, assembly["id"], principal="1860", holder=email_of("0483"),
-              valid_from=TODAY.isoformat(), valid_until=TODAY.isoformat())
+              valid_from=clock.today().isoformat(), valid_until=clock.today().isoformat())
     motion_id = motion(client, c, assembly["id"], secret=True)
     client.post(f"/api/v1/motions/{motion_id}/open", headers=c["admin"])
     assert client.post(f"/api/v1/motions/{motion_id}/ballots", headers=c["reps"]["0483"],
@@ -169,8 +169,8 @@ def test_the_office_registers_a_proxy_and_the_holder_votes_in_the_browser(
     assert "Give the meeting, or the first day of the period." in bad.get_data(as_text=True)
     made = admin.post(page, headers=EN, data={
         "csrf_token": csrf_token(admin, page), "principal": "Laxå",
-        "holder": "Ombud@Katrineholm.se", "valid_from": TODAY.isoformat(),
-        "valid_until": TODAY.isoformat(),
+        "holder": "Ombud@Katrineholm.se", "valid_from": clock.today().isoformat(),
+        "valid_until": clock.today().isoformat(),
         "reference": "KS 2026/14"}, follow_redirects=True)
     html = made.get_data(as_text=True)
     assert "The proxy for Laxå was registered." in html and "KS 2026/14" in html
@@ -192,6 +192,6 @@ def test_the_office_registers_a_proxy_and_the_holder_votes_in_the_browser(
     proxy_id = client.get(f"/api/v1/councils/{assembly['id']}/proxies",
                           headers=c["observer"]).json[0]["id"]
     admin.post(f"/proxies/{proxy_id}/revoke", data={"csrf_token": csrf_token(admin, page),
-                                                   "on": TODAY.isoformat()})
+                                                   "on": clock.today().isoformat()})
     assert "by proxy in" not in holder.get("/", headers=EN).get_data(as_text=True)
     assert holder.get(vote_page).status_code == 403

@@ -3,18 +3,15 @@ meeting opens, later changes as dated entries; on the page, in the protocol, as 
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.models import User
 from tests.conftest import csrf_token
 from tests.documents.test_documents import text_of
 from tests.governance.test_governance_api import council
 
 EN = {"Accept-Language": "en"}
-TODAY = date.today()
 
 
 def stamma(client, c):
@@ -22,7 +19,7 @@ def stamma(client, c):
     Laxå by proxy held by Katrineholm's representative, Katrineholm itself absent."""
     assembly = council(client, c)
     meeting = client.post(f"/api/v1/councils/{assembly['id']}/meetings", headers=c["admin"],
-                          json={"date": TODAY.isoformat(), "place": "Katrineholm"}).json
+                          json={"date": clock.today().isoformat(), "place": "Katrineholm"}).json
     for person, capacity, code in (("Anna Andersson", "ordinary", "0180"),
                                    ("Bo Berg", "deputy", "1280")):
         client.post(f"/api/v1/meetings/{meeting['id']}/attendance", headers=c["admin"],

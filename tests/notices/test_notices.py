@@ -9,9 +9,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.models import User
-from consortium.db import utcnow
 from consortium.governance import councils, meetings, motions, results
 from consortium.governance.models import Motion
 from consortium.governance.notices import remind_before_closing
@@ -107,13 +106,13 @@ def test_nothing_is_lost_while_the_mail_server_is_down(app, consortium, make_use
     run_sweep(app)  # the server is down: every attempt fails and waits
     waiting = outbox("motion_opened")
     assert {(n.status, n.attempts) for n in waiting} == {(NoticeStatus.QUEUED, 1)}
-    assert all(n.next_attempt_at > utcnow() for n in waiting)
+    assert all(n.next_attempt_at > clock.now() for n in waiting)
     assert all("ConnectionRefusedError" in (n.error or "") for n in waiting)
     waiting = [n.id for n in waiting]
     mail_server.start()
     run_sweep(app)  # not yet due: backoff
     assert mail_server.inbox.messages == []
-    db.session.execute(update(Notice).values(next_attempt_at=utcnow()))  # time passes
+    db.session.execute(update(Notice).values(next_attempt_at=clock.now()))  # time passes
     db.session.commit()
     run_sweep(app)
     assert sorted(mail_server.inbox.ids()) == sorted(waiting)
@@ -134,11 +133,11 @@ def test_a_reminder_goes_once_to_the_seats_that_have_not_voted(app, consortium, 
                                                                mail_server):
     mail_server.start()
     motion, reps = board_vote(consortium, make_user,
-                              closes_at=utcnow() + timedelta(days=3))
+                              closes_at=clock.now() + timedelta(days=3))
     motions.cast_ballot(motion.id, "0180", "yes", reps["0180"].user)
     assert run_sweep(app)["remind_before_closing"] == 0  # not within 24 hours yet
     db.session.execute(update(Motion).where(Motion.id == motion.id)
-                       .values(closes_at=utcnow() + timedelta(hours=23)))
+                       .values(closes_at=clock.now() + timedelta(hours=23)))
     db.session.commit()
     assert run_sweep(app)["remind_before_closing"] == 1
     reminders = outbox("motion_reminder")
@@ -155,12 +154,12 @@ def test_a_reminder_goes_once_to_the_seats_that_have_not_voted(app, consortium, 
 def test_a_motion_closes_itself_at_its_time_and_tells_every_seat(app, client, consortium,
                                                                  make_user, mail_server):
     mail_server.start()
-    motion, reps = board_vote(consortium, make_user, closes_at=utcnow() + timedelta(hours=2))
+    motion, reps = board_vote(consortium, make_user, closes_at=clock.now() + timedelta(hours=2))
     motions.cast_ballot(motion.id, "0180", "yes", reps["0180"].user)
     motions.cast_ballot(motion.id, "1280", "yes", reps["1280"].user)
     assert run_sweep(app)["close_motions_whose_time_has_come"] == 0
     db.session.execute(update(Motion).where(Motion.id == motion.id)
-                       .values(closes_at=utcnow() - timedelta(seconds=1)))
+                       .values(closes_at=clock.now() - timedelta(seconds=1)))
     db.session.commit()
     assert run_sweep(app)["close_motions_whose_time_has_come"] == 1
     result = client.get(f"/api/v1/motions/{motion.id}/result", headers=consortium["admin"]).json
@@ -171,9 +170,9 @@ def test_a_motion_closes_itself_at_its_time_and_tells_every_seat(app, client, co
 
 
 def test_no_read_shows_a_motion_open_after_its_time(app, client, consortium, make_user):
-    motion, reps = board_vote(consortium, make_user, closes_at=utcnow() + timedelta(hours=2))
+    motion, reps = board_vote(consortium, make_user, closes_at=clock.now() + timedelta(hours=2))
     db.session.execute(update(Motion).where(Motion.id == motion.id)
-                       .values(closes_at=utcnow() - timedelta(seconds=1)))
+                       .values(closes_at=clock.now() - timedelta(seconds=1)))
     db.session.commit()
     answer = client.get(f"/api/v1/motions/{motion.id}", headers=consortium["observer"]).json
     assert answer["status"] == "closed"  # the worker had not come yet: the read closed it
@@ -218,7 +217,7 @@ def test_users_turn_off_what_they_may_and_not_what_asks_them_to_act(
 def test_minutes_ready_to_sign_go_to_the_signers(app, consortium, make_user, mail_server):
     mail_server.start()
     board = councils.create_council({"kind": "board", "name": "Styrelse"}, actor_label="test")
-    meeting = meetings.create_meeting(board, date.today(), "Stockholm", None,
+    meeting = meetings.create_meeting(board, clock.today(), "Stockholm", None,
                                       actor_label="test")
     chair = Rep(make_user("representative", municipality=consortium["municipalities"]["0180"],
                           name="Anna Ordförande"))
@@ -238,7 +237,7 @@ def test_the_calendar_feed_holds_meetings_and_closing_times(app, client, client_
     from icalendar import Calendar
 
     motion, reps = board_vote(consortium, make_user,
-                              closes_at=utcnow() + timedelta(days=2), title="Budget 2027")
+                              closes_at=clock.now() + timedelta(days=2), title="Budget 2027")
     board_id = db.session.get(Motion, motion.id).council_id
     meeting = meetings.create_meeting(councils.get_council(board_id), date(2027, 3, 12),
                                       "Katrineholm", None, actor_label="test")
@@ -313,7 +312,7 @@ def test_a_proxy_holder_is_told_once_per_seat_they_may_cast(app, consortium, mak
     holder = db.session.scalar(select(User).where(
         User.municipality_id == consortium["municipalities"]["0483"].id))
     proxies.create_proxy(board, {"principal": "1280", "holder": holder.email,
-                                 "valid_from": date.today(), "valid_until": date.today(),
+                                 "valid_from": clock.today(), "valid_until": clock.today(),
                                  "reference": "KS 2026/12"})
     holder = Rep(holder)
     motion = motions.create_motion(board, {"title": "Budget 2027"}, actor_label="test")

@@ -16,10 +16,9 @@ import pytest
 from redis import Redis
 from sqlalchemy import func, select, update
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth import service as auth
 from consortium.config import ROOT
-from consortium.db import utcnow
 from consortium.governance import councils, motions
 from consortium.members import service as members
 from consortium.notices.models import Notice, NoticeStatus
@@ -117,7 +116,7 @@ def test_a_killed_worker_and_a_mail_server_down_lose_nothing_and_send_nothing_tw
             with other.app_context():
                 rows = db.session.execute(select(Notice.status, Notice.attempts,
                                                  Notice.next_attempt_at)).all()
-            soon = utcnow() + timedelta(seconds=0.3)
+            soon = clock.now() + timedelta(seconds=0.3)
             return all(status is NoticeStatus.QUEUED and attempts >= 1 and at > soon
                        for status, attempts, at in rows)
 
@@ -151,13 +150,13 @@ def test_notices_wait_while_redis_is_down(own_database):
         assert hand_over_due() == 0
         waiting = db.session.execute(select(Notice.status, Notice.next_attempt_at)).all()
     assert {status for status, _at in waiting} == {NoticeStatus.QUEUED}
-    assert all(at <= utcnow() for _status, at in waiting)  # due again at the next sweep
+    assert all(at <= clock.now() for _status, at in waiting)  # due again at the next sweep
     mail = MailServer()
     mail.start()
     try:
         other.config.update(JOBS_MODE="inline", MAIL_SERVER="127.0.0.1", MAIL_PORT=mail.port)
         with other.app_context():
-            db.session.execute(update(Notice).values(next_attempt_at=utcnow()))
+            db.session.execute(update(Notice).values(next_attempt_at=clock.now()))
             db.session.commit()
             assert hand_over_due() == 3
         assert sorted(mail.inbox.ids()) == sorted(notice_ids)
