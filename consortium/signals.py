@@ -4,14 +4,13 @@ The domains depend one way (members < tools < costs < governance < documents < a
 lower domain never imports a higher one. Where a lower page shows what a higher domain knows,
 the lower domain sends a signal and the higher ones answer, as Indico's
 `signals.event.sidemenu` does. The receivers live in each domain's `receivers.py`, connected
-when the application is made (`consortium.web.app.register_receivers`).
+by that domain's `init_app` (e.g. `consortium.costs.init_app`); nothing connects itself on
+import. Rules a lower domain must obey are not signals: see consortium/rules.py.
 """
 
 from __future__ import annotations
 
 from blinker import Namespace
-
-from consortium.errors import Conflict
 
 _signals = Namespace()
 
@@ -39,38 +38,6 @@ Sent by `flask --app app audit verify` (sender None). The documents domain re-ha
 kept document and answers (number checked, [names of those whose content no longer matches
 the SHA-256 kept with them]).""")
 
-decision_exists = _signals.signal("decision-exists", doc="""
-Sent when a budget is adopted with a reference to a council's decision, with the motion's id
-as sender. The governance domain answers True when that decision exists.""")
-
-
 def answers(signal_results: list[tuple[object, object]]) -> list[object]:
     """The receivers' answers to a `send`, without the Nones of those that had nothing."""
     return [value for _receiver, value in signal_results if value is not None]
-
-
-change_refused = _signals.signal("change-refused", doc="""
-Sent before a lower domain changes a figure that may feed a closed year, with the kind of
-change as sender: `"population"` (`year`), `"usage"` (`year`), `"participation"` (`start`,
-`end`) or `"membership"` (`on`). The cost-sharing domain answers with the reason the change
-is refused (a closed year's figures never change), or None.""")
-
-
-def refuse_change(kind: str, **details: object) -> None:
-    """Raise a 409 with the first reason a higher domain gives against the change."""
-    reasons = answers(change_refused.send(kind, **details))
-    if reasons:
-        raise Conflict(str(reasons[0]))
-
-
-figures_changed = _signals.signal("figures-changed", doc="""
-Sent after a lower domain changed a figure that derived figures are made of, inside the same
-transaction (after the flush, before the commit), with the kind of change as sender:
-`"population"` (`year`, `municipality_ids`), `"usage"` (`tool_id`, `year`),
-`"participation"` (`tool_id`, `start`, `end`) or `"membership"` (`since`, a date). The
-cost-sharing domain recomputes exactly the draft allocations and fee lines the change touches,
-so that pages read stored figures and never compute a year.""")
-
-
-def changed(kind: str, **details: object) -> None:
-    figures_changed.send(kind, **details)

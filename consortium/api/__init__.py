@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from consortium.api import costs, governance, jobs, members, routes, tools  # noqa: E402,F401
+
+def init_app(app: Flask) -> None:
+    """/api/v1: every route module joins the one blueprint here; bearer tokens only, so no
+    CSRF (no cookie, so no cross-site request to forge)."""
+    from consortium.api import costs, governance, jobs, members, routes, tools
+    from consortium.extensions import csrf
+
+    del costs, governance, jobs, members, routes, tools  # imported for their routes
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

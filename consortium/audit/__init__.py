@@ -1,1 +1,13 @@
-"""Audit domain."""
+"""The append-only, hash-chained audit log. Its pages are the web layer's
+(consortium/web/audit_log.py): they name the objects of every domain."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """`flask audit verify`."""
+    from consortium.audit.cli import audit_cli
+
+    app.cli.add_command(audit_cli)

@@ -1,1 +1,18 @@
-"""Auth domain."""
+"""Users, roles, sessions and API tokens, and the access rule of every route."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Sign-in (sessions and bearer tokens), the access rule of every route, the pages
+    under /auth and `flask users`."""
+    from consortium.auth.access import enforce
+    from consortium.auth.cli import users_cli
+    from consortium.auth.views import bp, init_login
+
+    init_login(app)
+    enforce(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(users_cli)

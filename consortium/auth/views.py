@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     current_app,
     flash,
@@ -273,3 +274,20 @@ def toggle_active(user_id: int) -> Any:
     else:
         flash(_("Saved."), "success")
     return redirect(url_for("auth.user_detail", user_id=user_id))
+
+
+def init_login(app: Flask) -> None:
+    """Flask-Login: who the session names, and where a visitor is sent to sign in."""
+    from flask_babel import lazy_gettext
+
+    from consortium.extensions import login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.login_message = lazy_gettext("Sign in to see this page.")
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))

@@ -5,7 +5,7 @@ figures the change can alter are recomputed; adopted budgets and closed years ne
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, assert_never
 
 from sqlalchemy import and_, exists, or_, select
 
@@ -14,6 +14,13 @@ from consortium.costs.allocation import NEEDS_POPULATION
 from consortium.costs.fee_schedules import store_fees
 from consortium.costs.models import Budget, BudgetStatus, ClosedYear, FeeSchedule, KeyMethod
 from consortium.costs.service import store_allocation
+from consortium.rules import (
+    FigureChange,
+    MembershipChange,
+    ParticipationChange,
+    PopulationChange,
+    UsageChange,
+)
 from consortium.tools.models import Participation
 
 _POPULATION_KEYS = [KeyMethod(method.value) for method in NEEDS_POPULATION]
@@ -29,55 +36,59 @@ def _took_part(budget: Budget, municipality_ids: list[int]) -> bool:
             Participation.left_on >= date(budget.year, 1, 1))))))
 
 
-def touched_drafts(kind: str, details: dict[str, Any]) -> list[Budget]:
-    conditions: list[Any] = []
-    if kind == "population":
-        year = details["year"]
-        conditions += [
-            Budget.key_method.in_(_POPULATION_KEYS),
-            or_(Budget.key_population_year == year,
-                and_(Budget.key_population_year.is_(None), Budget.year == year + 2))]
-    elif kind == "usage":
-        conditions += [Budget.key_method == KeyMethod.USAGE, Budget.tool_id == details["tool_id"],
-                       Budget.year == details["year"]]
-    elif kind == "participation":
-        start: date = details["start"]
-        end: date | None = details["end"]
-        conditions += [Budget.tool_id == details["tool_id"], Budget.year >= start.year]
-        if end is not None:
-            conditions.append(Budget.year <= end.year)
-    else:
-        return []
+def touched_drafts(change: FigureChange) -> list[Budget]:
+    """The draft budgets whose stored lines the change can alter."""
+    conditions: list[Any]
+    match change:
+        case PopulationChange(year=year):
+            conditions = [
+                Budget.key_method.in_(_POPULATION_KEYS),
+                or_(Budget.key_population_year == year,
+                    and_(Budget.key_population_year.is_(None), Budget.year == year + 2))]
+        case UsageChange(tool_id=tool_id, year=year):
+            conditions = [Budget.key_method == KeyMethod.USAGE, Budget.tool_id == tool_id,
+                          Budget.year == year]
+        case ParticipationChange(tool_id=tool_id, start=start, end=end):
+            conditions = [Budget.tool_id == tool_id, Budget.year >= start.year]
+            if end is not None:
+                conditions.append(Budget.year <= end.year)
+        case MembershipChange():
+            return []  # the keys weigh participants; membership moves only the fees
+        case _:
+            assert_never(change)
     drafts = list(db.session.scalars(select(Budget).where(
         Budget.status == BudgetStatus.DRAFT, *conditions).order_by(Budget.id)))
-    if kind == "population":
-        ids = list(details["municipality_ids"])
+    if isinstance(change, PopulationChange):
+        ids = list(change.municipality_ids)
         drafts = [budget for budget in drafts if _took_part(budget, ids)]
     return drafts
 
 
-def touched_schedules(kind: str, details: dict[str, Any]) -> list[FeeSchedule]:
+def touched_schedules(change: FigureChange) -> list[FeeSchedule]:
+    """The open years' fee schedules whose stored lines the change can alter."""
     open_year = ~exists().where(ClosedYear.year == FeeSchedule.year)
-    if kind == "population":
-        year = details["year"]
-        condition = or_(FeeSchedule.population_year == year,
-                        and_(FeeSchedule.population_year.is_(None),
-                             FeeSchedule.year == year + 2))
-    elif kind == "membership":
-        condition = FeeSchedule.year >= details["since"].year
-    else:
-        return []
+    match change:
+        case PopulationChange(year=year):
+            condition = or_(FeeSchedule.population_year == year,
+                            and_(FeeSchedule.population_year.is_(None),
+                                 FeeSchedule.year == year + 2))
+        case MembershipChange(on=on):
+            condition = FeeSchedule.year >= on.year
+        case UsageChange() | ParticipationChange():
+            return []
+        case _:
+            assert_never(change)
     return list(db.session.scalars(select(FeeSchedule).where(condition, open_year)
                                    .order_by(FeeSchedule.year)))
 
 
-def recompute(kind: str, details: dict[str, Any]) -> tuple[list[Budget], list[FeeSchedule]]:
+def recompute(change: FigureChange) -> tuple[list[Budget], list[FeeSchedule]]:
     """Recompute and store what the change touches; returns what was recomputed."""
     db.session.flush()
-    drafts = touched_drafts(kind, details)
+    drafts = touched_drafts(change)
     for budget in drafts:
         store_allocation(budget)
-    schedules = touched_schedules(kind, details)
+    schedules = touched_schedules(change)
     for schedule in schedules:
         store_fees(schedule)
     return drafts, schedules

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from consortium import clock, db
 from consortium.audit.service import record
@@ -30,7 +31,6 @@ from consortium.costs.models import (
 from consortium.errors import Conflict, Invalid, NotFound
 from consortium.members.models import Municipality
 from consortium.members.validation import year_error
-from consortium.signals import answers, decision_exists
 from consortium.tools.models import Tool
 
 
@@ -302,6 +302,17 @@ def allocation_of(budget: Budget) -> AllocationView:
     return view_from(budget, stored_lines([budget.id])[budget.id])
 
 
+def _link_decision(budget: Budget, motion_id: int) -> None:
+    """Name the council's decision; its foreign key says whether that decision exists."""
+    budget.decision_motion_id = motion_id
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Invalid(_("No decision has that number."),
+                      {"decision_motion_id": _("Unknown decision.")}) from None
+
+
 def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None = None,
           decision_motion_id: int | None = None) -> AllocationView:
     """Freeze the budget and its allocation. Later changes need a new version."""
@@ -314,9 +325,7 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
         raise Conflict(_("Version %(version)s of this budget is already adopted.",
                          version=budget.version))
     if decision_motion_id is not None:
-        if True not in answers(decision_exists.send(decision_motion_id)):
-            raise Invalid(_("No decision has that number."),
-                          {"decision_motion_id": _("Unknown decision.")})
+        _link_decision(budget, decision_motion_id)
     error = store_allocation(budget)  # adopted exactly as the register stands now
     if error is not None:
         db.session.rollback()
@@ -330,7 +339,6 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
     budget.key_population_year = view.population_year  # the year actually used
     budget.adopted_at = clock.now()
     budget.adopted_by_id = actor.id if actor else None
-    budget.decision_motion_id = decision_motion_id
     db.session.flush()
     adjustments = []
     if years.closed(budget.year) is not None and budget.previous_id is not None:

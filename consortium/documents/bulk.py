@@ -17,7 +17,7 @@ from consortium.costs import queries, years
 from consortium.documents.models import StoredDocument
 from consortium.documents.pdfs import statement_pdf
 from consortium.documents.service import kept, sha256
-from consortium.jobs.service import Result, handler
+from consortium.jobs.service import Result
 from consortium.members.models import Municipality
 
 KIND = "statements_zip"
@@ -71,7 +71,6 @@ def statements_zip(year: int, progress: Callable[[int, int], None] | None = None
     return content
 
 
-@handler(KIND)
 def statements_zip_job(params: dict[str, object], progress: Callable[[int, int], None]
                        ) -> Result:
     year = int(str(params["year"]))

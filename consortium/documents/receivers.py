@@ -10,15 +10,12 @@ from sqlalchemy import select
 from consortium import db
 from consortium.documents.models import StoredDocument
 from consortium.documents.service import kept_hash
-from consortium.signals import kept_document, kept_documents_rehash
 
 
-@kept_document.connect
 def kept_document_hash(kind: str, *, key: str, **_kwargs: Any) -> str | None:
     return kept_hash(kind, key)
 
 
-@kept_documents_rehash.connect
 def rehash_kept_documents(_sender: object, **_kwargs: Any) -> tuple[int, list[str]]:
     checked, broken = 0, []
     for kind, key, lang, stored, content in db.session.execute(

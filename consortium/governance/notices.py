@@ -21,7 +21,6 @@ from consortium.governance.models import (
     MotionStatus,
     Proxy,
 )
-from consortium.jobs.service import periodic
 from consortium.members.models import Municipality
 from consortium.notices.service import notify
 
@@ -89,7 +88,6 @@ def minutes_to_sign(meeting: Meeting) -> None:
            f"/meetings/{meeting.id}", once=f"meeting{meeting.id}")
 
 
-@periodic
 def remind_before_closing() -> int:
     """Once, 24 hours before a motion closes by itself, remind the seats that have not
     voted. Returns how many motions were reminded of."""
@@ -119,7 +117,6 @@ def remind_before_closing() -> int:
     return reminded
 
 
-@periodic
 def close_motions_whose_time_has_come() -> int:
     from consortium.governance.results import close_due_motions
 

@@ -8,13 +8,10 @@ from sqlalchemy import exists, select
 
 from consortium import db
 from consortium.frame.sections import PageSection
-from consortium.governance import notices as _notices  # noqa: F401  (its periodic tasks)
 from consortium.governance.models import Ballot, BoardSeat, Council, Motion, MotionSeat
 from consortium.members.models import Municipality
-from consortium.signals import decision_exists, municipality_in_use, municipality_sections
 
 
-@municipality_sections.connect
 def ballots_section(municipality: Municipality, **_kwargs: Any) -> PageSection:
     """The municipality's latest ballots: (motion, council name, choice, time); a secret
     motion's choice is never shown (it is not stored with the ballot either)."""
@@ -26,13 +23,7 @@ def ballots_section(municipality: Municipality, **_kwargs: Any) -> PageSection:
     return PageSection(30, "governance/_municipality.html", {"ballots": ballots})
 
 
-@municipality_in_use.connect
 def governance_references(municipality_id: int, **_kwargs: Any) -> list[Any]:
     return [exists().where(MotionSeat.municipality_id == municipality_id),
             exists().where(Ballot.municipality_id == municipality_id),
             exists().where(BoardSeat.municipality_id == municipality_id)]
-
-
-@decision_exists.connect
-def motion_exists(motion_id: int, **_kwargs: Any) -> bool:
-    return db.session.get(Motion, motion_id) is not None

@@ -315,4 +315,3 @@ def meeting_sign(meeting_id: int) -> Any:
 
 
 # The routes of motions and proxies join bp
-from consortium.governance import motion_views, proxy_views  # noqa: E402,F401

@@ -20,7 +20,7 @@ from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale, get_locale
 from sqlalchemy import select, update
 
-from consortium import clock, db
+from consortium import clock, db, wiring
 from consortium.jobs.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -36,40 +36,17 @@ class Result:
 Progress = Callable[[int, int], None]  # (done, total)
 Handler = Callable[[dict[str, Any], Progress], Result]
 
-HANDLERS: dict[str, Handler] = {}
-# Work the worker does every few seconds (close motions whose time has come, remind, hand
-# notices over); a higher domain registers its own. Each must be safe to run on several
-# workers at once.
-PERIODIC: list[Callable[[], Any]] = []
-
-
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that does a kind of job (a higher domain registers its own)."""
-
-    def register(function: Handler) -> Handler:
-        HANDLERS[kind] = function
-        return function
-
-    return register
-
-
-def periodic(function: Callable[[], Any]) -> Callable[[], Any]:
-    if function not in PERIODIC:
-        PERIODIC.append(function)
-    return function
-
-
 def sweep() -> dict[str, Any]:
     """Run every periodic task once (in the current app context); a task that fails is
     logged and the others still run."""
     done: dict[str, Any] = {}
-    for function in sorted(PERIODIC, key=lambda f: getattr(f, "sweep_order", 0)):
+    for task in wiring.current().periodic:  # in their stated order
         try:
-            done[function.__name__] = function()
+            done[task.name] = task.function()
         except Exception:
             db.session.rollback()
-            log.exception("periodic task %s failed", function.__name__)
-            done[function.__name__] = "failed"
+            log.exception("periodic task %s failed", task.name)
+            done[task.name] = "failed"
     return done
 
 
@@ -170,7 +147,7 @@ def perform(job_id: str) -> None:
 
     try:
         with force_locale(job.lang):
-            result = HANDLERS[job.kind](dict(job.params), progress)
+            result = wiring.current().job_handlers[job.kind](dict(job.params), progress)
     except Exception:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, job.kind)

@@ -46,7 +46,7 @@ from consortium.members.models import (
 )
 from consortium.members.national import municipalities as national_list
 from consortium.members.national import national_code_error
-from consortium.signals import changed, refuse_change
+from consortium.rules import PopulationChange, figures_changed, refuse_change
 
 __all__ = ["COLUMNS", "MAX_ROWS", "BadFile", "ImportRow", "LineError", "ParsedFile", "decode",
            "parse", "read", "plan", "apply", "summary", "LAYOUTS"]
@@ -223,7 +223,7 @@ def apply(parsed: ParsedFile, *, source: str, data: bytes,
     if result.refused:
         raise refusal(result)
     for year in sorted({change.year for change in result.writes}):
-        refuse_change("population", year=year)  # nothing is written when a year is locked
+        refuse_change(PopulationChange(year))  # nothing is written when a year is locked
     country = _country()
     try:
         kept = PopulationImport(
@@ -291,7 +291,7 @@ def apply(parsed: ParsedFile, *, source: str, data: bytes,
                       "renamed": len(result.renames)})
         db.session.flush()
         for year, ids in sorted(touched.items()):
-            changed("population", year=year, municipality_ids=sorted(ids))
+            figures_changed(PopulationChange(year, tuple(sorted(ids))))
         db.session.commit()
         result.kept_id = kept.id
     except Exception:

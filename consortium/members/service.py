@@ -28,7 +28,13 @@ from consortium.members.validation import (
     population_error,
     year_error,
 )
-from consortium.signals import answers, changed, municipality_in_use, refuse_change
+from consortium.rules import (
+    MembershipChange,
+    PopulationChange,
+    figures_changed,
+    refuse_change,
+)
+from consortium.signals import answers, municipality_in_use
 
 FIELDS = ("code", "name", "county", "country", "org_number", "invoice_reference", "status",
           "joined_on", "left_on")
@@ -105,7 +111,7 @@ def create_municipality(data: dict[str, Any], *, actor: User | None = None,
         raise Invalid(_("The municipality could not be saved."), errors)
     for day in (joined_on, left_on):
         if isinstance(day, date):
-            refuse_change("membership", on=day)
+            refuse_change(MembershipChange(day))
     if db.session.scalar(select(exists().where(Municipality.code == code))):
         raise Conflict(_("A municipality with the code %(code)s already exists.", code=code),
                        {"code": _("This code is already in the register.")})
@@ -167,7 +173,7 @@ def update_municipality(municipality: Municipality, data: dict[str, Any], *,
         setattr(municipality, key, value)
     for key in ("joined_on", "left_on"):
         if isinstance(data.get(key), date):
-            refuse_change("membership", on=data[key])
+            refuse_change(MembershipChange(data[key]))
     if status_given and status is not municipality.status:
         _change_status(municipality, status, data.get("joined_on"), data.get("left_on"))
     elif "joined_on" in data or "left_on" in data:
@@ -189,7 +195,7 @@ def _membership_dates(municipality: Municipality) -> set[date]:
 def _membership_changed(before: set[date], after: set[date]) -> None:
     """Tell the higher domains from which day the membership history changed."""
     if before != after:
-        changed("membership", since=min(before ^ after))
+        figures_changed(MembershipChange(min(before ^ after)))
 
 
 def _latest_period(municipality: Municipality) -> MembershipPeriod | None:
@@ -287,7 +293,7 @@ def change_membership(municipality: Municipality, action: str, on: date | None, 
     before = snapshot(municipality, *FIELDS)
     dates_before = _membership_dates(municipality)
     if on is not None and action in ("admit", "resign"):
-        refuse_change("membership", on=on)
+        refuse_change(MembershipChange(on))
     if action == "apply":
         _apply(municipality)
     elif action in ("admit", "resign"):
@@ -319,7 +325,7 @@ def set_population(municipality: Municipality, year: int, population: Any, *,
     created = figure is None
     before = None if created else {"year": year, "population": figure.population}
     if before != {"year": year, "population": population}:
-        refuse_change("population", year=year)
+        refuse_change(PopulationChange(year))
     if figure is None:
         figure = PopulationFigure(municipality_id=municipality.id, year=year,
                                   population=population, source=source)
@@ -331,7 +337,7 @@ def set_population(municipality: Municipality, year: int, population: Any, *,
         figure.source = source or figure.source
     if before != {"year": year, "population": population}:
         db.session.flush()
-        changed("population", year=year, municipality_ids=[municipality.id])
+        figures_changed(PopulationChange(year, (municipality.id,)))
         record("population.set", "municipality", municipality.code, before=before,
                after={"year": year, "population": population, "source": figure.source},
                actor=actor, actor_label=actor_label)

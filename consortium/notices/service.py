@@ -32,7 +32,6 @@ from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.db import app_config
-from consortium.jobs.service import periodic
 from consortium.notices.models import Notice, NoticeOptOut, NoticeStatus
 
 log = logging.getLogger(__name__)
@@ -168,7 +167,6 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
-@periodic
 def hand_over_due() -> int:
     """Hand every due notice to whoever delivers (Redis, or at once in the inline and thread
     modes); mark rows whose sending was cut off. Returns how many were handed over."""
@@ -210,8 +208,6 @@ def hand_over_due() -> int:
             deliver(notice_id)
     return len(due)
 
-
-hand_over_due.sweep_order = 10  # type: ignore[attr-defined]  (after what writes notices)
 
 
 def turned_off(user: User) -> set[str]:

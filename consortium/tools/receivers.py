@@ -12,11 +12,9 @@ from consortium import db
 from consortium.frame.sections import PageSection
 from consortium.members.models import Municipality
 from consortium.members.queries import RegisterColumn
-from consortium.signals import municipality_in_use, municipality_sections, register_columns
 from consortium.tools.models import Participation, Tool, UsageFigure
 
 
-@register_columns.connect
 def tools_in_use(on: date, **_kwargs: Any) -> RegisterColumn:
     """The number of tools each municipality takes part in on the day `on`."""
     count = (select(func.count(func.distinct(Participation.tool_id)))
@@ -27,7 +25,6 @@ def tools_in_use(on: date, **_kwargs: Any) -> RegisterColumn:
     return RegisterColumn("tools_in_use", str(_l("Tools in use")), count)
 
 
-@municipality_sections.connect
 def tools_section(municipality: Municipality, **_kwargs: Any) -> PageSection:
     participations = [tuple(row) for row in db.session.execute(
         select(Participation, Tool).join(Tool, Tool.id == Participation.tool_id)
@@ -36,7 +33,6 @@ def tools_section(municipality: Municipality, **_kwargs: Any) -> PageSection:
     return PageSection(10, "tools/_municipality.html", {"participations": participations})
 
 
-@municipality_in_use.connect
 def tool_references(municipality_id: int, **_kwargs: Any) -> list[Any]:
     return [exists().where(Participation.municipality_id == municipality_id),
             exists().where(UsageFigure.municipality_id == municipality_id)]

@@ -15,7 +15,12 @@ from consortium.auth.models import User
 from consortium.errors import Conflict, Invalid, NotFound
 from consortium.members.models import MembershipPeriod, Municipality
 from consortium.members.validation import year_error
-from consortium.signals import changed, refuse_change
+from consortium.rules import (
+    ParticipationChange,
+    UsageChange,
+    figures_changed,
+    refuse_change,
+)
 from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -185,7 +190,7 @@ def set_participation(tool: Tool, municipality: Municipality, joined_on: date | 
         ends = [current.left_on or date.max, left_on or date.max]
         span = (min(ends) + timedelta(days=1), None if max(ends) == date.max else max(ends))
     if span is not None:
-        refuse_change("participation", start=span[0], end=span[1])
+        refuse_change(ParticipationChange(tool.id, span[0], span[1]))
     if current is None:
         current = Participation(tool_id=tool.id, municipality_id=municipality.id,
                                 joined_on=joined_on, left_on=left_on)
@@ -194,7 +199,7 @@ def set_participation(tool: Tool, municipality: Municipality, joined_on: date | 
         current.left_on = left_on
     if span is not None:
         db.session.flush()
-        changed("participation", tool_id=tool.id, start=span[0], end=span[1])
+        figures_changed(ParticipationChange(tool.id, span[0], span[1]))
     after = {"joined_on": joined_on, "left_on": left_on}
     if before != after:
         record("participation.set", "tool", tool.slug, before=before,
@@ -234,7 +239,7 @@ def set_usage(tool: Tool, municipality: Municipality, year: int, units: Any, *,
         UsageFigure.tool_id == tool.id, UsageFigure.municipality_id == municipality.id,
         UsageFigure.year == year))
     if figure is None or figure.units != units:
-        refuse_change("usage", year=year)
+        refuse_change(UsageChange(tool.id, year))
     created = figure is None
     before = None if created else {"year": year, "units": figure.units}
     if figure is None:
@@ -245,7 +250,7 @@ def set_usage(tool: Tool, municipality: Municipality, year: int, units: Any, *,
         figure.units = units
     if before != {"year": year, "units": units}:
         db.session.flush()
-        changed("usage", tool_id=tool.id, year=year)
+        figures_changed(UsageChange(tool.id, year))
         record("usage.set", "tool", tool.slug, before=before,
                after={"municipality": municipality.code, "year": year, "units": units},
                actor=actor, actor_label=actor_label)

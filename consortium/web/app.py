@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 from flask import Flask, has_request_context, request, session
 from werkzeug.routing import IntegerConverter, Map
 
-from consortium import clock, config, db
+import consortium.api
+import consortium.audit
+import consortium.auth
+import consortium.costs
+import consortium.demo
+import consortium.documents
+import consortium.governance
+import consortium.jobs
+import consortium.members
+import consortium.notices
+import consortium.tools
+import consortium.web
+from consortium import clock, config, db, rules, wiring
 from consortium.config import LANGUAGES, ROOT
 
+Domain = ModuleType  # a package with init_app(app)
+# Base first, then the domains bottom-up: each may rely on what those before it registered.
+DOMAINS: tuple[Domain, ...] = (
+    consortium.auth, consortium.audit, consortium.jobs, consortium.notices,
+    consortium.members, consortium.tools, consortium.costs, consortium.governance,
+    consortium.documents, consortium.api, consortium.demo, consortium.web,
+)
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+
+def create_app(test_config: dict[str, Any] | None = None,
+               domains: Sequence[Domain] | None = None) -> Flask:
+    """The application: configuration, extensions, then each domain's `init_app` in the
+    layer order (DOMAINS), which registers all it adds. `domains` is for tests that prove an
+    app without a required rule does not start."""
+    domains = DOMAINS if domains is None else domains
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -40,18 +67,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     db.init_app(app)
     register_extensions(app)
-    register_blueprints(app)
-    register_receivers()
-    register_cli(app)
+    for domain in domains:  # in the layer order, base first (README "Architecture")
+        domain.init_app(app)
+    wiring.start(app, required=rules.REQUIRED)  # no app without the rules others must ask
     if app.config["JOBS_MODE"] == "thread" and not app.testing:
         from consortium.jobs.service import start_sweeper
 
         start_sweeper(app)  # no worker in this mode: the web process sweeps
-    from consortium.web import errors, navigation, security
-
-    errors.register(app)
-    security.register(app)
-    navigation.register(app)
     return app
 
 
@@ -77,79 +99,10 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     from consortium import models  # noqa: F401  (every table known to the metadata)
-    from consortium.auth.access import enforce
-    from consortium.auth.models import User
-    from consortium.extensions import babel, csrf, limiter, login_manager
+    from consortium.cli import db_cli
+    from consortium.extensions import babel, csrf, limiter
 
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
-
-    from flask_babel import lazy_gettext
-
-    login_manager.login_message = lazy_gettext("Sign in to see this page.")
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
-    enforce(app)
-
-
-def register_blueprints(app: Flask) -> None:
-    from consortium.api import bp as api_bp
-    from consortium.audit.views import bp as audit_bp
-    from consortium.auth.views import bp as auth_bp
-    from consortium.costs.views import bp as costs_bp
-    from consortium.documents.views import bp as documents_bp
-    from consortium.extensions import csrf
-    from consortium.governance.views import bp as governance_bp
-    from consortium.members.views import bp as members_bp
-    from consortium.tools.views import bp as tools_bp
-    from consortium.web.views import bp as web_bp
-
-    app.register_blueprint(web_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(audit_bp)
-    app.register_blueprint(members_bp)
-    app.register_blueprint(tools_bp)
-    app.register_blueprint(costs_bp)
-    app.register_blueprint(governance_bp)
-    app.register_blueprint(documents_bp)
-    csrf.exempt(api_bp)  # Bearer tokens only: no cookie, so no cross-site request to forge
-    app.register_blueprint(api_bp)
-
-
-def register_receivers() -> None:
-    """Connect the higher domains' answers to the lower domains' signals (see
-    consortium/signals.py). Importing a receivers module connects it; blinker keeps one
-    connection per function, so a second app in the same process adds nothing."""
-    from consortium.costs import receivers as _costs  # noqa: F401
-    from consortium.documents import bulk as _bulk  # noqa: F401  (its job handler)
-    from consortium.documents import receivers as _documents  # noqa: F401
-    from consortium.governance import receivers as _governance  # noqa: F401
-    from consortium.notices import service as _notices  # noqa: F401  (hands notices over)
-    from consortium.tools import receivers as _tools  # noqa: F401
-
-
-def register_cli(app: Flask) -> None:
-    from consortium.audit.cli import audit_cli
-    from consortium.auth.cli import users_cli
-    from consortium.cli import db_cli
-    from consortium.costs.cli import costs_cli
-    from consortium.demo.cli import seed_demo
-    from consortium.documents.cli import export_cli
-    from consortium.jobs.cli import worker
-    from consortium.members.cli import import_cli
-
     app.cli.add_command(db_cli)
-    app.cli.add_command(audit_cli)
-    app.cli.add_command(import_cli)
-    app.cli.add_command(export_cli)
-    app.cli.add_command(costs_cli)
-    app.cli.add_command(worker)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(seed_demo)

@@ -8,15 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from consortium import db
+from consortium.audit.filters import PAGE_SIZE, filtered
 from consortium.audit.models import AuditEvent
-from consortium.audit.views import PAGE_SIZE, bp, filtered
 from consortium.auth.access import acting_user, roles
 from consortium.auth.models import Role, User
 from consortium.frame.exports import csv_response
@@ -24,6 +24,8 @@ from consortium.governance.models import Council, Meeting, Motion
 from consortium.members.models import Municipality, PopulationImport
 from consortium.tools.models import Tool
 
+# The audit log's pages (endpoints "audit.*"), made here because they read every domain.
+bp = Blueprint("audit", __name__)
 auditors = roles(Role.ADMIN, Role.OBSERVER)
 
 # What happened, as a sentence: %(who)s is the person, %(what)s the object's name.

@@ -115,7 +115,3 @@ def health() -> Any:
         parts["redis"] = "down"
     status = 503 if parts["database"] == "down" else 200
     return jsonify({"status": "ok" if status == 200 else "down", "parts": parts}), status
-
-
-from consortium.members import import_views  # noqa: E402,F401  (its routes join members)
-from consortium.web import audit_log, me  # noqa: E402,F401  (their routes join bp and audit)

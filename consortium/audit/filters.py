@@ -1,20 +1,18 @@
-"""The audit log's blueprint and its filters. The pages themselves, which name the objects
-of every domain in sentences, are in consortium/web/audit_log.py (the web layer may read
-every domain; the audit log itself sits below them all)."""
+"""The audit log's filters. The pages (and their blueprint), which name the objects of every
+domain in sentences, are in consortium/web/audit_log.py (the web layer may read every domain;
+the audit log itself sits below them all)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from flask import Blueprint
 from sqlalchemy import Select, or_, select
 
 from consortium import clock
 from consortium.audit.models import AuditEvent
 from consortium.auth.models import User
 
-bp = Blueprint("audit", __name__)
 PAGE_SIZE = 50
 
 

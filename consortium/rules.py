@@ -1,0 +1,74 @@
+"""The rules a lower domain must ask of a higher one before and after it changes a figure.
+
+The register (members, tools) does not know cost sharing, yet a closed year's figures never
+change and the stored allocations follow every change of their inputs (SPEC "Time"). Each kind
+of change is a dataclass; the cost-sharing domain provides both interfaces in its `init_app`,
+and the app does not start without them (consortium/wiring.py): a change is never let through
+because nobody answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from consortium import wiring
+from consortium.errors import Conflict
+
+
+@dataclass(frozen=True)
+class PopulationChange:
+    """Population figures of `year` (of these municipalities, when known)."""
+
+    year: int
+    municipality_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class UsageChange:
+    tool_id: int
+    year: int
+
+
+@dataclass(frozen=True)
+class ParticipationChange:
+    """A participation in the tool changes between `start` and `end` (None: open end)."""
+
+    tool_id: int
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class MembershipChange:
+    """Membership changes from `on` onwards."""
+
+    on: date
+
+
+FigureChange = PopulationChange | UsageChange | ParticipationChange | MembershipChange
+
+
+class ClosedYearGuard(Protocol):
+    def refusal(self, change: FigureChange) -> str | None:
+        """Why the change may not be made (it would alter a closed year), or None."""
+
+
+class DerivedFigures(Protocol):
+    def recompute(self, change: FigureChange) -> None:
+        """Store again, in the change's transaction, every derived figure it touches."""
+
+
+REQUIRED: tuple[type, ...] = (ClosedYearGuard, DerivedFigures)
+
+
+def refuse_change(change: FigureChange) -> None:
+    """Raise a 409 with the reason when the change would alter a closed year."""
+    reason = wiring.rule(ClosedYearGuard).refusal(change)
+    if reason:
+        raise Conflict(reason)
+
+
+def figures_changed(change: FigureChange) -> None:
+    """After the change is flushed, before the commit: recompute what depends on it."""
+    wiring.rule(DerivedFigures).recompute(change)

@@ -1,0 +1,92 @@
+"""What each domain adds to the application, in one place per app.
+
+Each domain's `init_app(app)` (called by the factory in the layer order) registers here what
+the others run without importing it: job handlers, periodic tasks with their order, and the
+rules a lower domain must ask of a higher one (consortium/rules.py). Nothing registers itself
+by being imported. A rule that is asked for and was never provided fails closed: the request
+stops with an error rather than letting a change through, and the factory refuses to start an
+app that lacks a required rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, has_app_context
+
+T = TypeVar("T")
+JobHandler = Callable[..., Any]
+
+
+class RuleMissing(RuntimeError):
+    """A rule was asked for that no domain provided: nothing may go ahead without it."""
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    order: int
+    name: str
+    function: Callable[[], Any]
+
+
+@dataclass
+class Wiring:
+    job_handlers: dict[str, JobHandler] = field(default_factory=dict)
+    periodic: list[PeriodicTask] = field(default_factory=list)
+    rules: dict[type, object] = field(default_factory=dict)
+
+
+_KEY = "consortium.wiring"
+_active: dict[str, Wiring] = {}
+
+
+def of(app: Flask) -> Wiring:
+    wiring = app.extensions.get(_KEY)
+    if wiring is None:
+        wiring = app.extensions[_KEY] = Wiring()
+    return wiring
+
+
+def current() -> Wiring:
+    """The current app's wiring; outside any app context (a script, a test's factory), the
+    wiring of the last app that started."""
+    if has_app_context():
+        return of(current_app)
+    try:
+        return _active["wiring"]
+    except KeyError:
+        raise RuleMissing("No application has started: nothing is wired.") from None
+
+
+def job_handler(app: Flask, kind: str, function: JobHandler) -> None:
+    """The function that does a kind of job (`jobs.submit(kind, …)`)."""
+    of(app).job_handlers[kind] = function
+
+
+def periodic_task(app: Flask, function: Callable[[], Any], *, order: int) -> None:
+    """Work the worker's sweep does every few seconds, lower `order` first."""
+    tasks = of(app).periodic
+    tasks.append(PeriodicTask(order, function.__name__, function))
+    tasks.sort(key=lambda task: task.order)
+
+
+def provide(app: Flask, interface: type[T], implementation: T) -> None:
+    of(app).rules[interface] = implementation
+
+
+def rule(interface: type[T]) -> T:
+    """The implementation of a rule that a higher domain provided; RuleMissing if none did."""
+    implementation = current().rules.get(interface)
+    if implementation is None:
+        raise RuleMissing(f"No domain provides {interface.__name__}: the change is refused.")
+    return implementation  # type: ignore[return-value]  (provide() keys by the interface)
+
+
+def start(app: Flask, required: Iterable[type]) -> None:
+    """Refuse to start an app that lacks a required rule; else make it the active wiring."""
+    missing = [interface.__name__ for interface in required if interface not in of(app).rules]
+    if missing:
+        raise RuleMissing("The application cannot start: no domain provides "
+                          + ", ".join(missing) + ".")
+    _active["wiring"] = of(app)
