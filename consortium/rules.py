@@ -1,4 +1,5 @@
-"""The rules a lower domain must ask of a higher one before and after it changes a figure.
+"""The rules a lower domain must ask of a higher one: before and after it changes a figure,
+and where the base must find a municipality.
 
 The register (members, tools) does not know cost sharing, yet a closed year's figures never
 change and the stored allocations follow every change of their inputs (SPEC "Time"). Each kind
@@ -59,7 +60,19 @@ class DerivedFigures(Protocol):
         """Store again, in the change's transaction, every derived figure it touches."""
 
 
-REQUIRED: tuple[type, ...] = (ClosedYearGuard, DerivedFigures)
+class MunicipalityDirectory(Protocol):
+    """How the base (a user's municipality, a form's municipality field) finds a
+    municipality without importing the register: members provides it."""
+
+    def code_for(self, text: str) -> str | None:
+        """The code of the municipality that `text` names ("0483", "Katrineholm",
+        "Katrineholm (0483)"); None when none or several do."""
+
+    def id_for(self, code: str) -> int | None:
+        """The id of the municipality with this code, or None."""
+
+
+REQUIRED: tuple[type, ...] = (ClosedYearGuard, DerivedFigures, MunicipalityDirectory)
 
 
 def refuse_change(change: FigureChange) -> None:

@@ -4,14 +4,16 @@ UPDATE and DELETE (see the migration that creates the table)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium import clock
-from consortium.auth.models import User
 from consortium.db import Base, UTCDateTime
+
+if TYPE_CHECKING:  # named for types only: the ORM finds the class by its name
+    from consortium.auth.models import User
 
 
 class AuditEvent(Base):

@@ -7,14 +7,16 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import g, has_request_context, request
 
 from consortium import clock, db
 from consortium.audit.chain import link
 from consortium.audit.models import AuditEvent
-from consortium.auth.models import User
+
+if TYPE_CHECKING:  # named for types only: the ORM finds the class by its name
+    from consortium.auth.models import User
 
 
 def jsonable(value: Any) -> Any:

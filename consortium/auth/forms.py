@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from consortium.auth.models import Role
 from consortium.auth.service import MIN_PASSWORD_LENGTH
+from consortium.frame.fields import MunicipalityField
 from consortium.frame.forms import choices
-from consortium.members.fields import MunicipalityField
 
 
 def role_choices() -> list[SelectChoice]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium import clock
 from consortium.db import Base, UTCDateTime, str_enum
-from consortium.members.models import Municipality
+
+if TYPE_CHECKING:  # named for types only: the ORM finds the class by its name
+    from consortium.members.models import Municipality
 
 
 class Role(enum.StrEnum):

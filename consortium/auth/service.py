@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from consortium import clock, db
+from consortium import clock, db, wiring
 from consortium.audit.service import record, snapshot
 from consortium.auth.models import ApiToken, Role, User
-from consortium.members.models import Municipality
+from consortium.rules import MunicipalityDirectory
 
 USER_FIELDS = ("email", "name", "role", "municipality_id", "active")
 MIN_PASSWORD_LENGTH = 10
@@ -74,12 +74,12 @@ def create_user(
     if db.session.scalar(select(func.count()).where(User.email == email)):
         raise AuthError(_("A user with the e-mail %(email)s already exists.", email=email),
                         "email")
-    municipality = _municipality_for(role, municipality_code)
+    municipality_id = _municipality_for(role, municipality_code)
     user = User(
         email=email,
         name=name.strip(),
         role=role,
-        municipality=municipality,
+        municipality_id=municipality_id,
         password_hash=generate_password_hash(password),
     )
     db.session.add(user)
@@ -90,12 +90,11 @@ def create_user(
     return user
 
 
-def _municipality_for(role: Role, municipality_code: str | None) -> Municipality | None:
+def _municipality_for(role: Role, municipality_code: str | None) -> int | None:
+    """The id of the user's municipality, found by the register (auth knows no members)."""
     municipality = None
     if municipality_code:
-        municipality = db.session.scalar(
-            select(Municipality).where(Municipality.code == municipality_code)
-        )
+        municipality = wiring.rule(MunicipalityDirectory).id_for(municipality_code)
         if municipality is None:
             raise AuthError(_("No municipality has the code %(code)s.", code=municipality_code),
                             "municipality")
@@ -117,10 +116,11 @@ def update_user(user: User, *, name: str, role: Role | str, municipality_code: s
     if user.id == actor.id and role is not user.role:
         raise AuthError(_("You cannot change your own role; ask another administrator."),
                         "role")
-    municipality = _municipality_for(role, municipality_code)
+    municipality_id = _municipality_for(role, municipality_code)
     before = snapshot(user, *USER_FIELDS)
-    user.name, user.role, user.municipality = name.strip()[:150], role, municipality
+    user.name, user.role, user.municipality_id = name.strip()[:150], role, municipality_id
     db.session.flush()
+    db.session.expire(user, ["municipality"])  # loaded again by its new id when read
     after = snapshot(user, *USER_FIELDS)
     if after != before:
         record("user.update", "user", user.id, before=before, after=after, actor=actor)

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from consortium.frame.fields import MunicipalityField
 from consortium.frame.forms import choices, strip
 from consortium.governance.labels import (
     CAPACITY_LABELS,
@@ -27,7 +28,6 @@ from consortium.governance.labels import (
     OFFICER_LABELS,
     WEIGHTING_LABELS,
 )
-from consortium.members.fields import MunicipalityField
 
 
 def _choices(labels: dict[str, object]) -> list[SelectChoice]:

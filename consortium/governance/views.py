@@ -17,6 +17,7 @@ from consortium.errors import DomainError
 from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
 from consortium.frame.exports import csv_response, kronor
+from consortium.frame.fields import code_for
 from consortium.frame.forms import choices, show_domain_error
 from consortium.governance import councils, meetings, results, roll
 from consortium.governance.forms import (
@@ -50,7 +51,6 @@ from consortium.governance.models import (
     MotionResult,
     Reservation,
 )
-from consortium.members.fields import code_for
 from consortium.tools.models import Tool
 
 bp = Blueprint("governance", __name__)

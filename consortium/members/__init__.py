@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
+from consortium import wiring
+
 
 def init_app(app: Flask) -> None:
-    """The register's pages (/municipalities, its imports) and `flask import`."""
+    """The register's pages (/municipalities, its imports), `flask import`, and the
+    directory by which the base finds a municipality by code or name."""
     from consortium.members import import_views, views
     from consortium.members.cli import import_cli
+    from consortium.members.fields import Directory
+    from consortium.rules import MunicipalityDirectory
+
+    wiring.provide(app, MunicipalityDirectory, Directory())
 
     assert import_views.bp is views.bp  # the import pages are the register's
     app.register_blueprint(views.bp)

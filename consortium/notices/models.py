@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium import clock
-from consortium.auth.models import User
 from consortium.db import Base, UTCDateTime, str_enum
+
+if TYPE_CHECKING:  # named for types only: the ORM finds the class by its name
+    from consortium.auth.models import User
 
 
 class NoticeStatus(enum.StrEnum):

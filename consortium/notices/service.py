@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
@@ -30,9 +30,11 @@ from sqlalchemy import select, update
 
 from consortium import clock, db
 from consortium.audit.service import record
-from consortium.auth.models import User
 from consortium.db import app_config
 from consortium.notices.models import Notice, NoticeOptOut, NoticeStatus
+
+if TYPE_CHECKING:  # named for types only: the ORM finds the class by its name
+    from consortium.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +132,7 @@ def deliver(notice_id: str) -> str:
         return "not claimed"
     notice = db.session.get(Notice, notice_id, populate_existing=True)
     assert notice is not None
-    user = db.session.get(User, notice.user_id)
-    assert user is not None
+    user = notice.user
     try:
         message = _message(notice, user, app)
         if app.config["MAIL_SERVER"]:

@@ -16,8 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from consortium.frame.fields import MunicipalityField
 from consortium.frame.forms import choices, strip
-from consortium.members.fields import MunicipalityField
 from consortium.tools.labels import TOOL_STATUS_LABELS
 
 
