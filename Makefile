@@ -98,10 +98,12 @@ test-postgres:
 	@echo "== test suite on PostgreSQL =="
 	CONSORTIUM_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS)
 
-# ruff, then import-linter: the layers and the pure rules of [tool.importlinter] in pyproject.toml.
+# ruff, import-linter (the layers and the pure rules of [tool.importlinter] in pyproject.toml),
+# then the type checker (mypy, [tool.mypy]) over consortium/.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

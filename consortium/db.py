@@ -45,7 +45,7 @@ def _new_session() -> Session:
 
 
 # One session per thread (and so per request); removed when the app context ends.
-session = scoped_session(_new_session)
+session: scoped_session[Session] = scoped_session(_new_session)  # type: ignore[arg-type]
 
 
 def bind_to(app: Flask, bind: Engine | Connection | None) -> None:
@@ -144,6 +144,11 @@ def app_config() -> Any:
     """The configuration of the current app (or, outside any app context, of the last one):
     services are called from requests, the worker, the command line and tests."""
     return current_app.config if has_app_context() else _outside_app["config"]
+
+
+def the_app() -> Flask:
+    """The app behind `current_app` (to hand to a thread or keep past the context)."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
 def engine_of(app: Flask) -> Engine:

@@ -72,16 +72,19 @@ class MunicipalityDirectory(Protocol):
         """The id of the municipality with this code, or None."""
 
 
-REQUIRED: tuple[type, ...] = (ClosedYearGuard, DerivedFigures, MunicipalityDirectory)
+CLOSED_YEAR_GUARD: wiring.Rule[ClosedYearGuard] = wiring.Rule("ClosedYearGuard")
+DERIVED_FIGURES: wiring.Rule[DerivedFigures] = wiring.Rule("DerivedFigures")
+MUNICIPALITY_DIRECTORY: wiring.Rule[MunicipalityDirectory] = wiring.Rule("MunicipalityDirectory")
+REQUIRED = (CLOSED_YEAR_GUARD, DERIVED_FIGURES, MUNICIPALITY_DIRECTORY)
 
 
 def refuse_change(change: FigureChange) -> None:
     """Raise a 409 with the reason when the change would alter a closed year."""
-    reason = wiring.rule(ClosedYearGuard).refusal(change)
+    reason = wiring.rule(CLOSED_YEAR_GUARD).refusal(change)
     if reason:
         raise Conflict(reason)
 
 
 def figures_changed(change: FigureChange) -> None:
     """After the change is flushed, before the commit: recompute what depends on it."""
-    wiring.rule(DerivedFigures).recompute(change)
+    wiring.rule(DERIVED_FIGURES).recompute(change)

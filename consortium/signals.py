@@ -10,6 +10,8 @@ import. Rules a lower domain must obey are not signals: see consortium/rules.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 from blinker import Namespace
 
 _signals = Namespace()
@@ -38,6 +40,6 @@ Sent by `flask --app app audit verify` (sender None). The documents domain re-ha
 kept document and answers (number checked, [names of those whose content no longer matches
 the SHA-256 kept with them]).""")
 
-def answers(signal_results: list[tuple[object, object]]) -> list[object]:
+def answers(signal_results: list[tuple[Any, Any]]) -> list[Any]:
     """The receivers' answers to a `send`, without the Nones of those that had nothing."""
     return [value for _receiver, value in signal_results if value is not None]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from flask import Flask, current_app, has_app_context
 
@@ -21,6 +21,13 @@ JobHandler = Callable[..., Any]
 
 class RuleMissing(RuntimeError):
     """A rule was asked for that no domain provided: nothing may go ahead without it."""
+
+
+@dataclass(frozen=True)
+class Rule(Generic[T]):
+    """The name of a rule that some domain must provide, typed by its interface."""
+
+    name: str
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,7 @@ class PeriodicTask:
 class Wiring:
     job_handlers: dict[str, JobHandler] = field(default_factory=dict)
     periodic: list[PeriodicTask] = field(default_factory=list)
-    rules: dict[type, object] = field(default_factory=dict)
+    rules: dict[Rule[Any], object] = field(default_factory=dict)
 
 
 _KEY = "consortium.wiring"
@@ -71,21 +78,21 @@ def periodic_task(app: Flask, function: Callable[[], Any], *, order: int) -> Non
     tasks.sort(key=lambda task: task.order)
 
 
-def provide(app: Flask, interface: type[T], implementation: T) -> None:
-    of(app).rules[interface] = implementation
+def provide(app: Flask, name: Rule[T], implementation: T) -> None:
+    of(app).rules[name] = implementation
 
 
-def rule(interface: type[T]) -> T:
+def rule(name: Rule[T]) -> T:
     """The implementation of a rule that a higher domain provided; RuleMissing if none did."""
-    implementation = current().rules.get(interface)
+    implementation = current().rules.get(name)
     if implementation is None:
-        raise RuleMissing(f"No domain provides {interface.__name__}: the change is refused.")
-    return implementation  # type: ignore[return-value]  (provide() keys by the interface)
+        raise RuleMissing(f"No domain provides {name.name}: nothing may go ahead without it.")
+    return cast(T, implementation)  # provide() stored it under its typed name
 
 
-def start(app: Flask, required: Iterable[type]) -> None:
+def start(app: Flask, required: Iterable[Rule[Any]]) -> None:
     """Refuse to start an app that lacks a required rule; else make it the active wiring."""
-    missing = [interface.__name__ for interface in required if interface not in of(app).rules]
+    missing = [name.name for name in required if name not in of(app).rules]
     if missing:
         raise RuleMissing("The application cannot start: no domain provides "
                           + ", ".join(missing) + ".")

@@ -26,12 +26,12 @@ def test_a_change_that_no_rule_answers_is_refused(app):
     """An app whose wiring lacks the guard (as if costs had not registered) refuses the
     change instead of letting a closed year's figure through."""
     with app.app_context():
-        kept = wiring.of(app).rules.pop(rules.ClosedYearGuard)
+        kept = wiring.of(app).rules.pop(rules.CLOSED_YEAR_GUARD)
         try:
             with pytest.raises(wiring.RuleMissing):
                 rules.refuse_change(rules.MembershipChange(date(2020, 1, 1)))
         finally:
-            wiring.provide(app, rules.ClosedYearGuard, kept)
+            wiring.provide(app, rules.CLOSED_YEAR_GUARD, kept)
         rules.refuse_change(rules.MembershipChange(date(2020, 1, 1)))  # nothing closed
 
 

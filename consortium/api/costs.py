@@ -99,9 +99,10 @@ def get_allocation(slug: str, year: int) -> Any:
     budget = service.get_current(tool, year)
     wanted = request.args.get("version", type=int)
     if wanted is not None and wanted != budget.version:
-        budget = next((v for v in service.versions(tool, year) if v.version == wanted), None)
-        if budget is None:
+        version = next((v for v in service.versions(tool, year) if v.version == wanted), None)
+        if version is None:
             raise NotFound(f"No version {wanted} of the budget of {slug} for {year}.")
+        budget = version
     return jsonify(allocation_json(service.allocation_of(budget)))
 
 

@@ -11,7 +11,7 @@ from consortium import clock, db
 from consortium.api import bp
 from consortium.api.schemas import governance as s
 from consortium.api.spec import answer, operation
-from consortium.auth.access import acting_user, admin_only, readers, roles
+from consortium.auth.access import acting_user, admin_only, readers, require_user, roles
 from consortium.auth.models import Role
 from consortium.documents import pdfs
 from consortium.errors import Conflict
@@ -171,7 +171,7 @@ def mark_held(meeting_id: int) -> Any:
            response=s.MeetingOut)
 def sign(meeting_id: int) -> Any:
     meeting = meetings.get_meeting(meeting_id)
-    meetings.sign_minutes(meeting, acting_user())  # type: ignore[arg-type]
+    meetings.sign_minutes(meeting, require_user())
     return jsonify(meeting_json(meeting))
 
 
@@ -223,7 +223,8 @@ def result_json(motion: Motion) -> dict[str, Any]:
         raise Conflict("The motion is not closed yet; its result is counted when it closes.")
     seats = []
     for municipality, weight, choice in results.seat_rows(motion):
-        seat = {"code": municipality.code, "name": municipality.name, "weight": str(weight)}
+        seat: dict[str, str | None] = {"code": municipality.code, "name": municipality.name,
+                                       "weight": str(weight)}
         if not motion.secret:
             seat["choice"] = choice
         seats.append(seat)
@@ -261,7 +262,7 @@ def get_result(motion_id: int) -> Any:
            response=s.BallotOut, status=201)
 def cast(motion_id: int, data: dict[str, Any]) -> Any:
     ballot = motions.cast_ballot(motion_id, data["municipality"], data["choice"],
-                                 acting_user())  # type: ignore[arg-type]
+                                 require_user())
     body = s.BallotOut().dump({"motion": motion_id, "municipality": data["municipality"],
                                "choice": data["choice"], "cast_at": ballot.cast_at,
                                "receipt": motions.receipt_of(ballot),
@@ -276,7 +277,7 @@ def cast(motion_id: int, data: dict[str, Any]) -> Any:
 def reserve(motion_id: int, data: dict[str, Any]) -> Any:
     motion = motions.get_motion(motion_id)
     results.register_reservation(motion, data["municipality"], data["text"],
-                                 acting_user())  # type: ignore[arg-type]
+                                 require_user())
     return answer(result_json(motion), 201)
 
 

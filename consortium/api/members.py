@@ -25,7 +25,7 @@ TAGS = ["Municipalities"]
 
 def municipality_json(m: Municipality, population: int | None, year: int | None,
                       detail: bool = False) -> dict[str, Any]:
-    data = {
+    data: dict[str, Any] = {
         "code": m.code, "name": m.name, "county": m.county, "country": m.country,
         "status": m.status.value if m.status else None, "standing": m.standing(),
         "joined_on": m.joined_on,

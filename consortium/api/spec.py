@@ -22,7 +22,7 @@ from consortium.errors import Invalid
 class ErrorBody(Schema):
     code = f.String(required=True, metadata={"example": "invalid"})
     message = f.String(required=True)
-    fields = f.Dict(keys=f.String(), values=f.String(),
+    fields = f.Dict(keys=f.String(), values=f.String(),  # type: ignore[assignment]
                     metadata={"description": "A message per invalid field."})
 
 

@@ -93,7 +93,7 @@ def verify(documents: bool = True) -> Report:
     if documents:
         from consortium.signals import answers, kept_documents_rehash
 
-        for checked, broken in answers(kept_documents_rehash.send(None)):  # type: ignore[misc]
+        for checked, broken in answers(kept_documents_rehash.send(None)):
             report.documents += checked
             report.document_breaks += broken
     return report

@@ -81,6 +81,15 @@ def acting_user() -> User | None:
     return g.get("user")
 
 
+def require_user() -> User:
+    """The user of this request, where the route's rule has already let only a signed-in
+    user through; 401 if there is none (a route declared public by mistake)."""
+    user = acting_user()
+    if user is None:
+        abort(401)
+    return user
+
+
 def is_api_request() -> bool:
     return request.blueprint == "api" or request.path.startswith("/api/")
 
@@ -119,7 +128,7 @@ def enforce(app: Flask) -> None:
         if is_api_request():
             g.user = _user_from_bearer()
         else:
-            user = current_user._get_current_object()  # type: ignore[attr-defined]
+            user = current_user._get_current_object()
             # The user, not the proxy. A session ends here when its user was deactivated, or
             # signed out, or changed password since it was made (a newer generation).
             g.user = user if (user.is_authenticated and user.is_active and session.get(

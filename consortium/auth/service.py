@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from consortium import clock, db, wiring
 from consortium.audit.service import record, snapshot
 from consortium.auth.models import ApiToken, Role, User
-from consortium.rules import MunicipalityDirectory
+from consortium.rules import MUNICIPALITY_DIRECTORY
 
 USER_FIELDS = ("email", "name", "role", "municipality_id", "active")
 MIN_PASSWORD_LENGTH = 10
@@ -94,7 +94,7 @@ def _municipality_for(role: Role, municipality_code: str | None) -> int | None:
     """The id of the user's municipality, found by the register (auth knows no members)."""
     municipality = None
     if municipality_code:
-        municipality = wiring.rule(MunicipalityDirectory).id_for(municipality_code)
+        municipality = wiring.rule(MUNICIPALITY_DIRECTORY).id_for(municipality_code)
         if municipality is None:
             raise AuthError(_("No municipality has the code %(code)s.", code=municipality_code),
                             "municipality")

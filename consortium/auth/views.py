@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from consortium import db
 from consortium.auth import service
-from consortium.auth.access import acting_user, admin_only, public, readers
+from consortium.auth.access import acting_user, admin_only, public, readers, require_user
 from consortium.auth.forms import (
     ROLE_LABELS,
     EmptyForm,
@@ -171,7 +171,7 @@ def edit_user(user_id: int) -> Any:
         try:
             service.update_user(user, name=form.name.data or "", role=form.role.data or "",
                                 municipality_code=form.municipality.data or None,
-                                actor=acting_user())  # type: ignore[arg-type]
+                                actor=require_user())
         except service.AuthError as error:
             db.session.rollback()
             getattr(form, error.field or "role").errors.append(str(error))
@@ -256,7 +256,7 @@ def revoke_token(user_id: int, token_id: int) -> Any:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    service.revoke_token(token, actor=acting_user())  # type: ignore[arg-type]
+    service.revoke_token(token, actor=require_user())
     flash(_("The token was revoked."), "success")
     return redirect(url_for("auth.user_detail", user_id=user_id))
 
@@ -268,7 +268,7 @@ def toggle_active(user_id: int) -> Any:
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        service.set_active(user, not user.active, actor=acting_user())  # type: ignore[arg-type]
+        service.set_active(user, not user.active, actor=require_user())
     except service.AuthError as error:
         flash(str(error), "error")
     else:

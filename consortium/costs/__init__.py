@@ -17,11 +17,11 @@ def init_app(app: Flask) -> None:
     from consortium.costs.cli import costs_cli
     from consortium.costs.rules import ClosedYears, StoredFigures
     from consortium.costs.views import bp
-    from consortium.rules import ClosedYearGuard, DerivedFigures
+    from consortium.rules import CLOSED_YEAR_GUARD, DERIVED_FIGURES
     from consortium.signals import municipality_in_use, municipality_sections
 
-    wiring.provide(app, ClosedYearGuard, ClosedYears())
-    wiring.provide(app, DerivedFigures, StoredFigures())
+    wiring.provide(app, CLOSED_YEAR_GUARD, ClosedYears())
+    wiring.provide(app, DERIVED_FIGURES, StoredFigures())
     app.register_blueprint(bp)
     app.cli.add_command(costs_cli)
     municipality_sections.connect(receivers.statements_section)

@@ -49,7 +49,7 @@ class AmountField(StringField):
 
 def parse_bands(text: str) -> list[dict[str, object]]:
     """Lines "up_to;weight" (an empty up_to on the last line: no upper bound)."""
-    bands = []
+    bands: list[dict[str, object]] = []
     for number, line in enumerate(text.strip().splitlines(), start=1):
         if not line.strip():
             continue

@@ -52,8 +52,8 @@ def participants(requests: dict[int, tuple[int, int | None]]
     for tool_id, joined_on, left_on, mid, code, name in rows:
         periods[(tool_id, mid)].append((joined_on, left_on))
         names[mid] = (code, name)
-    figures = populations((mid, requests[tool_id][1]) for tool_id, mid in periods
-                          if requests[tool_id][1] is not None)
+    figures = populations((mid, pop_year) for tool_id, mid in periods
+                          if (pop_year := requests[tool_id][1]) is not None)
     usage_keys = [(tool_id, mid, requests[tool_id][0]) for tool_id, mid in periods]
     units: dict[tuple[int, int, int], int] = {}
     if usage_keys:

@@ -18,7 +18,7 @@ def key_from_data(data: dict[str, Any]) -> Key:
     """A key from API or form data: {method, population_year?, base_share?, bands?}."""
     errors: dict[str, str] = {}
     try:
-        method = Method(data.get("method"))
+        method = Method(str(data.get("method")))
     except ValueError:
         raise Invalid(_("Unknown allocation key."), {"key.method": _(
             "Must be one of equal, per_capita, base_plus_per_capita, tiered, usage.")}) from None

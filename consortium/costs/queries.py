@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, literal, null, or_, select, true, union, union_all
 from sqlalchemy.orm import joinedload, selectinload
@@ -166,8 +167,8 @@ def statement(municipality: Municipality, year: int) -> Statement:
         problem = problem_of(budget)
         if problem is not None:
             problems.append(f"{tool.name}: {problem}")
-        found = mine.get(budget.id) or [None]
-        lines.append(StatementLine(tool, budget, None if problem else found[0]))
+        found = mine.get(budget.id)
+        lines.append(StatementLine(tool, budget, found[0] if found and not problem else None))
     schedule = db.session.scalar(select(FeeSchedule).where(FeeSchedule.year == year))
     fee_problem_text = fee_problem(schedule) if schedule is not None else None
     fees = {line.code: line for line in stored_fees(year, municipality.id)} \
@@ -294,7 +295,7 @@ def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
     # How many are selected, each budget's sum and the fees' sum over all of them: one statement.
     # Without a county every stored line counts, and no line needs to be matched to the
     # selection.
-    aggregates = [select(literal("count"), null(), func.count())
+    aggregates: list[Any] = [select(literal("count"), null(), func.count())
                   .select_from(selected.subquery())]
     if budget_ids:
         aggregates.append(select(literal("budget"), AllocationLine.budget_id,
@@ -309,7 +310,7 @@ def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
                           .where(StoredFee.year == year,
                                  StoredFee.municipality_id.in_(selected) if county
                                  else true()))
-    count, fee_total, sums = 0, 0, {}
+    count, fee_total, sums = 0, 0, dict[int, int]()
     for kind, budget_id, value in db.session.execute(union_all(*aggregates)):
         if kind == "count":
             count = int(value or 0)
@@ -328,7 +329,7 @@ def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
     # The page's amounts per budget and its fees: one statement.
     amounts: dict[tuple[int, int], int] = {}
     fees: dict[int, int] = {}
-    cells = []
+    cells: list[Any] = []
     if budget_ids and ids:
         cells.append(select(AllocationLine.budget_id, AllocationLine.municipality_id,
                             AllocationLine.amount)

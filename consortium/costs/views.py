@@ -218,18 +218,19 @@ def save_budget(slug: str, year: int) -> Any:
         form.preview.data, form.save.data = True, False
     if not form.validate_on_submit():
         return _budget_page(tool, year, form, status=422)
+    amount = form.amount.data
+    assert amount is not None  # the field is required
     try:
         key = keys.key_from_data(form.key_data())
         if form.preview.data:
             return _budget_page(tool, year, form, preview=service.preview(
-                tool, year, form.amount.data, key))  # type: ignore[arg-type]
+                tool, year, amount, key))
         current = service.current(tool, year)
         if current is not None and current.status is BudgetStatus.ADOPTED:
-            service.revise(tool, year, form.amount.data, key,  # type: ignore[arg-type]
-                           form.reason.data or "", actor=acting_user())
+            service.revise(tool, year, amount, key, form.reason.data or "",
+                           actor=acting_user())
         else:
-            service.set_budget(tool, year, form.amount.data, key,  # type: ignore[arg-type]
-                               actor=acting_user())
+            service.set_budget(tool, year, amount, key, actor=acting_user())
     except DomainError as error:
         show_domain_error(form, error, aliases={"key.method": "method",
                                                 "key.population_year": "population_year",

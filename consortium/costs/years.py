@@ -92,11 +92,12 @@ def locked_population_years() -> dict[int, int]:
     for fee_year, population_year in fee_schedule_years().items():
         if fee_year in shut:
             used.setdefault(population_year, fee_year)
-    for year, population_year in db.session.execute(
+    for year, key_year in db.session.execute(
             select(Budget.year, Budget.key_population_year).where(
                 Budget.year.in_(shut), Budget.status == BudgetStatus.ADOPTED,
                 Budget.key_population_year.is_not(None))):
-        used.setdefault(population_year, year)
+        if key_year is not None:
+            used.setdefault(key_year, year)
     return used
 
 

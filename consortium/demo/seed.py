@@ -11,6 +11,7 @@ import io
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
@@ -153,7 +154,7 @@ SAMBRUK_FEES = [(6_999, 5_000, 5_000), (14_999, 10_000, 5_000), (24_999, 25_000,
 # The shipped list has every municipality's population for 2016 only, so the demo's keys
 # use 2016 (SPEC's default, budget year - 2, would need figures the demo does not have).
 POPULATION_YEAR = 2016
-BUDGETS = [  # tool, year, kronor, key, adopt
+BUDGETS: list[tuple[str, int, int, dict[str, Any], bool]] = [  # tool, year, kronor, key, adopt
     ("provisum", 2024, 4_800_000, {"method": "per_capita"}, True),
     ("provisum", 2025, 5_100_000, {"method": "per_capita"}, True),
     ("provisum", 2026, 5_350_000, {"method": "per_capita"}, False),
@@ -185,8 +186,8 @@ def _budgets() -> None:
             costs.adopt(budget, actor_label=LABEL)
     # A change after adoption is a new version that says why.
     egil = tools.get_by_slug("egil")
-    key = keys.key_from_data({**BUDGETS[7][3], "population_year": POPULATION_YEAR})
-    revised = costs.revise(egil, 2025, 2_650_000 * KR, key,
+    revised_key = keys.key_from_data({**BUDGETS[7][3], "population_year": POPULATION_YEAR})
+    revised = costs.revise(egil, 2025, 2_650_000 * KR, revised_key,
                            "Laxå's schools joined in the middle of 2024; the board added "
                            "50 000 kr for their onboarding.", actor_label=LABEL)
     costs.adopt(revised, actor_label=LABEL)
@@ -209,8 +210,11 @@ def _governance() -> None:
         actor_label=LABEL) for slug, name, chair in (("provisum", "Provisum", "1980"),
                                                       ("bibblix", "Bibblix", "0180"),
                                                       ("egil", "Egil", "0483"))}
-    reps = {code: find_user(email) for email, role, code, _name in DEMO_USERS
-            if role == "representative"}
+    reps: dict[str, User] = {}
+    for email, role, code, _name in DEMO_USERS:
+        user = find_user(email)
+        if role == "representative" and user is not None and code is not None:
+            reps[code] = user
 
     # A held board meeting, its votes decided and its minutes signed.
     meeting = meetings.create_meeting(board, date(2026, 3, 18), "Katrineholm, Stadshuset", "1980",

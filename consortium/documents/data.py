@@ -282,7 +282,7 @@ def annual_report_data(year: int) -> dict[str, Any]:
                for m, joined, population in rows]
     joined_by_year = Counter(joined.year for _m, joined, _p in rows)
     budgets = {b.tool_id: b for b in latest_budgets(year)}
-    tools = []
+    tools: list[dict[str, Any]] = []
     for tool, participants, _ever in tool_queries.tools_with_counts(end):
         budget = budgets.get(tool.id)
         tools.append({"name": tool.name,

@@ -12,11 +12,11 @@ from wtforms import StringField
 from wtforms.validators import StopValidation
 
 from consortium import wiring
-from consortium.rules import MunicipalityDirectory
+from consortium.rules import MUNICIPALITY_DIRECTORY
 
 
 def code_for(text: str) -> str | None:
-    return wiring.rule(MunicipalityDirectory).code_for(text)
+    return wiring.rule(MUNICIPALITY_DIRECTORY).code_for(text)
 
 
 class MunicipalityField(StringField):
@@ -28,6 +28,7 @@ class MunicipalityField(StringField):
                      "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.typed = ""
+        self.data: str | None
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         super().process_formdata(valuelist)

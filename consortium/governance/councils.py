@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, or_, select
+from sqlalchemy import delete, exists, or_, select
 
 from consortium import db
 from consortium.audit.service import record
@@ -44,7 +44,7 @@ def create_council(data: dict[str, Any], *, actor: User | None = None,
                    actor_label: str | None = None) -> Council:
     errors: dict[str, str] = {}
     try:
-        kind = CouncilKind(data.get("kind"))
+        kind = CouncilKind(str(data.get("kind")))
     except ValueError:
         raise Invalid(_("Unknown kind of council."),
                       {"kind": _("Must be one of assembly, board, tool.")}) from None
@@ -94,7 +94,7 @@ def set_board_seats(council: Council, codes: list[str], *, actor: User | None = 
         raise Invalid(_("Unknown municipality codes: %(codes)s.", codes=", ".join(unknown)),
                       {"seats": _("Unknown codes.")})
     before = sorted(m.code for m in board_seats(council))
-    db.session.execute(BoardSeat.__table__.delete().where(BoardSeat.council_id == council.id))
+    db.session.execute(delete(BoardSeat).where(BoardSeat.council_id == council.id))
     for municipality in found.values():
         db.session.add(BoardSeat(council_id=council.id, municipality_id=municipality.id))
     record("council.seats", "council", council.id, before={"seats": before},

@@ -81,7 +81,7 @@ def motion(motion_id: int) -> Any:
     own_seat = next(((m, w, c) for m, w, c in seats if own and m.id == own.id), None)
     reservations = list(db.session.scalars(select(Reservation).where(
         Reservation.motion_id == found.id).options(selectinload(Reservation.municipality))))
-    voted = own_seat is not None and motions.has_voted(found, own)  # type: ignore[arg-type]
+    voted = own is not None and own_seat is not None and motions.has_voted(found, own)
     my_seats = [(seat, proxy, seat_voted) for m, seat, proxy, seat_voted
                 in (motions.votable_seats(user) if user is not None else []) if m.id == found.id]
     return render_template(
@@ -91,6 +91,7 @@ def motion(motion_id: int) -> Any:
         reservations=reservations, action_form=ActionForm(formdata=None),
         reservation_form=ReservationForm(formdata=None),
         may_reserve=bool(result and result.outcome.value == "adopted" and own_seat
+                         and own is not None
                          and own.id not in {r.municipality_id for r in reservations}),
         kept_hash=kept_hash("result", str(found.id)))
 

@@ -4,6 +4,7 @@ caller's transaction; the worker sends. The worker's periodic tasks are here too
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -70,7 +71,7 @@ def motion_opened(motion: Motion) -> None:
 
 def motion_closed(motion: Motion, outcome: str) -> None:
     seats = _seat_ids(motion)
-    users = db.session.scalars(select(User).where(
+    users: Iterable[User] = db.session.scalars(select(User).where(
         User.role == Role.REPRESENTATIVE, User.municipality_id.in_(sorted(seats)))) \
         if seats else []
     notify(users, "motion_result", {**_motion_params(motion), "outcome": outcome},

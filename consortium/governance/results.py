@@ -41,7 +41,8 @@ def current_count(motion: Motion) -> tuple[counting.Count | None, dict[int, str]
     weights = dict(db.session.execute(select(MotionSeat.municipality_id, MotionSeat.weight)
                                       .where(MotionSeat.motion_id == motion.id)).all())
     choices = {mid: choice.value for mid, choice in db.session.execute(
-        select(Ballot.municipality_id, Ballot.choice).where(Ballot.motion_id == motion.id))}
+        select(Ballot.municipality_id, Ballot.choice).where(Ballot.motion_id == motion.id))
+        if choice is not None}
     count = counting.tally({str(k): v for k, v in weights.items()},
                            {str(k): v for k, v in choices.items()})
     return count, choices, len(choices)
@@ -67,11 +68,13 @@ def close_motion(motion_id: int, *, actor: User | None = None,
         raise NotFound(_("No motion has the number %(id)s.", id=motion_id))
     if motion.status is not MotionStatus.OPEN:
         raise Conflict(_("Only an open motion can be closed."))
+    choices: dict[int, str] = {}
     if motion.secret:
-        count, choices = _open_the_seals(motion), {}
+        count = _open_the_seals(motion)
     else:
-        count, choices, _ballots = current_count(motion)
-        assert count is not None
+        open_count, choices, _ballots = current_count(motion)
+        assert open_count is not None
+        count = open_count
     chair = chair_of(motion)
     chair_choice = choices.get(chair.id) if chair is not None else None
     decided = counting.decide(count, majority=motion.majority.value,

@@ -80,9 +80,9 @@ def compute(meeting: Meeting) -> list[RollLine]:
     cost = _cost_shares(council, meeting.held_on.year)
     lines = []
     for municipality in seats:
-        proxy = None if municipality.id in present else valid.get(municipality.id)
-        who = present.get(municipality.id) or (proxy.holder.display_name if proxy else "")
-        lines.append(RollLine(municipality, who, proxy, 1, population.get(municipality.id),
+        held = None if municipality.id in present else valid.get(municipality.id)
+        who = present.get(municipality.id) or (held.holder.display_name if held else "")
+        lines.append(RollLine(municipality, who, held, 1, population.get(municipality.id),
                               cost.get(municipality.id) if cost else None))
     return lines
 

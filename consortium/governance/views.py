@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consortium import clock, db
-from consortium.auth.access import acting_user, admin_only, readers
+from consortium.auth.access import acting_user, admin_only, readers, require_user
 from consortium.auth.models import Role
 from consortium.errors import DomainError
 from consortium.frame.confirm import confirmation
@@ -140,9 +140,9 @@ def council_seats(council_id: int) -> Any:
                     "on a line of its own.", names=", ".join(f"“{t}”" for t in unknown)),
                   "error")
             return redirect(url_for("governance.council", council_id=council_id))
-        codes = [code_for(text) for text in typed]
+        codes = [code for text in typed if (code := code_for(text)) is not None]
         try:
-            councils.set_board_seats(found, codes, actor=acting_user())  # type: ignore[arg-type]
+            councils.set_board_seats(found, codes, actor=require_user())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -188,11 +188,11 @@ def meeting(meeting_id: int) -> Any:
         MeetingOfficer.meeting_id == found.id)),
         key=lambda o: (order[o.role.value], o.position))
     signers = meetings.signers(found)
-    user = acting_user()
+    user = require_user()
     can_sign = (found.minutes_locked_at is None and found.status.value == "held"
                 and any(o.user_id == user.id and s is None for o, s in signers))
     attendance_form = AttendanceForm(formdata=None)
-    reservations = {}
+    reservations: dict[int, Any] = {}
     motion_ids = [m.id for m, _r in item_motions.values()]
     if motion_ids:
         for reservation in db.session.scalars(select(Reservation).where(
@@ -311,7 +311,7 @@ def meeting_sign(meeting_id: int) -> Any:
     if asked is not None:
         return asked
     return _meeting_action(meeting_id, ActionForm(), lambda m: meetings.sign_minutes(
-        m, acting_user()), _("Your signature was recorded."))
+        m, require_user()), _("Your signature was recorded."))
 
 
 # The routes of motions and proxies join bp

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
+from consortium import db
 from consortium.jobs.service import queue, requeue, start_sweeper, sweep
 
 
@@ -19,7 +19,7 @@ def worker(burst: bool) -> None:
     close motions whose time has come, send reminders and hand notices over."""
     from rq import SimpleWorker
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = db.the_app()
     app.config["JOBS_MODE"] = "rq"
     # The registry's own messages (a notice written to the log when no MAIL_SERVER is set, a
     # delivery that failed) go to the worker's output beside RQ's.

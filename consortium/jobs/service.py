@@ -14,11 +14,11 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, has_app_context
 from flask_babel import force_locale, get_locale
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from consortium import clock, db, wiring
 from consortium.jobs.models import Job, JobStatus
@@ -83,7 +83,7 @@ def start(job_id: str) -> None:
     a script, the row waits for the worker, which hands over every waiting job on start)."""
     if not has_app_context():
         return
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = db.the_app()
     mode = app.config["JOBS_MODE"]
     if mode == "inline":
         perform(job_id)
@@ -130,7 +130,7 @@ def _claim(job_id: str) -> bool:
         update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
         .values(status=JobStatus.RUNNING, started_at=clock.now()))
     db.session.commit()
-    return claimed.rowcount == 1
+    return cast(CursorResult[Any], claimed).rowcount == 1
 
 
 def perform(job_id: str) -> None:

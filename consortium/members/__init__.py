@@ -13,10 +13,10 @@ def init_app(app: Flask) -> None:
     from consortium.members import import_views, views
     from consortium.members.cli import import_cli
     from consortium.members.fields import Directory
-    from consortium.rules import MunicipalityDirectory
+    from consortium.rules import MUNICIPALITY_DIRECTORY
 
-    wiring.provide(app, MunicipalityDirectory, Directory())
+    wiring.provide(app, MUNICIPALITY_DIRECTORY, Directory())
 
-    assert import_views.bp is views.bp  # the import pages are the register's
+    del import_views  # its routes are the register's own (views.bp)
     app.register_blueprint(views.bp)
     app.cli.add_command(import_cli)

@@ -33,8 +33,8 @@ def import_municipalities(path: Path, dry_run: bool, renames: tuple[str, ...]) -
     except importing.BadFile as error:
         raise click.ClickException(f"{path.name}: {error} Nothing was imported.") from None
     if parsed.errors:
-        for error in parsed.errors:
-            click.echo(f"{path.name}: {error}", err=True)
+        for problem in parsed.errors:
+            click.echo(f"{path.name}: {problem}", err=True)
         raise click.ClickException(
             f"{len(parsed.errors)} bad row(s) in {path.name}; nothing was imported.")
     codes = {code.strip() for value in renames for code in value.split(",") if code.strip()}

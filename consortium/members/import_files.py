@@ -112,7 +112,7 @@ def _csv_lines(text: str) -> list[tuple[int, list[str]]]:
     head = text.splitlines()[:HEADER_SEARCH + 2]
     delimiter = max((";", ",", "\t"), key=lambda d: sum(line.count(d) for line in head))
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    lines = []
+    lines: list[tuple[int, list[str]]] = []
     while True:
         try:
             cells = next(reader)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -33,6 +33,8 @@ class MembershipStatus(enum.StrEnum):
 
 class Municipality(Base):
     __tablename__ = "municipalities"
+    # name in Swedish alphabetical order, for ORDER BY (an SQL expression, set below)
+    sort_name: ClassVar[Any]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(4), unique=True)
@@ -116,7 +118,7 @@ def _swedish_expression(column: Any) -> Any:
     return expression
 
 
-Municipality.sort_name = _swedish_expression(Municipality.name)  # type: ignore[attr-defined]
+Municipality.sort_name = _swedish_expression(Municipality.name)
 
 
 class PopulationFigure(Base):

@@ -91,7 +91,7 @@ def register_query(filters: Filters, columns: list[RegisterColumn] | None = None
         query = query.where(Municipality.county == filters.county)
     if (condition := status_condition(filters.status)) is not None:
         query = query.where(condition)
-    order = {
+    order: Any = {
         "code": Municipality.code, "name": Municipality.sort_name,
         "county": Municipality.county,
         "status": Municipality.status, "population": latest.c.population, **extras,

@@ -323,7 +323,7 @@ def set_population(municipality: Municipality, year: int, population: Any, *,
     figure = db.session.scalar(select(PopulationFigure).where(
         PopulationFigure.municipality_id == municipality.id, PopulationFigure.year == year))
     created = figure is None
-    before = None if created else {"year": year, "population": figure.population}
+    before = None if figure is None else {"year": year, "population": figure.population}
     if before != {"year": year, "population": population}:
         refuse_change(PopulationChange(year))
     if figure is None:
@@ -356,7 +356,7 @@ def has_history(municipality: Municipality) -> bool:
         exists().where(User.municipality_id == mid),
     ]
     for clauses in answers(municipality_in_use.send(mid)):
-        checks.extend(clauses)  # type: ignore[arg-type]
+        checks.extend(clauses)
     return any(db.session.execute(select(*checks)).one())
 
 

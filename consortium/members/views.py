@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from consortium import clock, db
-from consortium.auth.access import acting_user, admin_only, readers
+from consortium.auth.access import acting_user, admin_only, readers, require_user
 from consortium.charts import columns
 from consortium.errors import DomainError
 from consortium.frame.exports import table_response
@@ -162,7 +162,7 @@ def population(code: str) -> Any:
     if form.validate_on_submit():
         try:
             _figure, created = service.set_population(
-                municipality, form.year.data, form.population.data,  # type: ignore[arg-type]
+                municipality, form.year.data, form.population.data,
                 source=form.source.data or None, actor=acting_user())
         except DomainError as error:
             show_domain_error(form, error)
@@ -179,7 +179,7 @@ def delete(code: str) -> Any:
     if not DeleteForm().validate_on_submit():
         abort(400)
     try:
-        service.delete_municipality(municipality, actor=acting_user())  # type: ignore[arg-type]
+        service.delete_municipality(municipality, actor=require_user())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

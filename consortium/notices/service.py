@@ -21,12 +21,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from flask import Flask, current_app, render_template
+from flask import Flask, render_template
 from flask_babel import force_locale
 from markupsafe import Markup, escape
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from consortium import clock, db
 from consortium.audit.service import record
@@ -120,15 +120,20 @@ def _send(message: EmailMessage, app: Flask) -> None:
         smtp.send_message(message)
 
 
+def _plain(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    return body.get_content() if body is not None else ""
+
+
 def deliver(notice_id: str) -> str:
     """Send one notice (what the worker runs); returns its status afterwards."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = db.the_app()
     claimed = db.session.execute(
         update(Notice).where(Notice.id == notice_id, Notice.status == NoticeStatus.QUEUED)
         .values(status=NoticeStatus.SENDING, claimed_at=clock.now(),
                 attempts=Notice.attempts + 1))
     db.session.commit()
-    if claimed.rowcount != 1:
+    if cast(CursorResult[Any], claimed).rowcount != 1:
         return "not claimed"
     notice = db.session.get(Notice, notice_id, populate_existing=True)
     assert notice is not None
@@ -140,7 +145,7 @@ def deliver(notice_id: str) -> str:
         else:
             log.info("Notice %s to %s (no MAIL_SERVER: written here instead)\n%s\n\n%s",
                      notice.id, user.email, message["Subject"],
-                     message.get_body(("plain",)).get_content())
+                     _plain(message))
     except (OSError, smtplib.SMTPException) as error:
         permanent = isinstance(error, smtplib.SMTPRecipientsRefused) or (
             isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600)
@@ -156,7 +161,7 @@ def deliver(notice_id: str) -> str:
         return notice.status.value
     notice.status, notice.sent_at = NoticeStatus.SENT, clock.now()
     notice.recipient, notice.subject = user.email, str(message["Subject"])
-    notice.text = message.get_body(("plain",)).get_content()
+    notice.text = _plain(message)
     notice.error = None
     db.session.commit()
     return notice.status.value
@@ -173,7 +178,7 @@ def hand_over_due() -> int:
     modes); mark rows whose sending was cut off. Returns how many were handed over."""
     from consortium.jobs.service import queue
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = db.the_app()
     now = clock.now()
     db.session.execute(
         update(Notice).where(Notice.status == NoticeStatus.SENDING,
@@ -221,7 +226,7 @@ def set_turned_off(user: User, kinds: Iterable[str]) -> None:
     wanted = {kind for kind in kinds if kind in OPTIONAL}
     have = turned_off(user)
     for kind in have - wanted:
-        db.session.execute(NoticeOptOut.__table__.delete().where(
+        db.session.execute(delete(NoticeOptOut).where(
             NoticeOptOut.user_id == user.id, NoticeOptOut.kind == kind))
     for kind in sorted(wanted - have):
         db.session.add(NoticeOptOut(user_id=user.id, kind=kind))

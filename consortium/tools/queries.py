@@ -28,7 +28,7 @@ def tools_with_counts(on: date) -> list[tuple[Tool, int, int]]:
     ever = (select(func.count(func.distinct(Participation.municipality_id)))
             .where(Participation.tool_id == Tool.id).correlate(Tool).scalar_subquery())
     return [tuple(row) for row in db.session.execute(
-        select(Tool, current, ever).order_by(Tool.name))]  # type: ignore[misc]
+        select(Tool, current, ever).order_by(Tool.name))]
 
 
 @dataclass

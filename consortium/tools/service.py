@@ -182,7 +182,8 @@ def set_participation(tool: Tool, municipality: Municipality, joined_on: date | 
                   start=other.joined_on.isoformat(), until=until),
                 {"joined_on": _("Overlaps another period.")})
     created = current is None
-    before = None if created else {"joined_on": current.joined_on, "left_on": current.left_on}
+    before = None if current is None else {"joined_on": current.joined_on,
+                                           "left_on": current.left_on}
     span: tuple[date, date | None] | None = None  # the days whose participation changes
     if current is None:
         span = (joined_on, left_on)
@@ -241,7 +242,7 @@ def set_usage(tool: Tool, municipality: Municipality, year: int, units: Any, *,
     if figure is None or figure.units != units:
         refuse_change(UsageChange(tool.id, year))
     created = figure is None
-    before = None if created else {"year": year, "units": figure.units}
+    before = None if figure is None else {"year": year, "units": figure.units}
     if figure is None:
         figure = UsageFigure(tool_id=tool.id, municipality_id=municipality.id, year=year,
                              units=units)

@@ -118,8 +118,9 @@ def add_participant(slug: str) -> Any:
     if form.validate_on_submit():
         municipality = db.session.scalar(select(Municipality).where(
             Municipality.code == form.municipality.data))
+        assert municipality is not None  # the field accepts only a code in the register
         try:
-            service.set_participation(tool, municipality, form.joined_on.data,  # type: ignore[arg-type]
+            service.set_participation(tool, municipality, form.joined_on.data,
                                       form.left_on.data, actor=acting_user())
         except DomainError as error:
             show_domain_error(form, error)

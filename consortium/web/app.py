@@ -59,12 +59,13 @@ def create_app(test_config: dict[str, Any] | None = None,
             from flask import abort
 
             abort(404)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  (å, ä, ö as they are)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # å, ä, ö as they are
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["PROXY_FIX_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
     register_extensions(app)
     for domain in domains:  # in the layer order, base first (README "Architecture")

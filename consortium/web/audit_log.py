@@ -105,8 +105,8 @@ def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str
         if isinstance(municipality, str):
             wanted.setdefault("municipality", set()).add(municipality)
     found: dict[tuple[str, str], tuple[str, str | None]] = {}
-    may_see_users = (acting_user() is not None
-                     and acting_user().role is Role.ADMIN)  # type: ignore[union-attr]
+    user = acting_user()
+    may_see_users = user is not None and user.role is Role.ADMIN
 
     def ids(kind: str) -> list[int]:
         return [int(i) for i in wanted.get(kind, ()) if i.isdigit()]
@@ -137,10 +137,10 @@ def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str
         if slug in tools:
             found["tool", slug] = (tools[slug], url_for("tools.detail", slug=slug))
     for key in wanted.get("budget", ()):
-        slug, _sep, year = key.partition("/")
-        if slug in tools and year.isdigit():
-            found["budget", key] = (f"{tools[slug]} {year}",
-                                    url_for("costs.budget", slug=slug, year=int(year)))
+        slug, _sep, text = key.partition("/")
+        if slug in tools and text.isdigit():
+            found["budget", key] = (f"{tools[slug]} {text}",
+                                    url_for("costs.budget", slug=slug, year=int(text)))
     if ids("user"):
         for uid, email in db.session.execute(select(User.id, User.email).where(
                 User.id.in_(ids("user")))):
@@ -152,12 +152,12 @@ def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str
                 PopulationImport.id.in_(ids("import")))):
             found["import", str(iid)] = (filename, url_for("members.import_detail",
                                                            import_id=iid))
-    for year in wanted.get("fee_schedule", ()):
-        if year.isdigit():
-            found["fee_schedule", year] = (year, url_for("costs.fees", year=int(year)))
-    for year in wanted.get("year", ()):
-        if year.isdigit():
-            found["year", year] = (year, url_for("costs.overview", year=int(year)))
+    for text in wanted.get("fee_schedule", ()):
+        if text.isdigit():
+            found["fee_schedule", text] = (text, url_for("costs.fees", year=int(text)))
+    for text in wanted.get("year", ()):
+        if text.isdigit():
+            found["year", text] = (text, url_for("costs.overview", year=int(text)))
     return found
 
 

@@ -92,7 +92,7 @@ def register(app: Flask) -> None:
     def _http(error: HTTPException) -> Any:
         status = error.code or 500
         if is_api_request():
-            message = error.description if status not in (500,) else "Internal error."
+            message = error.description or "" if status not in (500,) else "Internal error."
             if status == 401:
                 message = "Missing or invalid bearer token."
             if status == 413:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, session, url_for
@@ -177,7 +177,8 @@ def calendar(token: str) -> Any:
 
 def _closing(motion: Motion, seat: str | None, voted: bool, base: str) -> Event:
     event = Event()
-    closes: datetime = motion.closes_at  # type: ignore[assignment]
+    closes = motion.closes_at
+    assert closes is not None  # only motions that close by themselves are in the calendar
     event.add("uid", f"motion-{motion.id}-closes@consortium-registry")
     title = _("Vote closes: %(motion)s", motion=motion.title)
     event.add("summary", title + (f" ({seat})" if seat else ""))

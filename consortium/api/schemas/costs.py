@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError, validate
 from marshmallow import fields as f
 
 from consortium.money import MoneyError, parse_api, to_api
 
 
-class Money(f.Field):
+class Money(f.Field[int]):
     """SEK as a decimal string with two decimals ("1250000.00"); integers are accepted."""
 
-    def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[no-untyped-def]
+    def _serialize(self, value: int | None, attr: str | None, obj: Any,
+                   **kwargs: Any) -> str | None:
         return None if value is None else to_api(value)
 
-    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
         try:
             return parse_api(value)
         except MoneyError as error:
