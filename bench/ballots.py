@@ -87,6 +87,7 @@ def prepare(url: str) -> tuple[int, dict[str, str]]:
                                           actor_label="bench")
         motions.open_motion(motion, actor_label="bench")
         motion_id = motion.id
+        db.commit()
         db.session.remove()
     db.engine_of(app).dispose()
     return motion_id, tokens

@@ -101,6 +101,7 @@ def database(url: str) -> None:
                              actor_label="bench")
         print(f"\nset-up of 57 tools x 290 participants: {time.perf_counter() - started:.1f} s "
               f"on {db.engine_of(app).dialect.name}")
+        db.commit()
         db.session.remove()
         year = timed(lambda: queries.year_allocations(2026), rounds=3)
         print(f"recompute a whole year (60 tools, all drafts computed): {year:.0f} ms")

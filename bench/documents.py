@@ -70,6 +70,7 @@ def main() -> None:
         tool = tools.create_tool({"slug": "alla", "name": "Gemensam e-tjänst"}, actor_label="b")
         for municipality in db.session.scalars(select(Municipality)):
             tools.set_participation(tool, municipality, date(2020, 1, 1), None, actor_label="b")
+        db.commit()
         budget, _ = costs.set_budget(tool, 2025, 29_000_000_00, keys.key_from_data(
             {"method": "per_capita", "population_year": 2016}), actor_label="b")
         costs.adopt(budget, actor_label="b")

@@ -78,6 +78,7 @@ def build(url: str, grow: bool) -> dict[str, str]:
     app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
     with app.app_context():
         seed()
+        db.commit()
         if grow:  # Norway's municipalities under free four-digit codes (3000-3356)
             source = ROOT / "consortium" / "demo" / "data" / "no_municipalities.csv"
             with source.open(encoding="utf-8") as handle:

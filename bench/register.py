@@ -47,6 +47,7 @@ def main() -> None:
         from consortium.auth import service
 
         token = service.issue_token(service.find_user("kansli@sambruk.demo"), label="bench")
+        db.commit()
         db.session.remove()
     client = signed_in(app, "kansli@sambruk.demo")
     statements = {"n": 0}

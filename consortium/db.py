@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, Response, current_app, has_app_context
 from sqlalchemy import ARRAY, DateTime, Enum, MetaData, any_, create_engine, event, literal
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +25,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Base(DeclarativeBase):
@@ -135,9 +142,59 @@ def init_app(app: Flask) -> None:
     _outside_app["bind"] = engine
     _outside_app["config"] = app.config
 
+    @app.after_request
+    def _end_unit_of_work(response: Response) -> Response:
+        """The request owns its transaction: it commits once when the request succeeded and
+        rolls back when it was refused (4xx, 5xx). Services only flush."""
+        if response.status_code < 400:
+            commit()
+        # else: nothing is committed; closing the session at teardown rolls it back
+        return response
+
     @app.teardown_appcontext
     def _remove_session(_exc: BaseException | None) -> None:
-        session.remove()
+        session.remove()  # what was not committed (an exception) is rolled back here
+
+
+def commit() -> None:
+    """End the unit of work: commit, then run what waited for the commit (a job handed to
+    the worker must find its row). Only requests, jobs and commands call this."""
+    session.commit()
+    waiting = session.info.pop("after_commit", [])
+    for callback in waiting:
+        callback()
+
+
+def after_commit(callback: Callable[[], Any]) -> None:
+    """Run `callback` once the current unit of work has committed (never if it rolls back)."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+def rollback() -> None:
+    session.rollback()
+    session.info.pop("after_commit", None)
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """A command's or a job's transaction: committed at the end, rolled back on an error."""
+    try:
+        yield
+    except BaseException:
+        rollback()
+        raise
+    commit()
+
+
+def committed(function: Callable[P, R]) -> Callable[P, R]:
+    """A command (CLI) that commits what it did once, at its end."""
+
+    @wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with unit_of_work():
+            return function(*args, **kwargs)
+
+    return run
 
 
 def app_config() -> Any:
@@ -158,11 +215,10 @@ def engine_of(app: Flask) -> Engine:
 def insert_once(row: Any, message: str) -> None:
     """Insert a row that a unique constraint allows once; the second attempt is a conflict
     (also when two requests race: the database refuses the later one)."""
-    session.add(row)
     try:
-        session.flush()
+        with session.begin_nested():  # only this insert is undone; the caller decides the rest
+            session.add(row)
     except IntegrityError:
-        session.rollback()
         raise Conflict(message) from None
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from alembic import command
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -99,10 +99,33 @@ TEST_CONFIG: dict[str, Any] = {
 }
 
 
+class ScriptClient(FlaskClient):
+    """A test that calls services itself is a script: like a command, it ends its unit of work
+    (commits what the services flushed) before it asks the app, which commits its own."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        end_the_test_s_unit_of_work()
+        return super().open(*args, **kwargs)
+
+
+class ScriptRunner(FlaskCliRunner):
+    def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        end_the_test_s_unit_of_work()
+        return super().invoke(*args, **kwargs)
+
+
+def end_the_test_s_unit_of_work() -> None:
+    if db.session.registry.has():
+        db.commit()
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Flask:
     migrate(database_url)
-    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url})
+    made = create_app({**TEST_CONFIG, "DATABASE_URL": database_url})
+    made.test_client_class = ScriptClient
+    made.test_cli_runner_class = ScriptRunner
+    return made
 
 
 @pytest.fixture(autouse=True)
@@ -240,6 +263,7 @@ class QueryCounter:
     def __enter__(self) -> QueryCounter:
         from sqlalchemy import event
 
+        end_the_test_s_unit_of_work()  # count the page's statements, not the test's commit
         event.listen(self.engine, "before_cursor_execute", self._count)
         return self
 

@@ -186,7 +186,7 @@ def motion_json(motion: Motion) -> dict[str, Any]:
         "text": motion.text, "weighting": motion.weighting.value,
         "majority": motion.majority.value, "quorum_percent": motion.quorum_percent,
         "tie_break": motion.tie_break.value, "secret": motion.secret,
-        "status": motion.status.value, "population_year": motion.population_year,
+        "status": motions.shown_status(motion), "population_year": motion.population_year,
         "closes_at": motion.closes_at, "ballots": ballots,
         "seats": [{"code": m.code, "name": m.name, "weight": str(w)}
                   for m, w, _c in results.seat_rows(motion)]})

@@ -48,9 +48,7 @@ def make_statements_zip(year: int) -> Any:
     if found is not None:
         return _zip(found.content, filename(year))
     job = jobs.submit(KIND, {"year": year}, user_id=user.id)
-    db.session.commit()
-    jobs.start(job.id)
-    db.session.refresh(job)
+    db.after_commit(lambda: jobs.start(job.id))
     response = jsonify(job_json(job))
     response.status_code = 202
     response.headers["Location"] = url_for("api.get_job", job_id=job.id)

@@ -110,8 +110,8 @@ def _user_from_bearer() -> User | None:
     now = clock.now()
     if token_row.last_used_at is None or now - token_row.last_used_at > TOKEN_USE_PRECISION:
         # When it was last used, to the minute: one write a minute at most, not one per read
+        # (committed with the request's own unit of work)
         token_row.last_used_at = now
-        db.session.commit()
     return token_row.user
 
 

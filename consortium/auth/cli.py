@@ -24,6 +24,7 @@ def users_cli() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Asked for when not given.")
 @with_appcontext
+@db.committed
 def create(email: str, role: str, municipality_code: str | None, name: str,
            password: str) -> None:
     """Create a user."""
@@ -31,7 +32,6 @@ def create(email: str, role: str, municipality_code: str | None, name: str,
         user = service.create_user(email=email, role=role, password=password, name=name,
                                    municipality_code=municipality_code, actor_label="cli")
     except service.AuthError as error:
-        db.session.rollback()
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.role.value} {user.email}.")
 
@@ -40,6 +40,7 @@ def create(email: str, role: str, municipality_code: str | None, name: str,
 @click.argument("email")
 @click.option("--label", default="cli", help="What the token is for.")
 @with_appcontext
+@db.committed
 def token(email: str, label: str) -> None:
     """Print a new API token for EMAIL on the last line (it is shown only once)."""
     user = service.find_user(email)

@@ -45,7 +45,6 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     user.last_login_at = clock.now()
     record("user.login", "user", user.id, actor=user)
-    db.session.commit()
     return user
 
 
@@ -86,7 +85,6 @@ def create_user(
     db.session.flush()
     record("user.create", "user", user.id, after=snapshot(user, *USER_FIELDS),
            actor=actor, actor_label=actor_label)
-    db.session.commit()
     return user
 
 
@@ -124,7 +122,6 @@ def update_user(user: User, *, name: str, role: Role | str, municipality_code: s
     after = snapshot(user, *USER_FIELDS)
     if after != before:
         record("user.update", "user", user.id, before=before, after=after, actor=actor)
-    db.session.commit()
     return user
 
 
@@ -143,7 +140,6 @@ def set_password(user: User, password: str, *, actor: User | None = None,
     end_sessions(user)
     record("user.password", "user", user.id, after={"changed": True}, actor=actor,
            actor_label=actor_label)
-    db.session.commit()
 
 
 # A password-reset link: signed with the SECRET_KEY, expiring, and one-time because it names
@@ -196,7 +192,6 @@ def send_password_reset(user: User, *, actor: User | None = None) -> None:
     notify([user], "password_reset", {"hours": RESET_MAX_AGE // 3600}, f"/password/{token}")
     record("user.password_reset", "user", user.id, after={"sent_to": user.email},
            actor=actor, actor_label=None if actor else "self-service")
-    db.session.commit()
 
 
 def end_sessions(user: User) -> None:
@@ -206,7 +201,6 @@ def end_sessions(user: User) -> None:
 
 def sign_out_everywhere(user: User) -> None:
     end_sessions(user)
-    db.session.commit()
 
 
 def set_active(user: User, active: bool, *, actor: User) -> None:
@@ -220,7 +214,6 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
             token.revoked_at = token.revoked_at or clock.now()
     record("user.activate" if active else "user.deactivate", "user", user.id,
            before=before, after=snapshot(user, *USER_FIELDS), actor=actor)
-    db.session.commit()
 
 
 def issue_token(
@@ -235,7 +228,6 @@ def issue_token(
     record("token.create", "api_token", row.id,
            after={"user": user.email, "label": row.label, "prefix": row.prefix},
            actor=actor, actor_label=actor_label)
-    db.session.commit()
     return token
 
 
@@ -244,7 +236,6 @@ def revoke_token(token: ApiToken, *, actor: User) -> None:
         token.revoked_at = clock.now()
         record("token.revoke", "api_token", token.id,
                after={"user": token.user.email, "prefix": token.prefix}, actor=actor)
-        db.session.commit()
 
 
 def user_tokens(user: User) -> list[ApiToken]:

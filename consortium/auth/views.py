@@ -87,7 +87,6 @@ def login() -> Any:
             session.permanent = True
             if lang and user.lang != lang:  # e-mail follows the language chosen here
                 user.lang = lang
-                db.session.commit()
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("Wrong e-mail or password."))
@@ -136,7 +135,7 @@ def new_user() -> Any:
                 municipality_code=form.municipality.data or None, actor=acting_user(),
             )
         except service.AuthError as error:
-            db.session.rollback()
+            db.rollback()
             getattr(form, error.field or "email").errors.append(str(error))
         else:
             flash(_("The user %(email)s was created.", email=user.email), "success")
@@ -173,7 +172,7 @@ def edit_user(user_id: int) -> Any:
                                 municipality_code=form.municipality.data or None,
                                 actor=require_user())
         except service.AuthError as error:
-            db.session.rollback()
+            db.rollback()
             getattr(form, error.field or "role").errors.append(str(error))
         else:
             flash(_("Saved."), "success")
@@ -225,7 +224,7 @@ def reset_password(token: str) -> Any:
         try:
             service.set_password(user, form.password.data or "", actor=user)
         except service.AuthError as error:
-            db.session.rollback()
+            db.rollback()
             form.password.errors.append(str(error))
         else:
             flash(_("Your new password is set. Sign in with it."), "success")

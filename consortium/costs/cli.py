@@ -16,11 +16,11 @@ def costs_cli() -> None:
 
 @costs_cli.command("refresh")
 @with_appcontext
+@db.committed
 def refresh() -> None:
     """Recompute the stored allocation of every draft budget and the fees of every open year
     (they are kept up to date on every change; this is for a database upgraded from before
     they were stored)."""
     drafts, schedules = recompute_everything()
-    db.session.commit()
     click.echo(f"Stored the allocations of {drafts} draft budgets and the fees of "
                f"{schedules} years.")

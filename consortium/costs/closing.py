@@ -52,6 +52,5 @@ def close_year(year: int, *, actor: User | None = None, actor_label: str | None 
     record("year.close", "year", year, after={"year": year}, actor=actor,
            actor_label=actor_label)
     notices.year_closed(year)
-    db.session.commit()
-    jobs.start(issuing.id)
+    db.after_commit(lambda: jobs.start(issuing.id))
     return closing

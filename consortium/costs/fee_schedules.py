@@ -57,12 +57,10 @@ def set_fee_schedule(year: int, population_year: int | None, bands: list[PureFee
                                       entry=band.entry))
     db.session.flush()
     store_fees(schedule)
-    if problem := fee_problem(schedule):  # validated in full before anything is kept
-        db.session.rollback()
+    if problem := fee_problem(schedule):  # validated in full; the caller's rollback keeps none
         raise Invalid(problem, {"population_year": problem})
     record("fees.set", "fee_schedule", year, before=before, after=_fee_snapshot(schedule),
            actor=actor, actor_label=actor_label)
-    db.session.commit()
     return schedule, created
 
 

@@ -118,7 +118,6 @@ def set_budget(tool: Tool, year: int, amount: int, key: Key, *, actor: User | No
     store_allocation(budget)
     record("budget.set", "budget", f"{tool.slug}/{year}", before=before,
            after=_snapshot(budget), actor=actor, actor_label=actor_label)
-    db.session.commit()
     return budget, created
 
 
@@ -141,7 +140,6 @@ def revise(tool: Tool, year: int, amount: int, key: Key, reason: str, *,
     store_allocation(budget)
     record("budget.revise", "budget", f"{tool.slug}/{year}", before=_snapshot(latest),
            after=_snapshot(budget), note=reason.strip(), actor=actor, actor_label=actor_label)
-    db.session.commit()
     return budget
 
 
@@ -328,11 +326,9 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
         _link_decision(budget, decision_motion_id)
     error = store_allocation(budget)  # adopted exactly as the register stands now
     if error is not None:
-        db.session.rollback()
         raise explain(error)
     view = allocation_of(budget)
     if view.lines and view.total != budget.amount:  # never adopt lines that miss the amount
-        db.session.rollback()
         raise Conflict(_("The allocation does not add up to the budget; nothing was adopted. "
                          "Try again."))
     budget.status = BudgetStatus.ADOPTED
@@ -352,7 +348,6 @@ def adopt(budget: Budget, *, actor: User | None = None, actor_label: str | None 
            actor=actor, actor_label=actor_label)
     notices.budget_adopted(budget.tool.slug, budget.tool.name, budget.year,
                            {line.code: line.amount for line in view.lines})
-    db.session.commit()
     return view
 
 

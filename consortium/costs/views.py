@@ -92,8 +92,7 @@ def close_year(year: int) -> Any:
     try:
         closing_rules.close_year(year, actor=acting_user())
     except DomainError as error:
-        db.session.rollback()
-        flash(" ".join([error.message, *error.fields.values()]), "error")
+        show_domain_error(None, error)
     else:
         flash(_("%(year)s is closed. Its statements are final.", year=year), "success")
     return redirect(url_for("costs.index", year=year) + "#closing")
@@ -258,8 +257,7 @@ def adopt(slug: str, year: int) -> Any:
     try:
         service.adopt(service.get_current(tool, year), actor=acting_user())
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        show_domain_error(None, error)
     else:
         flash(_("The budget was adopted. It and its allocation are now locked."), "success")
     return redirect(url_for("costs.budget", slug=slug, year=year))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from consortium import db
 from consortium.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed
 
 
 @click.command("seed-demo")
 @with_appcontext
+@db.committed
 def seed_demo() -> None:
     """Load the demo (real municipalities, Sambruk's tools, demo users). Runs once."""
     if not seed():

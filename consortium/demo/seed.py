@@ -287,5 +287,4 @@ def seed() -> bool:
     from consortium.notices.models import Notice
 
     db.session.execute(delete(Notice))
-    db.session.commit()
     return True

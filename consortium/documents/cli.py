@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from consortium import db
 from consortium.documents.bulk import statement_codes, statements_zip
 
 
@@ -20,6 +21,7 @@ def export_cli() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the ZIP (default: statements-YEAR.zip).")
 @with_appcontext
+@db.committed
 def statements(year: int, out: Path | None) -> None:
     """Write every municipality's statement (kostnadsunderlag) of YEAR as PDFs in one ZIP."""
     out = out or Path(f"statements-{year}.zip")

@@ -34,12 +34,11 @@ def pdf(kind: str, key: str, final: bool, render: Callable[[], bytes]) -> tuple[
     content = render()
     digest = sha256(content)
     if final:
-        db.session.add(StoredDocument(kind=kind, key=key, lang=lang, sha256=digest,
-                                      content=content))
         try:
-            db.session.commit()
+            with db.session.begin_nested():  # kept with the request's unit of work
+                db.session.add(StoredDocument(kind=kind, key=key, lang=lang, sha256=digest,
+                                              content=content))
         except IntegrityError:  # another request kept it first: serve that one
-            db.session.rollback()
             found = kept(kind, key, lang)
             if found is not None:
                 return found.content, found.sha256

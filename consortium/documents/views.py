@@ -142,8 +142,7 @@ def make_statements_zip(year: int) -> Any:
         return redirect(url_for("documents.statements_zip", year=year))
     user = acting_user()
     job = jobs.submit(KIND, {"year": year}, user_id=user.id if user else None)
-    db.session.commit()
-    jobs.start(job.id)
+    db.after_commit(lambda: jobs.start(job.id))
     return redirect(url_for("documents.job", job_id=job.id))
 
 

@@ -13,11 +13,15 @@ from consortium import db
 from consortium.errors import DomainError
 
 
-def show_domain_error(form: FlaskForm, error: DomainError, aliases: dict[str, str] | None = None
-                      ) -> None:
-    """Put a service's refusal on the form: each field error next to its field, the rest
-    as a message at the top. The transaction is rolled back, so nothing was written."""
-    db.session.rollback()
+def show_domain_error(form: FlaskForm | None, error: DomainError,
+                      aliases: dict[str, str] | None = None) -> None:
+    """The one way a page answers a service's refusal: the request's unit of work is rolled
+    back (nothing was written), each field error goes next to its field, the rest (or all of
+    it, when there is no form) is a message at the top."""
+    db.rollback()
+    if form is None:
+        flash(" ".join([error.message, *error.fields.values()]), "error")
+        return
     aliases = aliases or {}
     placed = False
     for key, message in error.fields.items():

@@ -78,7 +78,6 @@ def create_council(data: dict[str, Any], *, actor: User | None = None,
            after={"kind": kind.value, "name": name, "tool": tool.slug if tool else None,
                   "chair": chair.code if chair else None, "proxy_limit": limit},
            actor=actor, actor_label=actor_label)
-    db.session.commit()
     return council
 
 
@@ -99,7 +98,6 @@ def set_board_seats(council: Council, codes: list[str], *, actor: User | None = 
         db.session.add(BoardSeat(council_id=council.id, municipality_id=municipality.id))
     record("council.seats", "council", council.id, before={"seats": before},
            after={"seats": sorted(found)}, actor=actor, actor_label=actor_label)
-    db.session.commit()
 
 
 def board_seats(council: Council) -> list[Municipality]:

@@ -9,6 +9,7 @@ MEETING_STATUS_LABELS = {
     "minutes_signed": _l("Minutes signed"),
 }
 MOTION_STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open for voting"),
+                        "closing": _l("Closing: the votes are being counted"),
                         "closed": _l("Closed")}
 CHOICE_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
 KIND_LABELS = {"assembly": _l("Föreningsstämma (general meeting)"),

@@ -61,7 +61,6 @@ def create_meeting(council: Council, held_on: date | None, place: str,
     record("meeting.create", "meeting", meeting.id,
            after={"council": council.name, "number": f"{held_on.year}:{number}",
                   "date": held_on, "place": meeting.place}, actor=actor, actor_label=actor_label)
-    db.session.commit()
     return meeting
 
 
@@ -89,7 +88,6 @@ def set_meeting_status(meeting: Meeting, status: str, *, actor: User | None = No
         from consortium.governance.notices import minutes_to_sign
 
         minutes_to_sign(meeting)
-    db.session.commit()
 
 
 def add_attendance(meeting: Meeting, person: str, capacity: str, code: str | None, *,
@@ -111,7 +109,6 @@ def add_attendance(meeting: Meeting, person: str, capacity: str, code: str | Non
     record("meeting.attendance", "meeting", meeting.id,
            after={"person": row.person_name, "capacity": kind.value,
                   "municipality": code or None}, actor=actor, actor_label=actor_label)
-    db.session.commit()
     return row
 
 
@@ -146,7 +143,6 @@ def set_officer(meeting: Meeting, role: str, position: int, person: str,
            after={"role": officer_role.value, "position": position,
                   "person": officer.person_name, "user": user.email if user else None},
            actor=actor, actor_label=actor_label)
-    db.session.commit()
     return officer
 
 
@@ -168,7 +164,6 @@ def add_item(meeting: Meeting, title: str, *, diary_number: str | None = None,
     record("meeting.item", "meeting", meeting.id, after={"paragraph": number,
                                                          "title": item.title},
            actor=actor, actor_label=actor_label)
-    db.session.commit()
     return item
 
 
@@ -279,5 +274,4 @@ def sign_minutes(meeting: Meeting, user: User) -> MeetingSignature:
         meeting.minutes_locked_at = clock.now()
         record("meeting.minutes_signed", "meeting", meeting.id, after={"sha256": digest},
                actor=user)
-    db.session.commit()
     return signature

@@ -18,7 +18,7 @@ from consortium.auth.models import Role
 from consortium.errors import DomainError
 from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
-from consortium.frame.forms import choices
+from consortium.frame.forms import choices, show_domain_error
 from consortium.governance import councils, motions, results
 from consortium.governance.forms import (
     ActionForm,
@@ -60,8 +60,7 @@ def create_motion(council_id: int) -> Any:
     try:
         motion = motions.create_motion(found, data, actor=acting_user())
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message + " " + " ".join(error.fields.values()), "error")
+        show_domain_error(None, error)
         return redirect(url_for("governance.council", council_id=council_id))
     flash(_("The motion was created as a draft. Open it when the vote starts."), "success")
     return redirect(url_for("governance.motion", motion_id=motion.id))
@@ -104,8 +103,7 @@ def motion_open(motion_id: int) -> Any:
         try:
             motions.open_motion(found, actor=acting_user())
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            show_domain_error(None, error)
         else:
             flash(_("The vote is open."), "success")
     return redirect(url_for("governance.motion", motion_id=motion_id))
@@ -139,8 +137,7 @@ def motion_close(motion_id: int) -> Any:
         try:
             results.close_motion(motion_id, actor=acting_user())
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            show_domain_error(None, error)
         else:
             flash(_("The vote is closed and counted."), "success")
     return redirect(url_for("governance.motion", motion_id=motion_id))
@@ -157,8 +154,7 @@ def motion_reservation(motion_id: int) -> Any:
             results.register_reservation(found, user.municipality.code, form.text.data or "",
                                          user)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            show_domain_error(None, error)
         else:
             flash(_("The reservation was registered."), "success")
     return redirect(url_for("governance.motion", motion_id=motion_id))
@@ -201,7 +197,7 @@ def vote(motion_id: int, code: str | None = None) -> Any:
                         name=municipality.name), "info")
             return redirect(url_for("governance.ballot", motion_id=found.id,
                                     code=municipality.code), 303)
-        elif found.status is not MotionStatus.OPEN:
+        elif found.status is not MotionStatus.OPEN or motions.is_due(found):
             problem = _("The motion is not open for voting.")
         elif not any(m.id == municipality.id for m, _w, _c in results.seat_rows(found)):
             problem = _("%(name)s has no seat in this vote.", name=municipality.name)
@@ -210,7 +206,7 @@ def vote(motion_id: int, code: str | None = None) -> Any:
         try:
             motions.cast_ballot(found.id, municipality.code, form.choice.data or "", user)
         except DomainError as error:
-            db.session.rollback()
+            db.rollback()
             problem = error.message
         else:
             if found.secret:  # the choice of a secret ballot is shown this once, never stored

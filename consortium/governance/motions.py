@@ -11,7 +11,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from consortium import clock, db
 from consortium.audit.service import record
@@ -41,22 +40,23 @@ from consortium.members.models import Municipality, PopulationFigure
 
 
 def get_motion(motion_id: int) -> Motion:
-    """The motion; one whose closing time has passed is closed (and counted) before it is
-    shown, should the worker not have done it yet: no read shows it open after the moment."""
+    """The motion. A read never writes: a motion whose closing time has passed is closed by
+    the worker's sweep; until then it reads as "closing" (`shown_status`) and takes no
+    ballot."""
     motion = db.session.get(Motion, motion_id)
     if motion is None:
         raise NotFound(_("No motion has the number %(id)s.", id=motion_id))
-    if is_due(motion):
-        from consortium.governance.results import close_when_due
-
-        close_when_due(motion.id)
-        db.session.refresh(motion)
     return motion
 
 
 def is_due(motion: Motion) -> bool:
     return (motion.status is MotionStatus.OPEN and motion.closes_at is not None
             and motion.closes_at <= clock.now())
+
+
+def shown_status(motion: Motion) -> str:
+    """draft, open, closing (its time has passed; the worker is counting) or closed."""
+    return "closing" if is_due(motion) else motion.status.value
 
 
 def create_motion(council: Council, data: dict[str, Any], *, actor: User | None = None,
@@ -105,7 +105,6 @@ def create_motion(council: Council, data: dict[str, Any], *, actor: User | None 
     db.session.flush()
     record("motion.create", "motion", motion.id, after=_motion_snapshot(motion), actor=actor,
            actor_label=actor_label)
-    db.session.commit()
     return motion
 
 
@@ -221,7 +220,6 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
                   "population_year": population_year}, actor=actor, actor_label=actor_label)
     db.session.flush()
     notices.motion_opened(motion)
-    db.session.commit()
     return motion
 
 
@@ -260,6 +258,8 @@ def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
         raise NotFound(_("No motion has the number %(id)s.", id=motion_id))
     if motion.status is not MotionStatus.OPEN:
         raise Conflict(_("The motion is not open for voting."))
+    if is_due(motion):
+        raise Conflict(_("The vote closed at its closing time; it is being counted."))
     seat = db.session.scalar(select(MotionSeat).where(
         MotionSeat.motion_id == motion.id, MotionSeat.municipality_id == municipality.id))
     allowed, proxy = may_cast_for(user, municipality, motion)
@@ -285,12 +285,7 @@ def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
         if proxy is not None:
             after["proxy"] = proxy.id
     record("ballot.cast", "motion", motion.id, after=after, actor=user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("%(name)s has already voted; a ballot is final.",
-                         name=municipality.name)) from None
+    db.session.flush()
     return ballot
 
 

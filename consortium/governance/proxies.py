@@ -129,7 +129,6 @@ def create_proxy(council: Council, data: dict[str, Any], *, actor: User | None =
     db.session.add(proxy)
     db.session.flush()
     record("proxy.create", "council", council.id, after=proxy_snapshot(proxy), actor=actor)
-    db.session.commit()
     return proxy
 
 
@@ -149,7 +148,6 @@ def revoke_proxy(proxy: Proxy, on: date | None = None, *, actor: User | None = N
     proxy.revoked_by_id = actor.id if actor else None
     record("proxy.revoke", "council", proxy.council_id,
            after={"id": proxy.id, "revoked_on": proxy.revoked_on}, actor=actor)
-    db.session.commit()
     return proxy
 
 

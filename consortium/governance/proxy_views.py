@@ -62,8 +62,7 @@ def revoke_proxy(proxy_id: int) -> Any:
         try:
             proxies.revoke_proxy(proxy, form.on.data, actor=acting_user())
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            show_domain_error(None, error)
         else:
             flash(_("The proxy for %(name)s was revoked from %(date)s.",
                     name=proxy.principal.name, date=proxy.revoked_on.isoformat()

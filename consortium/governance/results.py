@@ -96,19 +96,20 @@ def close_motion(motion_id: int, *, actor: User | None = None,
                   "decided_by_chair": decided.decided_by_chair},
            actor=actor, actor_label=actor_label)
     notices.motion_closed(motion, decided.outcome)
-    db.session.commit()
+    db.session.flush()
     return result
 
 
 def close_when_due(motion_id: int) -> bool:
-    """Close a motion whose closing time has passed (the worker's sweep, or a read that came
-    first). Two at once: one closes, the other finds it closed."""
-    motion = db.session.scalar(select(Motion).where(Motion.id == motion_id).with_for_update())
-    if motion is None or motion.status is not MotionStatus.OPEN or motion.closes_at is None \
-            or motion.closes_at > clock.now():
-        db.session.rollback()
-        return False
-    close_motion(motion_id, actor_label="closes_at")
+    """Close a motion whose closing time has passed (the worker's sweep, a job: it commits
+    each motion on its own). Two sweeps at once: one closes, the other finds it closed."""
+    with db.unit_of_work():
+        motion = db.session.scalar(select(Motion).where(Motion.id == motion_id)
+                                   .with_for_update())
+        if motion is None or motion.status is not MotionStatus.OPEN \
+                or motion.closes_at is None or motion.closes_at > clock.now():
+            return False
+        close_motion(motion_id, actor_label="closes_at")
     return True
 
 
@@ -184,5 +185,4 @@ def register_reservation(motion: Motion, code: str, text: str, user: User) -> Re
                                 name=municipality.name))
     record("reservation.create", "motion", motion.id,
            after={"municipality": code, "text": reservation.text}, actor=user)
-    db.session.commit()
     return reservation

@@ -132,7 +132,6 @@ def fix(meeting: Meeting, *, actor: User | None = None) -> list[RollLine]:
     locked.roll_fixed_at = now
     record("meeting.roll_fix", "meeting", locked.id, after={
         "seats": {line.municipality.code: line.represented_by for line in lines}}, actor=actor)
-    db.session.commit()
     return current(locked)
 
 
@@ -165,5 +164,4 @@ def change(meeting: Meeting, code: str, represented_by: str, reason: str, *,
     record("meeting.roll_change", "meeting", meeting.id, after={
         "municipality": code, "represented_by": represented_by, "reason": reason},
         before={"represented_by": line.represented_by}, actor=actor)
-    db.session.commit()
     return entry

@@ -144,8 +144,7 @@ def council_seats(council_id: int) -> Any:
         try:
             councils.set_board_seats(found, codes, actor=require_user())
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            show_domain_error(None, error)
         else:
             flash(_("The seats were saved."), "success")
     return redirect(url_for("governance.council", council_id=council_id))
@@ -163,8 +162,7 @@ def create_meeting(council_id: int) -> Any:
         meeting = meetings.create_meeting(found, form.held_on.data, form.place.data or "",
                                          form.chair.data or None, actor=acting_user())
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        show_domain_error(None, error)
         return redirect(url_for("governance.council", council_id=council_id))
     flash(_("Meeting %(number)s was planned.", number=f"{meeting.year}:{meeting.number}"),
           "success")
@@ -252,8 +250,7 @@ def _meeting_action(meeting_id: int, form: Any, action: Any, success: str) -> An
         try:
             action(found)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            show_domain_error(None, error)
         else:
             flash(success, "success")
     return redirect(url_for("governance.meeting", meeting_id=meeting_id))

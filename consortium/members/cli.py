@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from consortium import db
 from consortium.errors import Invalid
 from consortium.members import importing
 
@@ -24,6 +25,7 @@ def import_cli() -> None:
                    "or separate codes with commas. Without it a name that differs from the "
                    "register's is an error.")
 @with_appcontext
+@db.committed
 def import_municipalities(path: Path, dry_run: bool, renames: tuple[str, ...]) -> None:
     """Import FILE: the registry's CSV (code,name,county,population,population_year) or a table
     downloaded from SCB or SSB (CSV or XLSX). All rows or none."""

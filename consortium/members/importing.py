@@ -225,78 +225,73 @@ def apply(parsed: ParsedFile, *, source: str, data: bytes,
     for year in sorted({change.year for change in result.writes}):
         refuse_change(PopulationChange(year))  # nothing is written when a year is locked
     country = _country()
-    try:
-        kept = PopulationImport(
-            actor_id=actor.id if actor is not None else None, actor_label=actor_label,
-            filename=source[:200], layout=parsed.layout, title=parsed.title[:200],
-            sha256=hashlib.sha256(data).hexdigest(),
-            row_count=len(parsed.rows), counts=summary(result))
-        db.session.add(kept)
-        db.session.flush()
-        note = f"import {kept.id} {source}"
-        codes = sorted({change.code for change in result.changes})
-        existing = {m.code: m for m in db.session.scalars(
-            select(Municipality).where(Municipality.code.in_(codes)))}
-        figures = {(f.municipality_id, f.year): f for f in db.session.scalars(
-            select(PopulationFigure).where(PopulationFigure.municipality_id.in_(
-                [m.id for m in existing.values()])))}
-        touched: dict[int, set[int]] = {}
-        handled: set[str] = set()  # codes created or renamed already (one row per year)
-        for change in [c for c in result.changes if c.kind != "unchanged" or c.rename_from]:
-            municipality = existing.get(change.code)
-            if municipality is None:
-                entry = national_list(country)[change.code]
-                municipality = Municipality(code=change.code, name=change.name,
-                                            county=entry.county, country=country)
-                db.session.add(municipality)
-                db.session.flush()
-                existing[change.code] = municipality
-                record("municipality.create", "municipality", change.code,
-                       after={"code": change.code, "name": change.name,
-                              "county": entry.county},
-                       actor=actor, actor_label=actor_label, note=note)
-                _kept_row(kept, change, municipality, "new_municipality")
-            elif change.rename_from and change.code not in handled:
-                record("municipality.update", "municipality", change.code,
-                       before={"name": municipality.name}, after={"name": change.name},
-                       actor=actor, actor_label=actor_label, note=f"{note} (rename)")
-                _kept_row(kept, change, municipality, "renamed",
-                          name_before=municipality.name)
-                municipality.name = change.name
-            handled.add(change.code)
-            if change.kind == "unchanged":
-                continue
-            figure = figures.get((municipality.id, change.year))
-            if figure is None:
-                figure = PopulationFigure(municipality_id=municipality.id, year=change.year,
-                                          population=change.population)
-                db.session.add(figure)
-                figures[municipality.id, change.year] = figure
-            figure.population, figure.source, figure.import_id = (
-                change.population, source[:200], kept.id)
-            _kept_row(kept, change, municipality,
-                      "changed_figure" if change.previous is not None else "new_figure")
-            record("population.set", "municipality", change.code,
-                   before=None if change.previous is None
-                   else {"year": change.year, "population": change.previous},
-                   after={"year": change.year, "population": change.population,
-                          "source": source, "import": kept.id},
+    kept = PopulationImport(
+        actor_id=actor.id if actor is not None else None, actor_label=actor_label,
+        filename=source[:200], layout=parsed.layout, title=parsed.title[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        row_count=len(parsed.rows), counts=summary(result))
+    db.session.add(kept)
+    db.session.flush()
+    note = f"import {kept.id} {source}"
+    codes = sorted({change.code for change in result.changes})
+    existing = {m.code: m for m in db.session.scalars(
+        select(Municipality).where(Municipality.code.in_(codes)))}
+    figures = {(f.municipality_id, f.year): f for f in db.session.scalars(
+        select(PopulationFigure).where(PopulationFigure.municipality_id.in_(
+            [m.id for m in existing.values()])))}
+    touched: dict[int, set[int]] = {}
+    handled: set[str] = set()  # codes created or renamed already (one row per year)
+    for change in [c for c in result.changes if c.kind != "unchanged" or c.rename_from]:
+        municipality = existing.get(change.code)
+        if municipality is None:
+            entry = national_list(country)[change.code]
+            municipality = Municipality(code=change.code, name=change.name,
+                                        county=entry.county, country=country)
+            db.session.add(municipality)
+            db.session.flush()
+            existing[change.code] = municipality
+            record("municipality.create", "municipality", change.code,
+                   after={"code": change.code, "name": change.name,
+                          "county": entry.county},
                    actor=actor, actor_label=actor_label, note=note)
-            if change.kind != "new_municipality":  # a new municipality takes part in nothing
-                touched.setdefault(change.year, set()).add(municipality.id)
-        record("municipality.import", "import", str(kept.id), actor=actor,
-               actor_label=actor_label,
-               after={"file": source, "sha256": kept.sha256, "layout": parsed.layout,
-                      "rows": len(parsed.rows), **summary(result),
-                      "renamed": len(result.renames)})
-        db.session.flush()
-        for year, ids in sorted(touched.items()):
-            figures_changed(PopulationChange(year, tuple(sorted(ids))))
-        db.session.commit()
-        result.kept_id = kept.id
-    except Exception:
-        db.session.rollback()
-        raise
+            _kept_row(kept, change, municipality, "new_municipality")
+        elif change.rename_from and change.code not in handled:
+            record("municipality.update", "municipality", change.code,
+                   before={"name": municipality.name}, after={"name": change.name},
+                   actor=actor, actor_label=actor_label, note=f"{note} (rename)")
+            _kept_row(kept, change, municipality, "renamed",
+                      name_before=municipality.name)
+            municipality.name = change.name
+        handled.add(change.code)
+        if change.kind == "unchanged":
+            continue
+        figure = figures.get((municipality.id, change.year))
+        if figure is None:
+            figure = PopulationFigure(municipality_id=municipality.id, year=change.year,
+                                      population=change.population)
+            db.session.add(figure)
+            figures[municipality.id, change.year] = figure
+        figure.population, figure.source, figure.import_id = (
+            change.population, source[:200], kept.id)
+        _kept_row(kept, change, municipality,
+                  "changed_figure" if change.previous is not None else "new_figure")
+        record("population.set", "municipality", change.code,
+               before=None if change.previous is None
+               else {"year": change.year, "population": change.previous},
+               after={"year": change.year, "population": change.population,
+                      "source": source, "import": kept.id},
+               actor=actor, actor_label=actor_label, note=note)
+        if change.kind != "new_municipality":  # a new municipality takes part in nothing
+            touched.setdefault(change.year, set()).add(municipality.id)
+    record("municipality.import", "import", str(kept.id), actor=actor,
+           actor_label=actor_label,
+           after={"file": source, "sha256": kept.sha256, "layout": parsed.layout,
+                  "rows": len(parsed.rows), **summary(result),
+                  "renamed": len(result.renames)})
+    db.session.flush()
+    for year, ids in sorted(touched.items()):
+        figures_changed(PopulationChange(year, tuple(sorted(ids))))
+    result.kept_id = kept.id
     return result
 
 

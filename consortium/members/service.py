@@ -126,7 +126,6 @@ def create_municipality(data: dict[str, Any], *, actor: User | None = None,
     _membership_changed(set(), _membership_dates(municipality))
     record("municipality.create", "municipality", code, after=snapshot(municipality, *FIELDS),
            actor=actor, actor_label=actor_label)
-    db.session.commit()
     return municipality
 
 
@@ -183,7 +182,6 @@ def update_municipality(municipality: Municipality, data: dict[str, Any], *,
     if after != before:
         record("municipality.update", "municipality", municipality.code, before=before,
                after=after, actor=actor)
-    db.session.commit()
     return municipality
 
 
@@ -306,7 +304,6 @@ def change_membership(municipality: Municipality, action: str, on: date | None, 
     record(f"municipality.{action}", "municipality", municipality.code, before=before,
            after=snapshot(municipality, *FIELDS), actor=actor, note=note,
            actor_label=actor_label)
-    db.session.commit()
 
 
 def set_population(municipality: Municipality, year: int, population: Any, *,
@@ -341,7 +338,6 @@ def set_population(municipality: Municipality, year: int, population: Any, *,
         record("population.set", "municipality", municipality.code, before=before,
                after={"year": year, "population": population, "source": figure.source},
                actor=actor, actor_label=actor_label)
-    db.session.commit()
     return figure, created
 
 
@@ -368,7 +364,6 @@ def delete_municipality(municipality: Municipality, *, actor: User) -> None:
     record("municipality.delete", "municipality", municipality.code,
            before=snapshot(municipality, *FIELDS), actor=actor)
     db.session.delete(municipality)
-    db.session.commit()
 
 
 def latest_population_columns() -> Any:

@@ -145,8 +145,7 @@ def membership(code: str) -> Any:
             service.change_membership(municipality, form.action.data or "", form.on.data,
                                       actor=acting_user(), note=form.note.data or None)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message + " " + " ".join(error.fields.values()), "error")
+            show_domain_error(None, error)
         else:
             flash(_("The membership change was recorded."), "success")
     else:
@@ -181,8 +180,7 @@ def delete(code: str) -> Any:
     try:
         service.delete_municipality(municipality, actor=require_user())
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        show_domain_error(None, error)
         return redirect(url_for("members.detail", code=code))
     flash(_("%(name)s was removed from the register.", name=municipality.name), "success")
     return redirect(url_for("members.index"))

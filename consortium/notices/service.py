@@ -233,4 +233,3 @@ def set_turned_off(user: User, kinds: Iterable[str]) -> None:
     if wanted != have:
         record("user.notices", "user", user.id, before={"turned_off": sorted(have)},
                after={"turned_off": sorted(wanted)}, actor=user)
-    db.session.commit()

@@ -86,7 +86,6 @@ def create_tool(data: dict[str, Any], *, actor: User | None = None,
     db.session.flush()
     record("tool.create", "tool", slug, after=snapshot(tool, *FIELDS), actor=actor,
            actor_label=actor_label)
-    db.session.commit()
     return tool
 
 
@@ -103,7 +102,6 @@ def update_tool(tool: Tool, data: dict[str, Any], *, actor: User | None = None) 
     after = snapshot(tool, *FIELDS)
     if after != before:
         record("tool.update", "tool", tool.slug, before=before, after=after, actor=actor)
-    db.session.commit()
     return tool
 
 
@@ -206,7 +204,6 @@ def set_participation(tool: Tool, municipality: Municipality, joined_on: date | 
         record("participation.set", "tool", tool.slug, before=before,
                after={"municipality": municipality.code, **after}, actor=actor,
                actor_label=actor_label)
-    db.session.commit()
     return current, created
 
 
@@ -255,5 +252,4 @@ def set_usage(tool: Tool, municipality: Municipality, year: int, units: Any, *,
         record("usage.set", "tool", tool.slug, before=before,
                after={"municipality": municipality.code, "year": year, "units": units},
                actor=actor, actor_label=actor_label)
-    db.session.commit()
     return figure, created

@@ -156,8 +156,7 @@ def end_participation(slug: str, participation_id: int) -> Any:
             service.set_participation(tool, participation.municipality, participation.joined_on,
                                       form.left_on.data, actor=acting_user())
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            show_domain_error(None, error)
         else:
             flash(_("The participation was ended."), "success")
     return redirect(url_for("tools.detail", slug=slug) + "#participants")

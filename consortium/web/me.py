@@ -83,7 +83,7 @@ def change_password() -> Any:
             try:
                 auth.set_password(user, form.password.data or "", actor=user)
             except auth.AuthError as error:
-                db.session.rollback()
+                db.rollback()
                 form.password.errors = [str(error)]
             else:
                 # Other sessions of the user end; this one goes on
@@ -112,7 +112,6 @@ def new_calendar_link() -> Any:
         renewed = user.calendar_token is not None
         user.calendar_token = secrets.token_urlsafe(32)
         record("user.calendar", "user", user.id, after={"renewed": renewed}, actor=user)
-        db.session.commit()
         flash(_("Your calendar has a new address; the old one no longer works.") if renewed
               else _("Your calendar address is ready. Copy it into your calendar program."),
               "success")

@@ -23,6 +23,7 @@ from consortium.governance.labels import (
     MEETING_STATUS_LABELS,
     MOTION_STATUS_LABELS,
 )
+from consortium.governance.motions import shown_status
 from consortium.members.labels import (
     IMPORT_CHANGE_LABELS,
     IMPORT_LAYOUT_LABELS,
@@ -129,6 +130,8 @@ def register(app: Flask) -> None:
         import_change_label=lambda value: _label(IMPORT_CHANGE_LABELS, value),
         import_layout_label=lambda value: _label(IMPORT_LAYOUT_LABELS, value),
         meeting_status_label=lambda value: _label(MEETING_STATUS_LABELS, value),
-        motion_status_label=lambda value: _label(MOTION_STATUS_LABELS, value),
+        # a motion's status as read now: "closing" once its time has passed, until the
+        # worker has counted it
+        motion_status_label=lambda motion: _label(MOTION_STATUS_LABELS, shown_status(motion)),
         choice_label=lambda value: _label(CHOICE_LABELS, value),
     )

@@ -84,7 +84,6 @@ def set_language() -> Any:
     user = acting_user()
     if user is not None and user.lang != lang:  # e-mail follows the language last chosen
         user.lang = lang
-        db.session.commit()
     return redirect(local_path(request.form.get("next")) or url_for("web.home"))
 
 
@@ -109,7 +108,7 @@ def health() -> Any:
     try:
         db.session.execute(text("SELECT 1"))
     except OperationalError:
-        db.session.rollback()
+        db.rollback()
         parts["database"] = "down"
     if current_app.config["JOBS_MODE"] == "rq" and not redis_answers(current_app):
         parts["redis"] = "down"

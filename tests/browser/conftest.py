@@ -55,9 +55,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with fresh_database(tmp_path_factory, "live") as url:
         migrate(url)
         app = create_app({**TEST_CONFIG, "DATABASE_URL": url, "TESTING": False})
-        with app.app_context():
+        with app.app_context(), db.unit_of_work():
             seed()
-            db.session.remove()
         LIVE["app"] = app
         port = _free_port()
         server = make_server("127.0.0.1", port, _closed_before_served(app), threaded=True)

@@ -42,6 +42,7 @@ def race(tmp_path_factory):
             tokens = [auth.issue_token(auth.create_user(
                 email=f"ekonomi{n}@sambruk.se", role="finance", password="a long password",
                 actor_label="test"), label="race", actor_label="test") for n in range(2)]
+            db.commit()  # the set-up's unit of work, as a command's
             db.session.remove()
         yield app, tokens
         db.engine_of(app).dispose()
@@ -90,6 +91,7 @@ def test_adopt_against_edit_and_adopt_against_adopt(race):
             for code in ("0180", "0483", "1860"):
                 tools.set_participation(tool, members.get_by_code(code), date(2020, 1, 1),
                                         None, actor_label="test")
+            db.commit()
             db.session.remove()
         url = f"/api/v1/tools/{slug}/budgets/2026"
         client = app.test_client()

@@ -29,13 +29,15 @@ def shared_app(tmp_path_factory):
 
 
 def in_thread(app, function):
-    """Run `function` in a new thread inside the app, with that thread's own session."""
+    """Run `function` in a new thread inside the app, with that thread's own session and its
+    own unit of work (committed when it returns, as a job's)."""
     box = {}
 
     def run():
         with app.app_context():
             try:
-                box["value"] = function()
+                with db.unit_of_work():
+                    box["value"] = function()
             except Exception as error:  # noqa: BLE001 - handed to the caller
                 box["error"] = error
             finally:

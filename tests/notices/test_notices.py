@@ -7,17 +7,18 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from consortium import clock, db
-from consortium.auth.models import User
+from consortium.audit.models import AuditEvent
+from consortium.auth.models import Role, User
 from consortium.governance import councils, meetings, motions, results
 from consortium.governance.models import Motion
 from consortium.governance.notices import remind_before_closing
 from consortium.jobs.service import sweep
 from consortium.notices.models import Notice, NoticeStatus
 from consortium.notices.service import deliver
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, end_the_test_s_unit_of_work
 from tests.costs.test_closing import BUDGET
 from tests.costs.test_costs_api import SAMBRUK_FEES, setup  # noqa: F401  (the fixture)
 
@@ -63,6 +64,7 @@ def outbox(kind=None):
 
 
 def run_sweep(app):
+    end_the_test_s_unit_of_work()  # the worker sees what is committed
     with app.app_context():
         return sweep()
 
@@ -169,16 +171,27 @@ def test_a_motion_closes_itself_at_its_time_and_tells_every_seat(app, client, co
                for m in mail_server.inbox.messages) == 3
 
 
-def test_no_read_shows_a_motion_open_after_its_time(app, client, consortium, make_user):
+def test_a_read_after_the_closing_time_shows_closing_writes_nothing_and_takes_no_ballot(
+        app, client, client_as, consortium, make_user, count_queries):
     motion, reps = board_vote(consortium, make_user, closes_at=clock.now() + timedelta(hours=2))
     db.session.execute(update(Motion).where(Motion.id == motion.id)
                        .values(closes_at=clock.now() - timedelta(seconds=1)))
+    observer = client_as(Role.OBSERVER)
     db.session.commit()
+    events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
     answer = client.get(f"/api/v1/motions/{motion.id}", headers=consortium["observer"]).json
-    assert answer["status"] == "closed"  # the worker had not come yet: the read closed it
+    assert answer["status"] == "closing"  # the worker has not come yet; the read waits for it
+    page = observer.get(f"/motions/{motion.id}", headers={"Accept-Language": "en"})
+    assert "Closing: the votes are being counted" in page.get_data(as_text=True)
     late = client.post(f"/api/v1/motions/{motion.id}/ballots", headers=consortium["reps"]["0180"],
                        json={"municipality": "0180", "choice": "yes"})
     assert late.status_code == 409
+    assert "closing time" in late.json["error"]["message"]
+    assert db.session.get(Motion, motion.id, populate_existing=True).status.value == "open"
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events_before
+    assert run_sweep(app)["close_motions_whose_time_has_come"] == 1
+    closed = client.get(f"/api/v1/motions/{motion.id}", headers=consortium["observer"]).json
+    assert closed["status"] == "closed"
 
 
 def test_a_closing_time_must_lie_in_the_future(client, consortium):

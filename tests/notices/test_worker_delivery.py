@@ -82,6 +82,7 @@ def seed(other, count: int) -> list[str]:
         motion = motions.create_motion(board, {"title": "Verksamhetsplan 2027"},
                                        actor_label="test")
         motions.open_motion(motion, actor_label="test")
+        db.commit()  # the test's unit of work, as a command's
         return list(db.session.scalars(select(Notice.id)))
 
 
