@@ -214,10 +214,12 @@ def engine_of(app: Flask) -> Engine:
 
 def insert_once(row: Any, message: str) -> None:
     """Insert a row that a unique constraint allows once; the second attempt is a conflict
-    (also when two requests race: the database refuses the later one)."""
+    (also when two requests race: the database refuses the later one). The refused
+    transaction is the owner's to roll back (the request does), as after any refusal; no
+    savepoint, so that the row is written in its transaction's own id (sealing.py)."""
+    session.add(row)
     try:
-        with session.begin_nested():  # only this insert is undone; the caller decides the rest
-            session.add(row)
+        session.flush()
     except IntegrityError:
         raise Conflict(message) from None
 

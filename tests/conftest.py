@@ -28,6 +28,20 @@ from consortium.members.models import Municipality
 from consortium.web.app import create_app
 
 PASSWORD = "correct horse battery"
+# The Redis the tests use (the worker, the throttle): the one REDIS_URL names, as for the app.
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_or_skip() -> Any:
+    """A connection to the tests' Redis; the test is skipped where none answers."""
+    from redis import Redis
+
+    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except Exception:
+        pytest.skip(f"Redis does not answer at {REDIS_URL}")
+    return connection
 POSTGRES_URL = os.environ.get("CONSORTIUM_TEST_DATABASE_URL")
 
 

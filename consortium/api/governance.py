@@ -18,16 +18,13 @@ from consortium.errors import Conflict
 from consortium.governance import councils, meetings, motions, proxies, results, roll
 from consortium.governance.models import (
     AgendaItem,
-    Attendance,
     Council,
     Meeting,
-    MeetingOfficer,
     Motion,
     MotionStatus,
     Proxy,
-    Reservation,
 )
-from consortium.members.models import Municipality
+from consortium.governance.records import meeting_record, motion_record
 
 TAGS = ["Governance"]
 voters = roles(Role.REPRESENTATIVE)
@@ -76,31 +73,23 @@ def put_seats(council_id: int, data: dict[str, Any]) -> Any:
 
 
 def meeting_json(meeting: Meeting) -> dict[str, Any]:
-    items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-                               .order_by(AgendaItem.number)).all()
-    item_motions = {m.agenda_item_id: m.id for m in db.session.scalars(
-        select(Motion).where(Motion.agenda_item_id.in_([i.id for i in items])))}
-    chair = db.session.get(Municipality, meeting.chair_municipality_id) \
-        if meeting.chair_municipality_id else None
+    record = meeting_record(meeting)
     return s.MeetingOut().dump({
-        "id": meeting.id, "council": meeting.council_id, "year": meeting.year,
-        "number": meeting.number, "date": meeting.held_on, "place": meeting.place,
-        "status": meeting.status.value, "chair": chair.code if chair else None,
-        "attendance": [{"person": a.person_name, "capacity": a.capacity.value,
-                        "municipality": a.municipality.code if a.municipality else None}
-                       for a in db.session.scalars(select(Attendance).where(
-                           Attendance.meeting_id == meeting.id).order_by(Attendance.id))],
-        "officers": [{"role": o.role.value, "position": o.position, "person": o.person_name}
-                     for o in db.session.scalars(select(MeetingOfficer).where(
-                         MeetingOfficer.meeting_id == meeting.id))],
-        "items": [{"number": i.number, "title": i.title, "diary_number": i.diary_number,
-                   "summary": i.summary, "decision": i.decision, "basis": i.basis,
-                   "proposals": i.proposals, "sent_to": i.sent_to,
-                   "motion": item_motions.get(i.id)} for i in items],
-        "signatures": [{"role": o.role.value, "person": o.person_name,
-                        "signed_at": sig.signed_at.isoformat(), "sha256": sig.content_sha256}
-                       for o, sig in meetings.signers(meeting) if sig is not None],
-        "minutes_sha256": meeting.minutes_sha256})
+        "id": record.id, "council": record.council_id, "year": record.year,
+        "number": record.number, "date": record.held_on, "place": record.place,
+        "status": record.status, "chair": record.chair_code,
+        "attendance": [{"person": a.person, "capacity": a.capacity,
+                        "municipality": a.municipality_code} for a in record.attendance],
+        "officers": [{"role": o.role, "position": o.position, "person": o.person}
+                     for o in record.officers],
+        "items": [{"number": p.number, "title": p.title, "diary_number": p.diary_number,
+                   "summary": p.summary, "decision": p.decision, "basis": p.basis,
+                   "proposals": p.proposals, "sent_to": p.sent_to,
+                   "motion": p.motion.id if p.motion else None} for p in record.paragraphs],
+        "signatures": [{"role": sig.officer.role, "person": sig.officer.person,
+                        "signed_at": sig.signed_at.isoformat(), "sha256": sig.sha256}
+                       for sig in record.signatures if sig.signed_at is not None],
+        "minutes_sha256": record.minutes_sha256})
 
 
 @bp.post("/councils/<int:council_id>/meetings")
@@ -176,20 +165,21 @@ def sign(meeting_id: int) -> Any:
 
 
 def motion_json(motion: Motion) -> dict[str, Any]:
+    record = motion_record(motion)
     item = db.session.get(AgendaItem, motion.agenda_item_id) if motion.agenda_item_id else None
     _count, _choices, ballots = results.current_count(motion) \
         if motion.status is not MotionStatus.DRAFT else (None, {}, 0)
     return s.MotionOut().dump({
-        "id": motion.id, "council": motion.council_id,
+        "id": record.id, "council": record.council_id,
         "meeting_id": item.meeting_id if item else None,
-        "paragraph": item.number if item else None, "title": motion.title,
-        "text": motion.text, "weighting": motion.weighting.value,
-        "majority": motion.majority.value, "quorum_percent": motion.quorum_percent,
-        "tie_break": motion.tie_break.value, "secret": motion.secret,
-        "status": motions.shown_status(motion), "population_year": motion.population_year,
-        "closes_at": motion.closes_at, "ballots": ballots,
-        "seats": [{"code": m.code, "name": m.name, "weight": str(w)}
-                  for m, w, _c in results.seat_rows(motion)]})
+        "paragraph": item.number if item else None, "title": record.title,
+        "text": record.text, "weighting": record.weighting,
+        "majority": record.majority, "quorum_percent": record.quorum_percent,
+        "tie_break": record.tie_break, "secret": record.secret,
+        "status": record.shown_status, "population_year": record.population_year,
+        "closes_at": record.closes_at, "ballots": ballots,
+        "seats": [{"code": seat.code, "name": seat.name, "weight": str(seat.weight)}
+                  for seat in record.seats]})
 
 
 @bp.post("/councils/<int:council_id>/motions")
@@ -218,27 +208,22 @@ def open_motion(motion_id: int) -> Any:
 
 
 def result_json(motion: Motion) -> dict[str, Any]:
-    result = results.result_of(motion)
+    record = motion_record(motion)
+    result = record.result
     if result is None:
         raise Conflict("The motion is not closed yet; its result is counted when it closes.")
-    seats = []
-    for municipality, weight, choice in results.seat_rows(motion):
-        seat: dict[str, str | None] = {"code": municipality.code, "name": municipality.name,
-                                       "weight": str(weight)}
-        if not motion.secret:
-            seat["choice"] = choice
-        seats.append(seat)
-    reservations = [{"municipality": r.municipality.code, "text": r.text}
-                    for r in db.session.scalars(select(Reservation).where(
-                        Reservation.motion_id == motion.id))]
     return s.ResultOut().dump({
-        "motion": motion.id, "outcome": result.outcome.value, "yes": str(result.yes),
+        "motion": record.id, "outcome": result.outcome, "yes": str(result.yes),
         "no": str(result.no), "abstain": str(result.abstain),
         "participating": str(result.participating), "total": str(result.total),
         "quorum_met": result.quorum_met, "decided_by_chair": result.decided_by_chair,
-        "population_year": result.population_year, "weighting": motion.weighting.value,
-        "majority": motion.majority.value, "secret": motion.secret, "seats": seats,
-        "reservations": reservations})
+        "population_year": result.population_year, "weighting": record.weighting,
+        "majority": record.majority, "secret": record.secret,
+        "seats": [{"code": seat.code, "name": seat.name, "weight": str(seat.weight),
+                   **({} if record.secret else {"choice": seat.choice})}
+                  for seat in record.seats],
+        "reservations": [{"municipality": r.code, "text": r.text}
+                         for r in record.reservations]})
 
 
 @bp.post("/motions/<int:motion_id>/close")

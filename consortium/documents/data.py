@@ -9,11 +9,12 @@ from typing import Any
 from flask import current_app
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from consortium import clock, db
 from consortium.costs.allocation import as_decimal
-from consortium.governance import meetings, results, roll
+from consortium.governance import roll
 from consortium.governance.labels import (
     CHOICE_LABELS,
     MAJORITY_LABELS,
@@ -23,15 +24,12 @@ from consortium.governance.labels import (
 )
 from consortium.governance.models import (
     AgendaItem,
-    Attendance,
     AttendanceCapacity,
     Meeting,
-    MeetingOfficer,
     Motion,
-    MotionStatus,
     OfficerRole,
-    Reservation,
 )
+from consortium.governance.records import MotionRecord, meeting_record, motion_record
 from consortium.money import format_sek
 
 NOTICE_DAYS = 21  # the notice of adjustment stays up three weeks
@@ -48,22 +46,20 @@ def _time(value: Any) -> str:
     return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def vote_data(motion: Motion) -> dict[str, Any]:
-    result = results.result_of(motion)
+def vote_data(motion: MotionRecord) -> dict[str, Any]:
+    result = motion.result
     rules = _("Weighting: %(weighting)s. Majority: %(majority)s. Quorum: %(quorum)s %%.",
-              weighting=str(WEIGHTING_LABELS[motion.weighting.value]),
-              majority=str(MAJORITY_LABELS[motion.majority.value]),
+              weighting=str(WEIGHTING_LABELS[motion.weighting]),
+              majority=str(MAJORITY_LABELS[motion.majority]),
               quorum=motion.quorum_percent)
     if motion.population_year:
         rules += " " + _("Population on 31 December %(year)s.", year=motion.population_year)
     data: dict[str, Any] = {"title": motion.title, "text": motion.text, "rules": rules,
                             "secret": motion.secret, "closed": result is not None,
-                            "reservations": [{"name": r.municipality.name, "text": r.text}
-                                             for r in db.session.scalars(select(Reservation)
-                                             .where(Reservation.motion_id == motion.id))]}
+                            "reservations": [{"name": r.name, "text": r.text}
+                                             for r in motion.reservations]}
     if result is not None:
-        by_proxy = results.proxy_ballots(motion)
-        outcome = str(OUTCOME_LABELS[result.outcome.value])
+        outcome = str(OUTCOME_LABELS[result.outcome])
         if result.decided_by_chair:
             outcome += " " + _("(the chair's casting vote)")
         data.update({
@@ -73,11 +69,11 @@ def vote_data(motion: Motion) -> dict[str, Any]:
             "total": format_decimal(result.total),
             "quorum_met": result.quorum_met,
             "seats": [] if motion.secret else [
-                {"name": m.name, "weight": format_decimal(w),
-                 "choice": str(CHOICE_LABELS[c]) if c else "—",
-                 "proxy": _("by proxy: %(holder)s", holder=by_proxy[m.id][0])
-                 if m.id in by_proxy else ""}
-                for m, w, c in results.seat_rows(motion)],
+                {"name": seat.name, "weight": format_decimal(seat.weight),
+                 "choice": str(CHOICE_LABELS[seat.choice]) if seat.choice else "—",
+                 "proxy": _("by proxy: %(holder)s", holder=seat.proxy_holder)
+                 if seat.proxy_holder is not None else ""}
+                for seat in motion.seats],
         })
     return data
 
@@ -104,64 +100,63 @@ def roll_data(meeting: Meeting) -> dict[str, Any]:
             "tool": meeting.council.kind.value == "tool"}
 
 
+DECISIONS = {"adopted": _l("The proposal is adopted."),
+             "rejected": _l("The proposal is rejected."),
+             "no_quorum": _l("The meeting could not decide: no quorum.")}
+
+
 def protocol_data(meeting: Meeting) -> dict[str, Any]:
-    council = meeting.council
-    attendance = list(db.session.scalars(select(Attendance).where(
-        Attendance.meeting_id == meeting.id).order_by(Attendance.person_name)))
+    """The protocol of the meeting's record: the same people, officers and paragraphs in the
+    same order as the content the justerare sign (records.py)."""
+    record = meeting_record(meeting)
 
     def people(capacity: AttendanceCapacity) -> list[dict[str, str]]:
-        return [{"person": a.person_name,
-                 "municipality": a.municipality.name if a.municipality else ""}
-                for a in attendance if a.capacity is capacity]
+        return [{"person": row.person, "municipality": row.municipality_name or ""}
+                for row in record.attending(capacity)]
 
-    officers = list(db.session.scalars(select(MeetingOfficer).where(
-        MeetingOfficer.meeting_id == meeting.id).order_by(MeetingOfficer.position)))
-    by_role = {role: [o.person_name for o in officers if o.role is role] for role in OfficerRole}
-    items = list(db.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.number)))
-    item_motions = {m.agenda_item_id: m for m in db.session.scalars(select(Motion).where(
-        Motion.agenda_item_id.in_([i.id for i in items])))} if items else {}
+    def names(role: OfficerRole) -> list[str]:
+        return [officer.person for officer in record.officers_as(role)]
+
     paragraphs = []
-    for item in items:
-        motion = item_motions.get(item.id)
+    for item in record.paragraphs:
+        motion = item.motion
         decision = item.decision
         vote = vote_data(motion) if motion is not None else None
-        if motion is not None and not decision and vote and vote["closed"]:
-            decision = {"adopted": _("The proposal is adopted."),
-                        "rejected": _("The proposal is rejected."),
-                        "no_quorum": _("The meeting could not decide: no quorum.")}[
-                results.result_of(motion).outcome.value]  # type: ignore[union-attr]
+        if motion is not None and motion.result is not None and not decision:
+            decision = str(DECISIONS[motion.result.outcome])
         paragraphs.append({"number": item.number, "dnr": item.diary_number,
                            "title": item.title, "decision": decision, "summary": item.summary,
                            "basis": item.basis, "proposals": item.proposals,
                            "sent_to": item.sent_to,
                            "adjusted_at_once": item.adjusted_at_once, "vote": vote})
-    signatures = [{"role": str(OFFICER_LABELS[o.role.value]).lower(), "person": o.person_name,
-                   "time": _time(s.signed_at)}
-                  for o, s in meetings.signers(meeting) if s is not None]
-    locked = meeting.minutes_locked_at
+    signatures = [{"role": str(OFFICER_LABELS[s.officer.role]).lower(),
+                   "person": s.officer.person, "time": _time(s.signed_at)}
+                  for s in record.signatures if s.signed_at is not None]
+    locked = record.minutes_locked_at
     local_locked = clock.local(locked).date() if locked else None
+    numbers = [item.number for item in record.paragraphs]
     return {
-        "council": council.name, "number": f"{meeting.year}:{meeting.number}",
-        "date": meeting.held_on.isoformat(), "place": meeting.place or "—",
-        "roll": roll_rows(meeting) if meeting.roll_fixed_at is not None else [],
-        "tool": council.kind.value == "tool",
+        "council": record.council_name, "number": record.label,
+        "date": record.held_on.isoformat(), "place": record.place or "—",
+        "roll": roll_rows(meeting) if record.roll is not None else [],
+        "tool": record.council_kind == "tool",
         "ordinary": people(AttendanceCapacity.ORDINARY),
         "deputies": people(AttendanceCapacity.DEPUTY),
         "others": people(AttendanceCapacity.OTHER),
-        "chair": ", ".join(by_role[OfficerRole.CHAIR]),
-        "secretary": ", ".join(by_role[OfficerRole.SECRETARY]),
-        "adjusters": by_role[OfficerRole.ADJUSTER],
-        "adjusted_at": (f"{meeting.place or ''} {local_locked.isoformat()}".strip()
+        "chair": ", ".join(names(OfficerRole.CHAIR)),
+        "secretary": ", ".join(names(OfficerRole.SECRETARY)),
+        "adjusters": names(OfficerRole.ADJUSTER),
+        "adjusted_at": (f"{record.place} {local_locked.isoformat()}".strip()
                         if local_locked else None),
-        "first": items[0].number if items else 0, "last": items[-1].number if items else 0,
+        "first": numbers[0] if numbers else 0, "last": numbers[-1] if numbers else 0,
         "paragraphs": paragraphs, "signatures": signatures, "signed": locked is not None,
         "notice_up": local_locked.isoformat() if local_locked else "",
         "notice_down": (local_locked + timedelta(days=NOTICE_DAYS)).isoformat()
         if local_locked else "",
         "kept_at": _("The office of %(name)s", name=current_app.config["CONSORTIUM_NAME"]),
-        "sha256": meeting.minutes_sha256 or "",
-        "open_votes": any(m.status is MotionStatus.OPEN for m in item_motions.values()),
+        "sha256": record.minutes_sha256 or "",
+        "open_votes": any(item.motion is not None and item.motion.status == "open"
+                          for item in record.paragraphs),
     }
 
 
@@ -320,13 +315,11 @@ def annual_report_data(year: int) -> dict[str, Any]:
 
 
 def datetime_start(year: int) -> Any:
-    from datetime import UTC, datetime
-
-    return datetime(year, 1, 1, tzinfo=UTC)
+    return clock.start_of(date(year, 1, 1))  # the consortium's new year, not UTC's
 
 
 def motion_result_data(motion: Motion) -> dict[str, Any]:
     item = db.session.get(AgendaItem, motion.agenda_item_id) if motion.agenda_item_id else None
-    return {"council": motion.council.name, "vote": vote_data(motion),
+    return {"council": motion.council.name, "vote": vote_data(motion_record(motion)),
             "opened": _time(motion.opened_at) or "—", "closed": _time(motion.closed_at),
             "paragraph": f"§ {item.number}" if item else None}

@@ -29,9 +29,8 @@ from consortium.governance.models import (
     Motion,
     MotionStatus,
     OfficerRole,
-    Reservation,
 )
-from consortium.governance.results import result_of, seat_rows
+from consortium.governance.records import meeting_record
 
 OPENING_ITEMS = ("Mötets öppnande", "Val av justerare", "Godkännande av dagordning")
 
@@ -168,49 +167,9 @@ def add_item(meeting: Meeting, title: str, *, diary_number: str | None = None,
 
 
 def minutes_content(meeting: Meeting) -> dict[str, Any]:
-    """What is signed: the meeting, its attendance, paragraphs, votes and reservations."""
-    council = db.session.get(Council, meeting.council_id)
-    assert council is not None
-    items = list(db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-                                    .order_by(AgendaItem.number)))
-    motions = {m.agenda_item_id: m for m in db.session.scalars(select(Motion).where(
-        Motion.agenda_item_id.in_([i.id for i in items])))} if items else {}
-    content: dict[str, Any] = {
-        "council": council.name, "meeting": f"{meeting.year}:{meeting.number}",
-        "date": meeting.held_on.isoformat(), "place": meeting.place,
-        "attendance": [[a.person_name, a.capacity.value,
-                        a.municipality.code if a.municipality else None]
-                       for a in db.session.scalars(select(Attendance).where(
-                           Attendance.meeting_id == meeting.id).order_by(Attendance.id))],
-        "officers": [[o.role.value, o.position, o.person_name] for o in db.session.scalars(
-            select(MeetingOfficer).where(MeetingOfficer.meeting_id == meeting.id)
-            .order_by(MeetingOfficer.role, MeetingOfficer.position))],
-        "paragraphs": [],
-    }
-    if meeting.roll_fixed_at is not None:  # signed with the minutes (absent before it existed)
-        from consortium.governance.roll import current
-
-        content["roll"] = [[line.municipality.code, line.represented_by,
-                            line.proxy.id if line.proxy else None, line.equal, line.population,
-                            line.cost_share, line.reason] for line in current(meeting)]
-    for item in items:
-        entry: dict[str, Any] = {"number": item.number, "title": item.title,
-                                 "dnr": item.diary_number, "summary": item.summary,
-                                 "decision": item.decision, "basis": item.basis,
-                                 "proposals": item.proposals, "sent_to": item.sent_to}
-        motion = motions.get(item.id)
-        if motion is not None:
-            result = result_of(motion)
-            entry["motion"] = {
-                "title": motion.title, "status": motion.status.value,
-                "outcome": result.outcome.value if result else None,
-                "yes": result.yes if result else None, "no": result.no if result else None,
-                "abstain": result.abstain if result else None,
-                "seats": [[m.code, w, c] for m, w, c in seat_rows(motion)],
-                "reservations": [[r.municipality.code, r.text] for r in db.session.scalars(
-                    select(Reservation).where(Reservation.motion_id == motion.id))]}
-        content["paragraphs"].append(entry)
-    return content
+    """What the justerare confirm: the meeting's record (records.py), as the protocol
+    prints it."""
+    return meeting_record(meeting).signed_content()
 
 
 def minutes_hash(meeting: Meeting) -> str:

@@ -10,7 +10,6 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_babel import ngettext, to_utc
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from consortium import db
 from consortium.auth.access import acting_user, admin_only, readers, roles
@@ -33,8 +32,8 @@ from consortium.governance.models import (
     Motion,
     MotionStatus,
     Proxy,
-    Reservation,
 )
+from consortium.governance.records import motion_record
 from consortium.governance.views import LABELS, bp, is_admin, or_404
 from consortium.members.models import Municipality
 
@@ -70,28 +69,23 @@ def create_motion(council_id: int) -> Any:
 @readers
 def motion(motion_id: int) -> Any:
     found: Motion = or_404(motions.get_motion, motion_id)
+    record = motion_record(found)
     user = acting_user()
-    result = results.result_of(found)
-    seats = results.seat_rows(found) if found.status is not MotionStatus.DRAFT else []
     count, _choices, ballots = results.current_count(found) \
         if found.status is not MotionStatus.DRAFT else (None, {}, 0)
     item = db.session.get(AgendaItem, found.agenda_item_id) if found.agenda_item_id else None
     own = user.municipality if user is not None and user.role is Role.REPRESENTATIVE else None
-    own_seat = next(((m, w, c) for m, w, c in seats if own and m.id == own.id), None)
-    reservations = list(db.session.scalars(select(Reservation).where(
-        Reservation.motion_id == found.id).options(selectinload(Reservation.municipality))))
+    own_seat = record.seat_of(own.id) if own is not None else None
     voted = own is not None and own_seat is not None and motions.has_voted(found, own)
     my_seats = [(seat, proxy, seat_voted) for m, seat, proxy, seat_voted
                 in (motions.votable_seats(user) if user is not None else []) if m.id == found.id]
     return render_template(
         "governance/motion.html", motion=found, council=found.council, item=item,
-        result=result, seats=seats, count=count, ballots=ballots, labels=LABELS,
+        result=record.result, seats=record.seats, count=count, ballots=ballots, labels=LABELS,
         is_admin=is_admin(), own=own, own_seat=own_seat, voted=voted, my_seats=my_seats,
-        reservations=reservations, action_form=ActionForm(formdata=None),
+        reservations=record.reservations, action_form=ActionForm(formdata=None),
         reservation_form=ReservationForm(formdata=None),
-        may_reserve=bool(result and result.outcome.value == "adopted" and own_seat
-                         and own is not None
-                         and own.id not in {r.municipality_id for r in reservations}),
+        may_reserve=own is not None and record.may_reserve(own.id),
         kept_hash=kept_hash("result", str(found.id)))
 
 

@@ -5,7 +5,7 @@ Each operation is one transaction that checks the rules and writes the audit log
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, exists, func, select
+from sqlalchemy import and_, delete, func, select
 
 from consortium import clock, db
 from consortium.audit.service import record
@@ -28,6 +28,7 @@ from consortium.governance.models import (
     SealedBallot,
 )
 from consortium.governance.motions import may_vote_for
+from consortium.governance.records import motion_record
 from consortium.members.models import Municipality
 
 
@@ -173,12 +174,14 @@ def register_reservation(motion: Motion, code: str, text: str, user: User) -> Re
     if not (may_vote_for(user, municipality) or user.role is Role.ADMIN):
         raise Forbidden(_("Only a representative of %(name)s (or the office) can register "
                           "its reservation.", name=municipality.name))
-    result = result_of(motion)
-    if result is None or result.outcome is not Outcome.ADOPTED:
+    found = motion_record(motion)
+    if found.result is None or found.result.outcome != Outcome.ADOPTED.value:
         raise Conflict(_("A reservation is made against an adopted decision."))
-    if not db.session.scalar(select(exists().where(
-            MotionSeat.motion_id == motion.id, MotionSeat.municipality_id == municipality.id))):
+    if found.seat_of(municipality.id) is None:
         raise Forbidden(_("%(name)s had no seat in this vote.", name=municipality.name))
+    if not found.may_reserve(municipality.id):
+        raise Conflict(_("%(name)s has already registered a reservation.",
+                         name=municipality.name))
     reservation = Reservation(motion_id=motion.id, municipality_id=municipality.id,
                               text=(text or "").strip(), registered_by_id=user.id)
     insert_once(reservation, _("%(name)s has already registered a reservation.",

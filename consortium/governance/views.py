@@ -19,7 +19,7 @@ from consortium.frame.documents import kept_hash
 from consortium.frame.exports import csv_response, kronor
 from consortium.frame.fields import code_for
 from consortium.frame.forms import choices, show_domain_error
-from consortium.governance import councils, meetings, results, roll
+from consortium.governance import councils, meetings, roll
 from consortium.governance.forms import (
     ActionForm,
     AttendanceForm,
@@ -41,16 +41,13 @@ from consortium.governance.labels import (
     WEIGHTING_LABELS,
 )
 from consortium.governance.models import (
-    AgendaItem,
-    Attendance,
     Council,
     CouncilKind,
     Meeting,
-    MeetingOfficer,
     Motion,
     MotionResult,
-    Reservation,
 )
+from consortium.governance.records import meeting_record
 from consortium.tools.models import Tool
 
 bp = Blueprint("governance", __name__)
@@ -104,7 +101,6 @@ def council_list() -> Any:
 @readers
 def council(council_id: int) -> Any:
     found: Council = or_404(councils.get_council, council_id)
-    results.close_due_motions()  # no motion shows as open after its closing time
     council_meetings = list(db.session.scalars(select(Meeting).where(Meeting.council_id == found.id)
                                        .order_by(Meeting.held_on.desc())))
     council_motions = db.session.execute(
@@ -173,38 +169,19 @@ def create_meeting(council_id: int) -> Any:
 @readers
 def meeting(meeting_id: int) -> Any:
     found: Meeting = or_404(meetings.get_meeting, meeting_id)
-    items = list(db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == found.id)
-                                    .order_by(AgendaItem.number)))
-    item_motions = {m.agenda_item_id: (m, r) for m, r in db.session.execute(
-        select(Motion, MotionResult).outerjoin(MotionResult, MotionResult.motion_id == Motion.id)
-        .where(Motion.agenda_item_id.in_([i.id for i in items])))} if items else {}
-    attendance = list(db.session.scalars(select(Attendance).where(
-        Attendance.meeting_id == found.id).options(selectinload(Attendance.municipality))
-        .order_by(Attendance.capacity, Attendance.person_name)))
-    order = {"chair": 0, "secretary": 1, "adjuster": 2}
-    officers = sorted(db.session.scalars(select(MeetingOfficer).where(
-        MeetingOfficer.meeting_id == found.id)),
-        key=lambda o: (order[o.role.value], o.position))
-    signers = meetings.signers(found)
+    record = meeting_record(found)
     user = require_user()
     can_sign = (found.minutes_locked_at is None and found.status.value == "held"
-                and any(o.user_id == user.id and s is None for o, s in signers))
-    attendance_form = AttendanceForm(formdata=None)
-    reservations: dict[int, Any] = {}
-    motion_ids = [m.id for m, _r in item_motions.values()]
-    if motion_ids:
-        for reservation in db.session.scalars(select(Reservation).where(
-                Reservation.motion_id.in_(motion_ids)).options(
-                selectinload(Reservation.municipality))):
-            reservations.setdefault(reservation.motion_id, []).append(reservation)
+                and any(s.officer.user_id == user.id and s.signed_at is None
+                        for s in record.signatures))
     return render_template(
-        "governance/meeting.html", meeting=found, council=found.council, items=items,
-        motions=item_motions, attendance=attendance, officers=officers, signers=signers,
+        "governance/meeting.html", meeting=found, council=found.council, record=record,
         can_sign=can_sign, is_admin=is_admin(), labels=LABELS,
-        locked=found.minutes_locked_at is not None or any(s for _o, s in signers),
-        attendance_form=attendance_form, officer_form=OfficerForm(formdata=None),
+        locked=found.minutes_locked_at is not None
+        or any(s.signed_at for s in record.signatures),
+        attendance_form=AttendanceForm(formdata=None), officer_form=OfficerForm(formdata=None),
         item_form=ItemForm(formdata=None), action_form=ActionForm(formdata=None),
-        reservations=reservations, kept_hash=kept_hash("protocol", str(found.id)),
+        kept_hash=kept_hash("protocol", str(found.id)),
         roll_lines=roll.current(found), roll_changes=roll.changes(found),
         roll_form=RollChangeForm(formdata=None))
 

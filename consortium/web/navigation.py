@@ -24,6 +24,7 @@ from consortium.governance.labels import (
     MOTION_STATUS_LABELS,
 )
 from consortium.governance.motions import shown_status
+from consortium.governance.records import MotionRecord
 from consortium.members.labels import (
     IMPORT_CHANGE_LABELS,
     IMPORT_LAYOUT_LABELS,
@@ -132,6 +133,7 @@ def register(app: Flask) -> None:
         meeting_status_label=lambda value: _label(MEETING_STATUS_LABELS, value),
         # a motion's status as read now: "closing" once its time has passed, until the
         # worker has counted it
-        motion_status_label=lambda motion: _label(MOTION_STATUS_LABELS, shown_status(motion)),
+        motion_status_label=lambda motion: _label(MOTION_STATUS_LABELS, (
+            motion.shown_status if isinstance(motion, MotionRecord) else shown_status(motion))),
         choice_label=lambda value: _label(CHOICE_LABELS, value),
     )

@@ -4,15 +4,14 @@ count. Runs in a separate process: the limiter's storage is chosen when the app 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import textwrap
 
-import pytest
+from tests.conftest import REDIS_URL, redis_or_skip
 
 SCRIPT = textwrap.dedent('''
-    import re, uuid
+    import os, re, uuid
     from consortium import db
     from consortium.web.app import create_app
     from consortium.auth import service
@@ -21,12 +20,13 @@ SCRIPT = textwrap.dedent('''
     migrate(url)
     config = {"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": url,
               "SESSION_COOKIE_SECURE": False,
-              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+              "RATELIMIT_STORAGE_URI": os.environ["REDIS_URL"],
               "RATELIMIT_KEY_PREFIX": "test-" + uuid.uuid4().hex}
     first, second = create_app(config), None
     with first.app_context():
         service.create_user(email="kansli@example.se", role="admin",
                             password="a long password", actor_label="t")
+        db.commit()
     def attempt(app):
         client = app.test_client()
         page = client.get("/login").get_data(as_text=True)
@@ -39,20 +39,12 @@ SCRIPT = textwrap.dedent('''
 ''')
 
 
-def redis_running() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not redis_running(), reason="no Redis on 127.0.0.1:6379")
 def test_throttle_is_shared_through_redis():
+    redis_or_skip()
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=root, capture_output=True,
                             text=True, timeout=120,
-                            env={**os.environ, "CONSORTIUM_DEMO": "1"})
+                            env={**os.environ, "CONSORTIUM_DEMO": "1", "REDIS_URL": REDIS_URL})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines == ["[401, 401, 401, 401, 401]", "429"]

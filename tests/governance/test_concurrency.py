@@ -87,6 +87,7 @@ def test_two_simultaneous_ballots_for_one_municipality_store_exactly_one(shared_
                 motions.cast_ballot(motion_id, code, choice, user)
                 outcomes.append("stored")
             except Conflict:
+                db.rollback()  # as the request does with a refusal
                 outcomes.append("refused")
 
         return lambda: in_thread(shared_app, run)

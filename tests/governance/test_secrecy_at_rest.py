@@ -45,8 +45,10 @@ def test_after_the_close_no_row_ties_a_choice_to_a_ballot_postgres(client_as, co
         pytest.skip("xmin is a PostgreSQL system column")
     reps = representatives(client_as, consortium)
     motion = open_secret_vote(consortium)
+    db.commit()  # the set-up, then each ballot in a request (a transaction) of its own
     for code, choice in CHOICES.items():
         motions.cast_ballot(motion.id, code, choice, reps[code])
+        db.commit()  # each ballot is its own request, and so its own transaction
     ballot_xmins = {xmin for (xmin,) in db.session.execute(text(
         "SELECT xmin::text FROM ballots WHERE motion_id = :m"), {"m": motion.id})}
     assert len(ballot_xmins) == 4  # each ballot was its own (sub)transaction

@@ -9,17 +9,15 @@ import uuid
 import zipfile
 
 import pytest
-from redis import Redis
 from sqlalchemy import func, select
 
 from consortium import db
 from consortium.documents.models import StoredDocument
 from consortium.jobs import service as jobs
 from consortium.jobs.models import Job, JobStatus
+from tests.conftest import REDIS_URL, redis_or_skip
 from tests.costs.test_closing import closed_2026  # noqa: F401  (the fixture)
 from tests.costs.test_costs_api import BUDGET, SAMBRUK_FEES, setup  # noqa: F401
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def job_count() -> int:
@@ -78,11 +76,7 @@ def test_a_failed_job_says_so_and_loses_nothing(app, client, open_2026):
 @pytest.fixture
 def redis_queue(app):
     """A real Redis and a queue of this test's own; skipped where no Redis answers."""
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except Exception:
-        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    connection = redis_or_skip()
     name = f"test-{uuid.uuid4().hex[:8]}"
     saved = {key: app.config[key] for key in ("JOBS_MODE", "JOBS_QUEUE", "REDIS_URL")}
     app.config.update(JOBS_MODE="rq", JOBS_QUEUE=name, REDIS_URL=REDIS_URL)

@@ -13,7 +13,6 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from redis import Redis
 from sqlalchemy import func, select, update
 
 from consortium import clock, db
@@ -23,19 +22,8 @@ from consortium.governance import councils, motions
 from consortium.members import service as members
 from consortium.notices.models import Notice, NoticeStatus
 from consortium.web.app import create_app
-from tests.conftest import TEST_CONFIG, migrate
+from tests.conftest import REDIS_URL, TEST_CONFIG, migrate, redis_or_skip
 from tests.smtp import MailServer
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def redis_or_skip() -> Redis:
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except Exception:
-        pytest.skip("Redis does not answer on 127.0.0.1:6379")
-    return connection
 
 
 def wait_for(condition, timeout=40.0, step=0.1):
