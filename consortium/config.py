@@ -33,6 +33,9 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         # Flask-Limiter: memory:// serves one process; several hosts share redis://.
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis down: sign-in goes on, counted per process in memory (logged), never a 500.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_KEY_PREFIX="consortium",
         # Wrong passwords: per (account, client) the delays grow (5 a minute, then 10 in 15
         # minutes, 20 in an hour); per client across accounts, 30 in 15 minutes.

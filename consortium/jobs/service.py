@@ -161,7 +161,13 @@ def perform(job_id: str) -> None:
 
 
 def redis_answers(app: Flask) -> bool:
+    return redis_answers_at(app.config["REDIS_URL"])
+
+
+def redis_answers_at(url: str) -> bool:
+    from redis import Redis
+
     try:
-        return bool(queue(app).connection.ping())
+        return bool(Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
     except Exception:
         return False

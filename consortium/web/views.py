@@ -100,17 +100,23 @@ def api_reference() -> Any:
 @bp.route("/healthz")
 @public
 def health() -> Any:
-    """Which part is up: the database (needed) and Redis (the worker's queue; without it
-    notices and long work wait). 503 when the database does not answer."""
-    from consortium.jobs.service import redis_answers
+    """Which part is up: the database, and Redis where it is used (the worker's queue, the
+    login throttle's shared count). 503 naming the part when any is down (README "What a part
+    down means")."""
+    from consortium.jobs.service import redis_answers_at
 
-    parts = {"database": "ok", "redis": "ok"}
+    parts = {"database": "ok", "redis": "not used"}
     try:
         db.session.execute(text("SELECT 1"))
     except OperationalError:
         db.rollback()
         parts["database"] = "down"
-    if current_app.config["JOBS_MODE"] == "rq" and not redis_answers(current_app):
-        parts["redis"] = "down"
-    status = 503 if parts["database"] == "down" else 200
+    config = current_app.config
+    used = ([config["REDIS_URL"]] if config["JOBS_MODE"] == "rq" else []) + \
+        ([config["RATELIMIT_STORAGE_URI"]]
+         if str(config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://")) else [])
+    if used:
+        parts["redis"] = "ok" if all(redis_answers_at(url) for url in dict.fromkeys(used)) \
+            else "down"
+    status = 503 if "down" in parts.values() else 200
     return jsonify({"status": "ok" if status == 200 else "down", "parts": parts}), status
