@@ -3,6 +3,7 @@ written out as JSON. A key typed as a decimal comes back as that decimal."""
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -28,10 +29,7 @@ def key_from_data(data: dict[str, Any]) -> Key:
     base_share = None
     if method is Method.BASE_PLUS_PER_CAPITA:
         raw = data.get("base_share")
-        try:
-            base_share = Fraction(str(raw)) if raw is not None and str(raw).strip() else None
-        except (ValueError, ZeroDivisionError):
-            base_share = None
+        base_share = plain_fraction(raw) if raw is not None and str(raw).strip() else None
         if base_share is None or not 0 <= base_share <= 1:
             errors["key.base_share"] = _("Give the base share as a decimal between 0 and 1, "
                                          "e.g. 0.3.")
@@ -44,8 +42,8 @@ def key_from_data(data: dict[str, Any]) -> Key:
                 if up_to is not None and (isinstance(up_to, bool) or not isinstance(up_to, int)
                                           or up_to < 0):
                     raise ValueError
-                weight = Fraction(str(band.get("weight")))
-                if weight < 0:
+                weight = plain_fraction(band.get("weight"))
+                if weight is None or weight < 0:
                     raise ValueError
                 bands.append(Band(up_to, weight))
             except (ValueError, ZeroDivisionError, AttributeError, TypeError):
@@ -81,6 +79,17 @@ def key_json(key: Key) -> dict[str, Any]:
     if key.bands:
         data["bands"] = [{"up_to": b.up_to, "weight": decimal_text(b.weight)} for b in key.bands]
     return data
+
+
+# A decimal ("0.3", "12.5") or a fraction ("1/3") of sensible size: no exponent, so that
+# "1e-999999" is refused here rather than making a number too long to print.
+_PLAIN = re.compile(r"^\s*(\d{1,15}(\.\d{1,12})?|\d{1,15}/[1-9]\d{0,14})\s*$")
+
+
+def plain_fraction(raw: object) -> Fraction | None:
+    """The value of a weight or share as typed, or None when it is not a plain number."""
+    text = str(raw)
+    return Fraction(text.strip()) if _PLAIN.match(text) else None
 
 
 def decimal_text(value: Fraction) -> str:

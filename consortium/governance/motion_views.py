@@ -3,15 +3,14 @@ and the voting page a representative uses from a phone."""
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext, to_utc
+from flask_babel import ngettext
 from sqlalchemy import select
 
-from consortium import db
+from consortium import clock, db
 from consortium.auth.access import acting_user, admin_only, readers, roles
 from consortium.auth.models import Role
 from consortium.errors import DomainError
@@ -54,7 +53,8 @@ def create_motion(council_id: int) -> Any:
             "weighting": form.weighting.data, "majority": form.majority.data,
             "quorum_percent": form.quorum_percent.data, "tie_break": form.tie_break.data,
             "secret": bool(form.secret.data),
-            "closes_at": to_utc(form.closes_at.data).replace(tzinfo=UTC)
+            # typed in the consortium's time; the service refuses what no clock can hold
+            "closes_at": form.closes_at.data.replace(tzinfo=clock.zone())
             if form.closes_at.data else None}
     try:
         motion = motions.create_motion(found, data, actor=acting_user())

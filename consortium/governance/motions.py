@@ -38,6 +38,18 @@ from consortium.governance.models import (
 )
 from consortium.members.models import Municipality, PopulationFigure
 
+LAST_YEAR = 2100  # the registry keeps the years 1900-2100 (as in its URLs)
+
+
+def _within_the_registry(moment: datetime) -> datetime | None:
+    """The moment in UTC, or None when it lies past 2100 in the consortium's time (or past
+    what a datetime holds at all: 9999-12-31 with a negative offset)."""
+    try:
+        in_utc = moment.astimezone(UTC)
+        return in_utc if clock.local(in_utc).year <= LAST_YEAR else None
+    except OverflowError:
+        return None
+
 
 def get_motion(motion_id: int) -> Motion:
     """The motion. A read never writes: a motion whose closing time has passed is closed by
@@ -89,10 +101,14 @@ def create_motion(council: Council, data: dict[str, Any], *, actor: User | None 
     if closes_at is not None:
         if not isinstance(closes_at, datetime) or closes_at.tzinfo is None:
             errors["closes_at"] = _("A date and time with its offset from UTC.")
-        elif closes_at <= clock.now():
-            errors["closes_at"] = _("The closing time must lie in the future.")
         else:
-            closes_at = closes_at.astimezone(UTC)
+            closes_at = _within_the_registry(closes_at)
+            now = clock.now()
+            if closes_at is None:
+                errors["closes_at"] = _("The closing time must lie before %(year)s.",
+                                        year=LAST_YEAR + 1)
+            elif closes_at <= now:
+                errors["closes_at"] = _("The closing time must lie in the future.")
     item = None
     if data.get("meeting_id") is not None or data.get("agenda_item_id") is not None:
         item = _item_for_motion(council, data, errors)

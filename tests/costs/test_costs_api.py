@@ -127,6 +127,16 @@ def test_missing_population_names_every_municipality(client, setup):
                                                            {"up_to": 5, "weight": "2"}]}},
      "key.bands"),
     ({"key": {"method": "equal"}}, "amount"),
+    # Issue 22, item 9: a weight of 1e-999999 made a number too long to print (500)
+    ({"amount": "5", "key": {"method": "tiered", "bands": [{"up_to": None,
+                                                           "weight": "1e-999999"}]}},
+     "key.bands.0"),
+    ({"amount": "5", "key": {"method": "tiered", "bands": [{"up_to": None, "weight": "1e9"}]}},
+     "key.bands.0"),
+    ({"amount": "5", "key": {"method": "base_plus_per_capita", "base_share": "1e-999999"}},
+     "key.base_share"),
+    ({"amount": "5", "key": {"method": "base_plus_per_capita", "base_share": "NaN"}},
+     "key.base_share"),
 ])
 def test_bad_budgets_are_refused_with_the_field(client, setup, body, field):
     response = client.put("/api/v1/tools/provisum/budgets/2026", json=body,

@@ -5,6 +5,7 @@ where the rules allow it."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
@@ -335,3 +336,27 @@ def test_a_proxy_holder_is_told_once_per_seat_they_may_cast(app, consortium, mak
                        if str(m["To"]) == holder.email)
     assert to_holder == ["Rösta för Katrineholm: Budget 2027", "Rösta för Malmö: Budget 2027"]
     assert len(mail_server.inbox.messages) == 4  # Stockholm, Malmö, and the holder twice
+
+
+def test_absurd_closing_times_are_refused_not_a_500(client, client_as, consortium):
+    """Issue 22, item 9: 9999-12-31T23:59:59-23:59 was an OverflowError (500)."""
+    board = client.post("/api/v1/councils", headers=consortium["admin"],
+                        json={"kind": "board", "name": "Styrelse"}).json
+    for absurd in ("9999-12-31T23:59:59-23:59", "9999-12-31T23:59:59+00:00",
+                   "2101-01-01T00:00:00+01:00"):
+        answer = client.post(f"/api/v1/councils/{board['id']}/motions",
+                             headers=consortium["admin"], json={"title": "X", "closes_at": absurd})
+        assert answer.status_code == 422, (absurd, answer.status_code)
+        assert "before 2101" in answer.json["error"]["fields"]["closes_at"]
+    admin = client_as(Role.ADMIN)
+    page = f"/councils/{board['id']}"
+    for typed in ("9999-12-31T23:59", "0001-01-01T00:00"):
+        form = admin.get(page, headers=EN).get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+        answer = admin.post(f"/councils/{board['id']}/motions", headers=EN, data={
+            "csrf_token": token, "title": "X", "weighting": "equal", "majority": "simple",
+            "quorum_percent": "50", "tie_break": "rejected", "meeting": "", "closes_at": typed},
+            follow_redirects=True)
+        assert answer.status_code == 200, typed  # back on the council page, told why
+        html = answer.get_data(as_text=True)
+        assert "The closing time must lie" in html, typed
