@@ -115,3 +115,80 @@ def db_select(entity):
     from sqlalchemy import select
 
     return select(entity)
+
+
+def test_forty_readers_at_the_closing_moment_get_no_error_and_one_close(shared_app):
+    """Issue 22, item 6: when a vote closed by itself, 6-15 of 40 concurrent readers got 500
+    (two requests closed it). Reads never close now; the sweep closes once."""
+    import time
+    from datetime import timedelta
+
+    from sqlalchemy import func, select, update
+
+    from consortium import clock
+    from consortium.audit.models import AuditEvent
+    from consortium.governance.models import Motion, MotionResult
+    from consortium.jobs.service import sweep
+
+    def setup():
+        municipality = members.create_municipality(
+            {"code": "1860", "name": "Laxå", "county": "Örebro län"}, actor_label="test")
+        members.change_membership(municipality, "admit", date(2010, 1, 1))
+        council = councils.create_council({"kind": "board", "name": "Styrelse r"},
+                                          actor_label="test")
+        councils.set_board_seats(council, ["1860"])
+        motion = motions.create_motion(council, {
+            "title": "Stängs", "closes_at": clock.now() + timedelta(hours=1)},
+            actor_label="test")
+        motions.open_motion(motion, actor_label="test")
+        token = auth.issue_token(auth.create_user(
+            email="revisor-r@example.se", role="observer", password="a long password",
+            actor_label="test"), actor_label="test")
+        return motion.id, token
+
+    motion_id, token = in_thread(shared_app, setup)
+    in_thread(shared_app, lambda: db.session.execute(update(Motion).where(
+        Motion.id == motion_id).values(closes_at=clock.now() + timedelta(seconds=1))))
+    statuses: list[int] = []
+    seen: set[str] = set()
+    lock = threading.Lock()
+    deadline = time.monotonic() + 3
+
+    def read():
+        client = shared_app.test_client()
+        while time.monotonic() < deadline:
+            for path in (f"/api/v1/motions/{motion_id}", f"/api/v1/motions/{motion_id}/result"):
+                answer = client.get(path, headers={"Authorization": f"Bearer {token}"})
+                with lock:
+                    statuses.append(answer.status_code)
+                    if path.endswith(str(motion_id)):
+                        seen.add(answer.json["status"])
+
+    sweeps: list[object] = []
+
+    def sweeper():
+        while time.monotonic() < deadline + 1:
+            sweeps.append(in_thread(shared_app, sweep)["close_motions_whose_time_has_come"])
+            time.sleep(0.2)
+
+    threads = [threading.Thread(target=read) for _ in range(40)]
+    threads.append(threading.Thread(target=sweeper))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses and all(status < 500 for status in statuses), sorted(set(statuses))
+    assert "open" in seen and seen <= {"open", "closing", "closed"}
+    assert "failed" not in sweeps and sum(n for n in sweeps if isinstance(n, int)) == 1
+    final = shared_app.test_client().get(f"/api/v1/motions/{motion_id}",
+                                         headers={"Authorization": f"Bearer {token}"})
+    assert final.json["status"] == "closed"
+
+    def closes():
+        results = db.session.scalar(select(func.count()).select_from(MotionResult).where(
+            MotionResult.motion_id == motion_id))
+        events = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "motion.close", AuditEvent.object_id == str(motion_id)))
+        return results, events
+
+    assert in_thread(shared_app, closes) == (1, 1)
