@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -203,9 +203,13 @@ def vote(motion_id: int, code: str | None = None) -> Any:
             db.rollback()
             problem = error.message
         else:
-            if found.secret:  # the choice of a secret ballot is shown this once, never stored
-                session["secret_choice"] = [found.id, municipality.code, form.choice.data]
             flash(_("Your ballot is cast."), "success")
+            if found.secret:
+                # The choice of a secret ballot is shown in this answer only: never stored,
+                # not even in the session cookie (SPEC); reloading shows the receipt alone.
+                cast = motions.ballot_of(found, municipality)
+                assert cast is not None
+                return _receipt(found, municipality, cast, form.choice.data)
             return redirect(url_for("governance.ballot", motion_id=found.id,
                                     code=municipality.code), 303)
     status = 409 if problem and request.method == "POST" else (422 if form.errors else 200)
@@ -233,10 +237,13 @@ def ballot(motion_id: int, code: str) -> Any:
         abort(403)
     if cast is None:
         return redirect(url_for("governance.vote", motion_id=found.id, code=code))
-    shown = session.pop("secret_choice", None)
-    choice = cast.choice.value if cast.choice is not None else (
-        shown[2] if shown and shown[:2] == [found.id, code] else None)
+    return _receipt(found, municipality, cast,
+                    cast.choice.value if cast.choice is not None else None)
+
+
+def _receipt(motion: Motion, municipality: Municipality, cast: Ballot,
+             choice: str | None) -> Any:
     proxy = db.session.get(Proxy, cast.proxy_id) if cast.proxy_id else None
-    return render_template("governance/receipt.html", motion=found, municipality=municipality,
+    return render_template("governance/receipt.html", motion=motion, municipality=municipality,
                            ballot=cast, choice=choice, proxy=proxy,
                            receipt=motions.receipt_of(cast), labels=LABELS)

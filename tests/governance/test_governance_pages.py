@@ -210,3 +210,25 @@ def test_board_seats_are_chosen_by_name(client_as, consortium):
         ["0180", "0483", "1280"]
     form = admin.get(page, headers=EN).get_data(as_text=True)
     assert "Katrineholm\nMalmö\nStockholm</textarea>" in form
+
+
+def test_a_secret_choice_is_shown_in_the_answer_to_casting_and_never_kept_in_the_cookie(
+        app, client_as, consortium):
+    """Issue 22, item 10: the signed (not encrypted) session cookie held the secret choice in
+    clear until the receipt was shown."""
+    board = councils.create_council({"kind": "board", "name": "Styrelse"}, actor_label="test")
+    councils.set_board_seats(board, ["0180", "1280", "0483"])
+    motion = motions.create_motion(board, {"title": "Val", "secret": True}, actor_label="test")
+    motions.open_motion(motion, on=date(2026, 5, 1), actor_label="test")
+    client = rep(client_as, consortium, "0180")
+    page = f"/motions/{motion.id}/vote"
+    answer = client.post(page, headers=EN, data={"csrf_token": csrf_token(client, page),
+                                                 "choice": "abstain"})
+    assert answer.status_code == 200
+    html = answer.get_data(as_text=True)
+    assert "Your ballot is cast." in html and ">Abstain<" in html
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    kept = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    assert "abstain" not in repr(kept) and "secret_choice" not in kept
+    again = client.get(f"/motions/{motion.id}/ballots/0180", headers=EN).get_data(as_text=True)
+    assert "The ballot of Stockholm" in again and ">Abstain<" not in again
