@@ -13,7 +13,7 @@ from consortium import db
 from consortium.costs.allocation import NEEDS_POPULATION
 from consortium.costs.fee_schedules import store_fees
 from consortium.costs.models import Budget, BudgetStatus, ClosedYear, FeeSchedule, KeyMethod
-from consortium.costs.service import store_allocation
+from consortium.costs.service import lock_budgets, store_allocation
 from consortium.rules import (
     FigureChange,
     MembershipChange,
@@ -85,7 +85,7 @@ def touched_schedules(change: FigureChange) -> list[FeeSchedule]:
 def recompute(change: FigureChange) -> tuple[list[Budget], list[FeeSchedule]]:
     """Recompute and store what the change touches; returns what was recomputed."""
     db.session.flush()
-    drafts = touched_drafts(change)
+    drafts = still_drafts(touched_drafts(change))
     for budget in drafts:
         store_allocation(budget)
     schedules = touched_schedules(change)
@@ -94,9 +94,20 @@ def recompute(change: FigureChange) -> tuple[list[Budget], list[FeeSchedule]]:
     return drafts, schedules
 
 
+def still_drafts(drafts: list[Budget]) -> list[Budget]:
+    """Take the lock that adoption takes on each tool (in the tools' order, so that two
+    changes never wait for each other), then keep the budgets that are drafts still: one
+    adopted meanwhile is never written again (issue 22: its lines were rewritten)."""
+    tools = {budget.tool_id: budget.tool for budget in drafts}
+    for tool_id in sorted(tools):
+        lock_budgets(tools[tool_id])  # also reads the tool's versions anew
+    return [budget for budget in drafts if budget.status is BudgetStatus.DRAFT]
+
+
 def recompute_everything() -> tuple[int, int]:
     """Every draft and every open year's fees (after an upgrade: `flask costs refresh`)."""
-    drafts = list(db.session.scalars(select(Budget).where(Budget.status == BudgetStatus.DRAFT)))
+    drafts = still_drafts(list(db.session.scalars(select(Budget).where(
+        Budget.status == BudgetStatus.DRAFT))))
     for budget in drafts:
         store_allocation(budget)
     schedules = list(db.session.scalars(select(FeeSchedule).where(

@@ -116,3 +116,62 @@ def test_adopt_against_edit_and_adopt_against_adopt(race):
             Budget.status == BudgetStatus.ADOPTED))
         db.session.remove()
     assert adopted == 2 * ROUNDS
+
+
+def test_adopt_against_population_and_participation_changes(race):
+    """Issue 22, item 1: adopting while a population figure its key uses changed rewrote 3 of
+    9 adopted budgets' lines, and 6 of 20 requests answered 500. Every writer of a draft's
+    lines now takes the lock adoption takes, and finds an adopted budget adopted."""
+    app, (first, _second) = race
+    with app.app_context():
+        office = auth.issue_token(auth.create_user(
+            email="kansli-race@sambruk.se", role="admin", password="a long password",
+            actor_label="test"), label="race", actor_label="test")
+        db.commit()
+        db.session.remove()
+    statuses = []
+    for round_ in range(ROUNDS):
+        slug = f"pop{round_}"
+        with app.app_context():
+            tool = tools.create_tool({"slug": slug, "name": f"Pop {round_}",
+                                      "open_to_non_members": True}, actor_label="test")
+            for code in ("0180", "0483"):
+                tools.set_participation(tool, members.get_by_code(code), date(2020, 1, 1),
+                                        None, actor_label="test")
+            db.commit()
+            db.session.remove()
+        url = f"/api/v1/tools/{slug}/budgets/2026"
+        key = {"method": "per_capita", "population_year": 2024}
+        assert app.test_client().put(url, json={"amount": "100000.00", "key": key},
+                                     headers=bearer(first)).status_code == 201
+        population = {"population": 5_631 + round_ + 1}  # a change every round
+        change = ("PUT", "/api/v1/municipalities/1860/population/2024", office, population)
+        if round_ % 3 == 1:  # a participation that starts in the budget's year
+            change = ("PUT", f"/api/v1/tools/{slug}/participants/1860", office,
+                      {"joined_on": "2026-03-01"})
+        if round_ % 3 == 2:  # Laxå's own population only matters once it takes part
+            with app.app_context():
+                tools.set_participation(tools.get_by_slug(slug), members.get_by_code("1860"),
+                                        date(2020, 1, 1), None, actor_label="test")
+                db.commit()
+                db.session.remove()
+        adopt = ("POST", f"{url}/adopt", first, None)
+        statuses.append(at_once(app, adopt, change))
+    assert all(500 not in pair for pair in statuses), statuses
+    assert all(pair[0] == 200 for pair in statuses), statuses
+    with app.app_context():
+        from consortium.audit.models import AuditEvent
+
+        changed = []
+        for event in db.session.scalars(select(AuditEvent).where(
+                AuditEvent.action == "budget.adopt", AuditEvent.object_id.like("pop%"))):
+            budget = db.session.scalar(select(Budget).where(
+                Budget.tool.has(slug=event.object_id.split("/")[0]),
+                Budget.status == BudgetStatus.ADOPTED))
+            stored = db.session.scalars(select(AllocationLine.amount).where(
+                AllocationLine.budget_id == budget.id)).all()
+            if sorted(stored) != sorted(event.after["lines"].values()):
+                changed.append(event.object_id)
+        db.session.remove()
+    assert changed == []
+    assert consistent(app, None) == []
