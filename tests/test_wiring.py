@@ -37,7 +37,7 @@ def test_a_change_that_no_rule_answers_is_refused(app):
 
 def test_each_domain_registers_its_jobs_and_periodic_tasks_in_order(app):
     registered = wiring.of(app)
-    assert set(registered.job_handlers) == {"statements_zip"}
+    assert set(registered.job_handlers) == {"statements_zip", "password_reset"}
     assert [(task.order, task.name) for task in registered.periodic] == [
         (0, "close_motions_whose_time_has_come"), (5, "remind_before_closing"),
         (10, "hand_over_due")]

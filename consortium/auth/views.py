@@ -203,9 +203,7 @@ def send_reset(user_id: int) -> Any:
 def forgot_password() -> Any:
     form = ForgotForm()
     if form.validate_on_submit():
-        user = service.find_user(form.email.data or "")
-        if user is not None:
-            service.send_password_reset(user)
+        service.ask_for_reset(form.email.data or "")
         # The same answer whether the address is known or not: nobody learns who has an account.
         flash(_("If %(email)s belongs to an account, a link to set a new password is on its "
                 "way. It works once, for 48 hours.", email=form.email.data), "info")
