@@ -322,6 +322,67 @@ def test_a_broken_workbook_is_a_clear_error():
         importing.read(b"PK\x03\x04 not really a workbook")
 
 
+def _with_sheet(sheet_xml_chunks) -> bytes:
+    """SCB's workbook with its first sheet replaced by the given XML, written as a stream:
+    the test never holds the unpacked sheet in memory."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(scb_xlsx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for item in source.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                with target.open(item.filename, "w", force_zip64=True) as handle:
+                    for chunk in sheet_xml_chunks:
+                        handle.write(chunk)
+            else:
+                target.writestr(item, source.read(item.filename))
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_at_once_and_reads_almost_nothing():
+    """Issue 22, item 5: a 297 kB XLSX with 86 MB of sheet XML (a million rows) held the CLI
+    import for 87 s and 870 MB before the 5 000-row limit applied."""
+    import time
+    import tracemalloc
+
+    row = b'<row><c t="inlineStr"><is><t>0180</t></is></c><c><v>1</v></c></row>' * 1000
+    bomb = _with_sheet([b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats'
+                        b'.org/spreadsheetml/2006/main"><sheetData>', *([row] * 1000),
+                        b"</sheetData></worksheet>"])
+    assert len(bomb) < 1_000_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(importing.BadFile, match="unpacks to more than 32 MB"):
+        importing.read(bomb)
+    elapsed = time.perf_counter() - started
+    _now, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 1.0 and peak < 50 * 1024 * 1024, (elapsed, peak)
+
+
+def test_a_workbook_of_many_rows_stops_at_the_limit():
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    long = _with_sheet([b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats'
+                        b'.org/spreadsheetml/2006/main"><sheetData>', *([row] * 20_000),
+                        b"</sheetData></worksheet>"])
+    with pytest.raises(importing.BadFile, match="more than 5000 rows"):
+        importing.read(long)
+
+
+def test_a_workbook_with_a_dtd_is_refused_with_a_message(client_as):
+    """An XLSX with a DTD answered 500 (ParseError not caught)."""
+    laughs = _with_sheet([b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                          b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><worksheet xmlns="http://'
+                          b'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                          b"<row><c><v>&lol2;</v></c></row></sheetData></worksheet>"])
+    with pytest.raises(importing.BadFile, match="document type"):
+        importing.read(laughs)
+    answer = _upload(client_as("admin"), laughs, "laughs.xlsx")
+    assert answer.status_code == 422
+    assert "declares a document type (DTD)" in answer.get_data(as_text=True)
+
+
 # --- the record --------------------------------------------------------------------------
 
 def _upload(client, data: bytes, name: str):
