@@ -20,7 +20,10 @@ class NoticeStatus(enum.StrEnum):
     QUEUED = "queued"  # waiting for its first or next attempt
     SENDING = "sending"  # claimed by a worker
     SENT = "sent"
-    FAILED = "failed"  # given up after the last attempt, or its sending was cut off
+    FAILED = "failed"  # refused for good, or given up after the last attempt
+    # The message went out and the server never confirmed it (a timeout after DATA, a worker
+    # that died then): it may have arrived, so it is not sent again unless the office says so.
+    UNKNOWN = "unknown"
 
 
 class Notice(Base):
@@ -30,7 +33,7 @@ class Notice(Base):
 
     __tablename__ = "notices"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4; the Message-ID too
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4; in its Message-ID
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     # Makes a notice that must go once (a reminder) unique: NULL for the others
@@ -47,6 +50,9 @@ class Notice(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the message's content began to go to the server (after that its fate may be
+    # unknown); None before, and again when the office sends it again
+    data_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

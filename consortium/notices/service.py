@@ -15,12 +15,13 @@ due rows to Redis (RQ) and `deliver` sends one through SMTP:
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, render_template
@@ -94,30 +95,78 @@ def render(notice: Notice, user: User, app: Flask) -> tuple[str, str, str]:
     return subject.strip(), text, html
 
 
+# Characters that may not stand in a header line (a title pasted from Word brings a vertical
+# tab or U+2028): folded to one space, so that the header stays one line.
+_NOT_IN_A_HEADER = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    return _NOT_IN_A_HEADER.sub(" ", text).strip()
+
+
+def message_id(notice: Notice, app: Flask) -> str:
+    """The same Message-ID on every attempt, so that a copy sent twice can be dropped."""
+    domain = app.config["MAIL_FROM"].rpartition("@")[2] or "localhost"
+    return f"<notice.{notice.id}@{domain}>"
+
+
 def _message(notice: Notice, user: User, app: Flask) -> EmailMessage:
     subject, text, html = render(notice, user, app)
     message = EmailMessage()
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)
     message["From"] = app.config["MAIL_FROM"]
     message["To"] = user.email
     message["Date"] = format_datetime(clock.now())
-    domain = app.config["MAIL_FROM"].rpartition("@")[2] or "localhost"
-    message["Message-ID"] = make_msgid(idstring=notice.id.replace("-", ""), domain=domain)
+    message["Message-ID"] = message_id(notice, app)
     message["X-Consortium-Notice"] = notice.id
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message
 
 
-def _send(message: EmailMessage, app: Flask) -> None:
+class OutcomeUnknown(Exception):
+    """The content went to the server and no answer came: it may have been delivered."""
+
+
+def _send(message: EmailMessage, app: Flask, notice: Notice) -> None:
+    """SMTP step by step, so that what went wrong is known: before DATA nothing was sent
+    (retry); a refusal of the content is an answer (retry on 4xx, give up on 5xx); no answer
+    after the content went out is OutcomeUnknown (never resent by itself). The moment the
+    content starts is committed first, so that a worker that dies after it leaves the row
+    "unknown" rather than retried. A failed QUIT after the server's 250 changes nothing."""
     config = app.config
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
-                      timeout=config["MAIL_TIMEOUT"]) as smtp:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
+                        timeout=config["MAIL_TIMEOUT"])
+    try:
+        smtp.ehlo_or_helo_if_needed()
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
+            smtp.ehlo()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+        sender, recipient = config["MAIL_FROM"], str(message["To"])
+        code, answer = smtp.mail(sender)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, answer, sender)
+        code, answer = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
+        notice.data_at = clock.now()
+        db.session.commit()
+        content = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+        try:
+            code, answer = smtp.data(content)
+        except smtplib.SMTPDataError:
+            raise  # the server answered DATA: it refused to take the content
+        except (OSError, smtplib.SMTPException) as error:
+            raise OutcomeUnknown(f"{type(error).__name__}: {error}") from error
+        if code != 250:  # smtplib returns the final answer; a refusal is an answer
+            raise smtplib.SMTPDataError(code, answer)
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
 
 
 def _plain(message: EmailMessage) -> str:
@@ -140,16 +189,29 @@ def deliver(notice_id: str) -> str:
     user = notice.user
     try:
         message = _message(notice, user, app)
+    except Exception as error:  # a text no e-mail can carry: no attempt will do better
+        log.exception("Notice %s cannot be written as an e-mail", notice.id)
+        notice.status, notice.error = NoticeStatus.FAILED, f"{type(error).__name__}: {error}"
+        db.session.commit()
+        return notice.status.value
+    try:
         if app.config["MAIL_SERVER"]:
-            _send(message, app)
+            _send(message, app, notice)
         else:
             log.info("Notice %s to %s (no MAIL_SERVER: written here instead)\n%s\n\n%s",
                      notice.id, user.email, message["Subject"],
                      _plain(message))
+    except OutcomeUnknown as error:
+        notice.status, notice.error = NoticeStatus.UNKNOWN, (
+            f"The message went to the server and no answer came ({error}); it may have "
+            "arrived, so it is not sent again unless the office does.")[:2000]
+        log.warning("Notice %s: outcome unknown: %s", notice.id, error)
+        db.session.commit()
+        return notice.status.value
     except (OSError, smtplib.SMTPException) as error:
         permanent = isinstance(error, smtplib.SMTPRecipientsRefused) or (
             isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600)
-        notice.error = f"{type(error).__name__}: {error}"[:2000]
+        notice.error = _described(error)[:2000]
         if permanent or notice.attempts >= app.config["NOTICE_MAX_ATTEMPTS"]:
             notice.status = NoticeStatus.FAILED
         else:
@@ -167,6 +229,19 @@ def deliver(notice_id: str) -> str:
     return notice.status.value
 
 
+def _described(error: Exception) -> str:
+    """What went wrong, as the office reads it: the server's own answer where it gave one."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        said = error.smtp_error
+        text = said.decode(errors="replace") if isinstance(said, bytes) else str(said)
+        return f"The mail server answered: {error.smtp_code} {text}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = [f"{code} {text.decode(errors='replace')}"
+                   for code, text in error.recipients.values()]
+        return "The mail server refused the address: " + "; ".join(answers)
+    return f"{type(error).__name__}: {error}"
+
+
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, … (NOTICE_RETRY_SECONDS doubled per attempt), at most 6 hours."""
     base = app_config()["NOTICE_RETRY_SECONDS"]
@@ -180,12 +255,16 @@ def hand_over_due() -> int:
 
     app = db.the_app()
     now = clock.now()
-    db.session.execute(
-        update(Notice).where(Notice.status == NoticeStatus.SENDING,
-                             Notice.claimed_at < now - STALE_SENDING)
-        .values(status=NoticeStatus.FAILED,
-                error="Sending was cut off (the worker stopped); not sent again so that it "
-                      "is sent at most once."))
+    # A worker that died while sending: before the content went out the notice is simply
+    # due again (same Message-ID); after, its fate is unknown and the office decides.
+    stale = [Notice.status == NoticeStatus.SENDING, Notice.claimed_at < now - STALE_SENDING]
+    db.session.execute(update(Notice).where(*stale, Notice.data_at.is_(None)).values(
+        status=NoticeStatus.QUEUED, next_attempt_at=now,
+        error="The worker stopped before the message went out; sent again."))
+    db.session.execute(update(Notice).where(*stale, Notice.data_at.is_not(None)).values(
+        status=NoticeStatus.UNKNOWN,
+        error="The worker stopped while the message went to the server; it may have "
+              "arrived, so it is not sent again unless the office does."))
     due = list(db.session.scalars(select(Notice.id).where(
         Notice.status == NoticeStatus.QUEUED, Notice.next_attempt_at <= now)
         .order_by(Notice.next_attempt_at).limit(500)))
@@ -233,3 +312,34 @@ def set_turned_off(user: User, kinds: Iterable[str]) -> None:
     if wanted != have:
         record("user.notices", "user", user.id, before={"turned_off": sorted(have)},
                after={"turned_off": sorted(wanted)}, actor=user)
+
+
+TROUBLED = (NoticeStatus.FAILED, NoticeStatus.UNKNOWN)
+
+
+def troubled(limit: int = 200) -> list[Notice]:
+    """Notices that failed or whose fate is unknown, newest first: the office's to decide."""
+    return list(db.session.scalars(select(Notice).where(Notice.status.in_(TROUBLED))
+                                   .order_by(Notice.created_at.desc()).limit(limit)))
+
+
+def troubled_count() -> Any:
+    """A scalar subquery: how many notices failed or are unknown (for a start page)."""
+    from sqlalchemy import func
+
+    return select(func.count()).where(Notice.status.in_(TROUBLED)).scalar_subquery()
+
+
+def send_again(notice: Notice, *, actor: User) -> None:
+    """The office decides that a failed or unknown notice goes again (with the same
+    Message-ID, so a copy that did arrive can be told apart)."""
+    from consortium.errors import Conflict
+
+    if notice.status not in TROUBLED:
+        raise Conflict("Only a notice that failed or whose fate is unknown is sent again.")
+    before = notice.status.value
+    notice.status, notice.next_attempt_at = NoticeStatus.QUEUED, clock.now()
+    notice.attempts, notice.data_at, notice.error = 0, None, None
+    record("notice.resend", "notice", notice.id, before={"status": before},
+           after={"status": "queued", "to": notice.user.email, "kind": notice.kind},
+           actor=actor)

@@ -9,9 +9,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The start pages, settings and calendar (one blueprint, "web"), the audit log's pages
     ("audit": they name every domain's objects), error pages, security headers, navigation."""
-    from consortium.web import audit_log, errors, me, navigation, security, views
+    from consortium.web import audit_log, errors, me, navigation, notices_page, security, views
 
-    del me  # settings and the calendar are routes of the start pages (views.bp)
+    del me, notices_page  # settings, calendar and the office's notices: routes of views.bp
     app.register_blueprint(views.bp)
     app.register_blueprint(audit_log.bp)
     errors.register(app)

@@ -73,6 +73,7 @@ SENTENCES: dict[str, Any] = {
     "user.deactivate": _l("%(who)s deactivated the user %(what)s"),
     "user.login": _l("%(who)s signed in"),
     "user.notices": _l("%(who)s changed which notices they receive"),
+    "notice.resend": _l("%(who)s sent a notice again"),
     "user.password": _l("%(who)s set a new password for %(what)s"),
     "user.password_reset": _l("%(who)s sent a password-reset link to %(what)s"),
     "user.update": _l("%(who)s changed the role or municipality of %(what)s"),

@@ -29,6 +29,7 @@ from consortium.costs.models import Budget
 from consortium.frame.redirects import local_path
 from consortium.governance.models import Motion, MotionStatus
 from consortium.members.models import standing_condition
+from consortium.notices.service import troubled_count
 from consortium.tools.models import Tool
 
 bp = Blueprint("web", __name__)
@@ -48,6 +49,7 @@ def home() -> Any:
             .scalar_subquery().label("open_motions"),
             select(func.count()).select_from(Budget).scalar_subquery().label("budgets"),
             select(func.count()).select_from(User).scalar_subquery().label("users"),
+            troubled_count().label("troubled_notices"),
         )
     ).one()
     recent: list[AuditEvent] = []
