@@ -79,6 +79,8 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         NOTICE_RETRY_SECONDS=float(os.environ.get("NOTICE_RETRY_SECONDS", "30")),
         NOTICE_MAX_ATTEMPTS=int(os.environ.get("NOTICE_MAX_ATTEMPTS", "10")),
         WORKER_SWEEP_SECONDS=float(os.environ.get("WORKER_SWEEP_SECONDS", "5")),
+        # Finished jobs (a ZIP's bytes among them) are removed after this many hours
+        JOBS_KEEP_HOURS=float(os.environ.get("JOBS_KEEP_HOURS", "24")),
     )
     if overrides:
         app.config.update(overrides)

@@ -35,6 +35,9 @@ class PeriodicTask:
     order: int
     name: str
     function: Callable[[], Any]
+    # Tasks of a lane run in a thread of their own in the worker, so that one lane never
+    # waits for another (notices are not held up by anything else the sweep does)
+    lane: str = "main"
 
 
 @dataclass
@@ -71,10 +74,11 @@ def job_handler(app: Flask, kind: str, function: JobHandler) -> None:
     of(app).job_handlers[kind] = function
 
 
-def periodic_task(app: Flask, function: Callable[[], Any], *, order: int) -> None:
+def periodic_task(app: Flask, function: Callable[[], Any], *, order: int,
+                  lane: str = "main") -> None:
     """Work the worker's sweep does every few seconds, lower `order` first."""
     tasks = of(app).periodic
-    tasks.append(PeriodicTask(order, function.__name__, function))
+    tasks.append(PeriodicTask(order, function.__name__, function, lane))
     tasks.sort(key=lambda task: task.order)
 
 

@@ -14,6 +14,7 @@ from consortium.api.spec import operation
 from consortium.auth.access import acting_user, readers
 from consortium.auth.models import Role
 from consortium.documents.bulk import KIND, filename, kept_zip
+from consortium.errors import Conflict
 from consortium.jobs import service as jobs
 from consortium.jobs.models import Job, JobStatus
 
@@ -47,7 +48,11 @@ def make_statements_zip(year: int) -> Any:
     found = kept_zip(year)
     if found is not None:
         return _zip(found.content, filename(year))
-    job = jobs.submit(KIND, {"year": year}, user_id=user.id)
+    try:
+        job = jobs.submit(KIND, {"year": year}, user_id=user.id, one_per_user=True)
+    except jobs.OneAtATime as busy:
+        raise Conflict(f"Your ZIP of {busy.job.params.get('year')} is still being made "
+                       f"(job {busy.job.id}); ask for the next when it is ready.") from None
     db.after_commit(lambda: jobs.start(job.id))
     response = jsonify(job_json(job))
     response.status_code = 202

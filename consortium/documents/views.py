@@ -141,7 +141,13 @@ def make_statements_zip(year: int) -> Any:
     if kept_zip(year) is not None:
         return redirect(url_for("documents.statements_zip", year=year))
     user = acting_user()
-    job = jobs.submit(KIND, {"year": year}, user_id=user.id if user else None)
+    try:
+        job = jobs.submit(KIND, {"year": year}, user_id=user.id if user else None,
+                          one_per_user=True)
+    except jobs.OneAtATime as busy:
+        flash(_("The ZIP you asked for first is still being made; ask for the next when it "
+                "is ready."), "info")
+        return redirect(url_for("documents.job", job_id=busy.job.id))
     db.after_commit(lambda: jobs.start(job.id))
     return redirect(url_for("documents.job", job_id=job.id))
 

@@ -36,11 +36,13 @@ class Result:
 Progress = Callable[[int, int], None]  # (done, total)
 Handler = Callable[[dict[str, Any], Progress], Result]
 
-def sweep() -> dict[str, Any]:
+def sweep(lane: str | None = None) -> dict[str, Any]:
     """Run every periodic task once (in the current app context); a task that fails is
     logged and the others still run."""
     done: dict[str, Any] = {}
     for task in wiring.current().periodic:  # in their stated order
+        if lane is not None and task.lane != lane:
+            continue
         try:
             done[task.name] = task.function()
         except Exception:
@@ -50,12 +52,13 @@ def sweep() -> dict[str, Any]:
     return done
 
 
-def sweep_forever(app: Flask, stop: threading.Event) -> None:
-    """The sweeper thread of the worker (and of the web process in the thread mode)."""
+def sweep_forever(app: Flask, stop: threading.Event, lane: str) -> None:
+    """A sweeper thread of the worker (and of the web process in the thread mode): one per
+    lane, so that sending notices never waits behind other work."""
     while not stop.is_set():
         with app.app_context():
             try:
-                sweep()
+                sweep(lane)
             finally:
                 db.session.remove()
         stop.wait(app.config["WORKER_SWEEP_SECONDS"])
@@ -63,14 +66,49 @@ def sweep_forever(app: Flask, stop: threading.Event) -> None:
 
 def start_sweeper(app: Flask) -> threading.Event:
     stop = threading.Event()
-    threading.Thread(target=sweep_forever, args=(app, stop), daemon=True,
-                     name="sweeper").start()
+    for lane in sorted({task.lane for task in wiring.of(app).periodic}):
+        threading.Thread(target=sweep_forever, args=(app, stop, lane), daemon=True,
+                         name=f"sweeper-{lane}").start()
     return stop
 
 
+def prune_finished() -> int:
+    """Finished jobs (and the results they keep) go after JOBS_KEEP_HOURS; kept documents
+    stay where they are kept. Returns how many were removed."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    keep = timedelta(hours=db.app_config()["JOBS_KEEP_HOURS"])
+    removed = db.session.execute(delete(Job).where(
+        Job.status.in_([JobStatus.DONE, JobStatus.FAILED]),
+        Job.finished_at < clock.now() - keep))
+    db.session.commit()
+    return cast(CursorResult[Any], removed).rowcount
+
+
+class OneAtATime(Exception):
+    """The user already has a job of this kind being made (for other parameters)."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(job.id)
+        self.job = job
+
+
 def submit(kind: str, params: dict[str, Any], *, user_id: int | None = None,
-           lang: str | None = None) -> Job:
-    """Write the job row into the current transaction; `start` it after the commit."""
+           lang: str | None = None, one_per_user: bool = False) -> Job:
+    """Write the job row into the current transaction; `start` it after the commit. With
+    `one_per_user`, a user has at most one job of the kind queued or running: the same one
+    asked for again is that job; another raises OneAtATime."""
+    if one_per_user and user_id is not None:
+        waiting = db.session.scalar(select(Job).where(
+            Job.kind == kind, Job.created_by_id == user_id,
+            Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))
+            .order_by(Job.created_at).limit(1))
+        if waiting is not None:
+            if waiting.params == params:
+                return waiting
+            raise OneAtATime(waiting)
     job = Job(id=str(uuid.uuid4()), kind=kind, params=params, created_by_id=user_id,
               lang=lang or str(get_locale() or "sv"), status=JobStatus.QUEUED)
     db.session.add(job)
@@ -140,6 +178,7 @@ def perform(job_id: str) -> None:
         return
     job = db.session.get(Job, job_id, populate_existing=True)
     assert job is not None
+    db.session.commit()  # hold no transaction (on SQLite: no write lock) while the work runs
 
     def progress(done: int, total: int) -> None:
         job.done, job.total = done, total

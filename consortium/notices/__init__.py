@@ -9,8 +9,8 @@ from consortium import wiring
 
 
 def init_app(app: Flask) -> None:
-    """The sweep hands due notices to delivery, last (order 10: after the tasks that write
-    notices)."""
+    """The sweep sends due notices in a lane of its own (a thread of the worker that nothing
+    else holds up; order 10: after the tasks that write notices, when all run at once)."""
     from consortium.notices.service import hand_over_due
 
-    wiring.periodic_task(app, hand_over_due, order=10)
+    wiring.periodic_task(app, hand_over_due, order=10, lane="notices")

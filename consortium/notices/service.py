@@ -249,11 +249,9 @@ def backoff(attempts: int) -> timedelta:
 
 
 def hand_over_due() -> int:
-    """Hand every due notice to whoever delivers (Redis, or at once in the inline and thread
-    modes); mark rows whose sending was cut off. Returns how many were handed over."""
-    from consortium.jobs.service import queue
-
-    app = db.the_app()
+    """Send every due notice (the worker's notices lane: a thread that nothing else holds up,
+    so a notice never waits behind a document being made); retry or give up on rows whose
+    sending was cut off. Returns how many were due."""
     now = clock.now()
     # A worker that died while sending: before the content went out the notice is simply
     # due again (same Message-ID); after, its fate is unknown and the office decides.
@@ -268,31 +266,16 @@ def hand_over_due() -> int:
     due = list(db.session.scalars(select(Notice.id).where(
         Notice.status == NoticeStatus.QUEUED, Notice.next_attempt_at <= now)
         .order_by(Notice.next_attempt_at).limit(500)))
-    # A lease: the next sweep hands a row over again only if it was not delivered meanwhile
-    # (Redis lost the job); delivering it twice is harmless, the claim lets one through.
+    # A lease: another worker's lane takes these rows again only if this one did not get
+    # to them (it stopped); the claim lets each through once whatever.
     if due:
         db.session.execute(update(Notice).where(Notice.id.in_(due), Notice.status ==
                                                 NoticeStatus.QUEUED)
                            .values(next_attempt_at=now + timedelta(minutes=2)))
     db.session.commit()
-    if app.config["JOBS_MODE"] == "rq":
-        try:
-            jobs = queue(app)
-            for notice_id in due:
-                jobs.enqueue_call("consortium.notices.service.deliver", args=(notice_id,),
-                                  result_ttl=600, failure_ttl=86400)
-        except Exception:
-            log.warning("Redis does not answer: %d notices wait", len(due), exc_info=True)
-            db.session.execute(update(Notice).where(Notice.id.in_(due), Notice.status ==
-                                                    NoticeStatus.QUEUED)
-                               .values(next_attempt_at=now))
-            db.session.commit()
-            return 0
-    else:
-        for notice_id in due:
-            deliver(notice_id)
+    for notice_id in due:
+        deliver(notice_id)
     return len(due)
-
 
 
 def turned_off(user: User) -> set[str]:

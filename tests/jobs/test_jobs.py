@@ -117,3 +117,38 @@ def test_a_job_waits_while_redis_is_down_and_runs_when_the_worker_starts(
     run_worker(app)
     done = client.get(f"/api/v1/jobs/{started.json['id']}", headers=open_2026["finance"]).json
     assert done["status"] == "done"
+
+
+def test_one_zip_at_a_time_per_user(app, client, open_2026, redis_queue):
+    """Issue 22, item 11: six ZIPs asked for by one observer queued six jobs. A user has one
+    ZIP being made at a time: the same one asked again is that job, another waits its turn."""
+    finance = open_2026["finance"]
+    first = client.post("/api/v1/years/2026/statements.zip", headers=finance)
+    assert first.status_code == 202
+    again = client.post("/api/v1/years/2026/statements.zip", headers=finance)
+    assert again.status_code == 202 and again.json["id"] == first.json["id"]
+    other_year = client.post("/api/v1/years/2025/statements.zip", headers=finance)
+    assert other_year.status_code == 409
+    assert "still being made" in other_year.json["error"]["message"]
+    assert job_count() == 1
+    run_worker(app)
+    after = client.post("/api/v1/years/2025/statements.zip", headers=finance)
+    assert after.status_code == 202  # the first is done: the next may start
+
+
+def test_finished_jobs_are_pruned_after_their_time(app, client, open_2026):
+    from datetime import timedelta
+
+    import time_machine
+
+    from consortium import clock
+
+    started = client.post("/api/v1/years/2026/statements.zip", headers=open_2026["finance"])
+    assert started.status_code == 202  # inline here: done at once
+    assert db.session.get(Job, started.json["id"]).status is JobStatus.DONE
+    with app.app_context():
+        assert jobs.prune_finished() == 0  # kept for a day
+    with time_machine.travel(clock.now() + timedelta(hours=25), tick=False), \
+            app.app_context():
+        assert jobs.prune_finished() == 1
+    assert db.session.get(Job, started.json["id"], populate_existing=True) is None
