@@ -27,6 +27,12 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         DATABASE_URL=os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance / 'consortium.sqlite3'}",
         SECRET_KEY=os.environ.get("SECRET_KEY") or _secret_from_instance(instance),
+        # Keys the audit chain's hashes (HMAC), kept outside the database like SECRET_KEY:
+        # whoever can write the database cannot recompute the chain without it
+        AUDIT_KEY=os.environ.get("AUDIT_KEY") or _secret_from_instance(instance, "audit_key"),
+        # The Ed25519 key (PEM) that signs the daily checkpoints of the chain's head
+        AUDIT_SIGNING_KEY=os.environ.get("AUDIT_SIGNING_KEY")
+        or str(instance / "audit_signing_key.pem"),
         DEMO=demo,
         COUNTRY=os.environ.get("CONSORTIUM_COUNTRY", "SE"),
         CONSORTIUM_NAME=os.environ.get("CONSORTIUM_NAME", "Sambruk"),
@@ -93,8 +99,26 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
                 "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
                 "(or write one into instance/secret_key) before serving the registry."
             )
+    if not app.config.get("AUDIT_KEY"):
+        if demo or app.debug or app.testing:
+            app.config["AUDIT_KEY"] = _write_secret(instance, "audit_key")
+        else:
+            raise RuntimeError(
+                "AUDIT_KEY is not set. Set the AUDIT_KEY environment variable (or write one "
+                "into instance/audit_key), kept apart from the database, before serving the "
+                "registry: it keys the audit log's hash chain.")
 
 
-def _secret_from_instance(instance: Path) -> str | None:
-    path = instance / "secret_key"
+def _secret_from_instance(instance: Path, name: str = "secret_key") -> str | None:
+    path = instance / name
     return path.read_text().strip() if path.exists() else None
+
+
+def _write_secret(instance: Path, name: str) -> str:
+    """A new secret, kept in instance/ (as `make run` keeps SECRET_KEY), so that every process
+    of a demo uses the same one."""
+    value = secrets.token_hex(32)
+    path = instance / name
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value

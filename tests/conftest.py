@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -106,6 +107,8 @@ def migrate(url: str, revision: str = "head", *, down: bool = False) -> None:
 TEST_CONFIG: dict[str, Any] = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",
+    "AUDIT_KEY": "test-audit-key",
+    "AUDIT_SIGNING_KEY": os.path.join(tempfile.mkdtemp(prefix="audit-key-"), "signing.pem"),
     "SESSION_COOKIE_SECURE": False,
     "RATELIMIT_STORAGE_URI": "memory://",
     "SERVER_NAME": None,

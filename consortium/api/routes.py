@@ -46,6 +46,17 @@ def audit_events() -> Any:
          "after": e.after, "note": e.note} for e in events))
 
 
+@bp.get("/audit/checkpoints")
+@roles(Role.ADMIN, Role.OBSERVER)
+@operation("The signed checkpoints of the audit chain's head, newest first: keep copies "
+           "away from the database; `flask audit verify --checkpoints FILE` compares them",
+           tags=["Audit"], response=s.CheckpointOut, many=True)
+def audit_checkpoints() -> Any:
+    from consortium.audit.checkpoints import listed
+
+    return jsonify(s.CheckpointOut(many=True).dump(listed()))
+
+
 def openapi_document() -> dict[str, Any]:
     """Built once per process from the routes; identical in every process."""
     cached = current_app.extensions.get("openapi")

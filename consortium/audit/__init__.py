@@ -7,7 +7,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """`flask audit verify`."""
+    """`flask audit verify | checkpoint | checkpoints`, and the sweep's daily signed
+    checkpoint of the chain's head (order 30)."""
+    from consortium import wiring
+    from consortium.audit.checkpoints import daily
     from consortium.audit.cli import audit_cli
 
     app.cli.add_command(audit_cli)
+    wiring.periodic_task(app, daily, order=30)

@@ -12,6 +12,7 @@ written before the chain existed uses the same one."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from consortium import db
 from consortium.audit.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
+KEYED = 2
 
 
 def canonical(content: dict[str, Any]) -> str:
@@ -38,8 +40,14 @@ def content_of(event: AuditEvent) -> dict[str, Any]:
             "note": event.note, "remote_addr": event.remote_addr}
 
 
-def digest(previous: str, content: dict[str, Any]) -> str:
-    return hashlib.sha256((previous + "\n" + canonical(content)).encode()).hexdigest()
+def digest(previous: str, content: dict[str, Any], version: int = 1) -> str:
+    """Version 1 (events written before the key): plain SHA-256. Version 2: HMAC-SHA256 keyed
+    with AUDIT_KEY, so that nobody without the key can recompute the chain after a change."""
+    message = (previous + "\n" + canonical(content)).encode()
+    if version == 1:
+        return hashlib.sha256(message).hexdigest()
+    key = str(db.app_config()["AUDIT_KEY"]).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def link(event: AuditEvent) -> None:
@@ -51,7 +59,8 @@ def link(event: AuditEvent) -> None:
         head = AuditChainHead(id=1, last_sha256=GENESIS)
         db.session.add(head)
     event.previous_sha256 = head.last_sha256
-    event.sha256 = digest(head.last_sha256, content_of(event))
+    event.hash_version = KEYED
+    event.sha256 = digest(head.last_sha256, content_of(event), KEYED)
     head.last_sha256 = event.sha256
 
 
@@ -62,27 +71,41 @@ class Report:
     reason: str = ""
     documents: int = 0
     document_breaks: list[str] = field(default_factory=list)
+    checkpoints: int = 0
+    checkpoint_breaks: list[str] = field(default_factory=list)
 
     @property
     def whole(self) -> bool:
-        return self.first_break is None and not self.document_breaks
+        return (self.first_break is None and not self.document_breaks
+                and not self.checkpoint_breaks)
 
 
-def verify(documents: bool = True) -> Report:
-    """Walk the chain from the first event and re-hash every kept document."""
+def verify(documents: bool = True, checkpoints: list[dict[str, Any]] | None = None) -> Report:
+    """Walk the chain from the first event, compare it with the checkpoints given (held
+    elsewhere: they show a chain shortened or rewritten since), re-hash every kept
+    document."""
     report = Report()
+    wanted = {int(c["sequence"]): str(c["sha256"]) for c in checkpoints or []}
+    found: dict[int, str] = {}
     previous = GENESIS
-    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)
-                                .execution_options(yield_per=1000))
+    keyed_since = 1  # plain SHA-256 only for the events written before the key
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)  # as stored now
+                                .execution_options(yield_per=1000, populate_existing=True))
     try:
         for event in events:
             report.events += 1
             if event.previous_sha256 != previous:
                 report.first_break, report.reason = event.id, "previous hash does not match"
                 break
-            if event.sha256 != digest(previous, content_of(event)):
+            if event.hash_version < keyed_since:
+                report.first_break, report.reason = event.id, "an unkeyed event after keyed ones"
+                break
+            keyed_since = max(keyed_since, event.hash_version)
+            if event.sha256 != digest(previous, content_of(event), event.hash_version):
                 report.first_break, report.reason = event.id, "content does not match its hash"
                 break
+            if event.id in wanted:
+                found[event.id] = event.sha256
             previous = event.sha256
     finally:
         events.close()  # a server-side cursor on PostgreSQL, left early on a break
@@ -90,6 +113,11 @@ def verify(documents: bool = True) -> Report:
         head = db.session.scalar(select(AuditChainHead.last_sha256))
         if head is not None and head != previous:
             report.first_break, report.reason = -1, "the head names another last event"
+    if checkpoints:
+        from consortium.audit.checkpoints import compare
+
+        report.checkpoints = len(checkpoints)
+        report.checkpoint_breaks = compare(checkpoints, found, report.events)
     if documents:
         from consortium.signals import answers, kept_documents_rehash
 

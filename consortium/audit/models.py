@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium import clock
@@ -33,6 +33,8 @@ class AuditEvent(Base):
     # The hash chain (consortium/audit/chain.py): the previous event's hash, and this one's
     previous_sha256: Mapped[str | None] = mapped_column(String(64))
     sha256: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # 1: plain SHA-256 (events before the key); 2: HMAC-SHA256 keyed with AUDIT_KEY
+    hash_version: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="1")
 
     actor: Mapped[User | None] = relationship()
 
@@ -44,3 +46,18 @@ class AuditChainHead(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """The chain's head at a moment (the newest event's id and hash), signed with the
+    consortium's key: copied elsewhere (the feed, the kept documents), it shows a chain that
+    was shortened or rewritten afterwards."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, index=True)  # the newest event's id
+    sha256: Mapped[str] = mapped_column(String(64))
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # Ed25519, hex
+    signature: Mapped[str] = mapped_column(String(128))  # hex

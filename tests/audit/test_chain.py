@@ -33,6 +33,7 @@ def behind_the_apps_back(sql, **params):
         db.session.execute(text("DROP TRIGGER audit_events_no_update"))
         db.session.execute(text(sql), params)
     db.session.commit()
+    db.session.expire_all()  # what the app reads next comes from the database
 
 
 def test_every_event_is_linked_to_the_one_before(app):
@@ -122,3 +123,149 @@ def test_concurrent_writers_make_one_chain(tmp_path_factory):
     assert failures == []
     assert report.whole and report.events == 45
     assert sorted(set(labels)) == ["w0", "w1", "w2"]
+
+
+# --- issue 22, item 4: a chain that cannot be shortened or rewritten unseen -----------------
+
+def as_the_owner(sql, **params):
+    """Every guard off, as the owner of the database could (triggers stay off on SQLite until
+    the test's transaction is rolled back)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        for table in ("audit_events", "audit_chain"):
+            db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+        db.session.execute(text(sql), params)
+        for table in ("audit_events", "audit_chain"):
+            db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+    else:
+        for trigger in ("audit_events_no_update", "audit_events_no_delete",
+                        "audit_chain_no_delete"):
+            db.session.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
+        db.session.execute(text(sql), params)
+    db.session.commit()
+
+
+def _events_then_checkpoint(count=5):
+    from consortium.audit import checkpoints
+
+    write(count)
+    made = checkpoints.make()
+    db.session.commit()
+    return checkpoints.as_dict(made)
+
+
+def test_new_events_are_keyed_with_the_audit_key(app):
+    import hashlib
+    import hmac
+
+    from consortium.audit.chain import canonical, content_of
+
+    write(2)
+    newest = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    assert newest.hash_version == 2
+    message = (newest.previous_sha256 + "\n" + canonical(content_of(newest))).encode()
+    assert newest.sha256 == hmac.new(app.config["AUDIT_KEY"].encode(), message,
+                                     hashlib.sha256).hexdigest()
+    assert newest.sha256 != hashlib.sha256(message).hexdigest()
+    assert verify().whole
+
+
+def test_the_newest_events_deleted_with_the_head_set_back_show_against_a_checkpoint(app):
+    """On main, deleting the newest events and pointing the head back verified "whole"."""
+    from consortium.audit.models import AuditChainHead
+
+    held = _events_then_checkpoint()
+    newest = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())
+                                .limit(3)).all()
+    kept_last = newest[2]
+    as_the_owner("DELETE FROM audit_events WHERE id > :id", id=kept_last.id)
+    as_the_owner("UPDATE audit_chain SET last_sha256 = :h", h=kept_last.sha256)
+    assert db.session.get(AuditChainHead, 1, populate_existing=True).last_sha256 == \
+        kept_last.sha256
+    assert verify().whole  # the attack: on its own the chain looks whole
+    report = verify(checkpoints=[held])
+    assert not report.whole
+    assert report.checkpoint_breaks == [
+        f"checkpoint #{held['sequence']} of {held['at']}: the chain was shortened (it has no "
+        f"event #{held['sequence']}; {report.events} events read)"]
+
+
+def test_a_chain_recomputed_without_the_key_shows(app):
+    """On main an old event changed and every later hash recomputed (plain SHA-256, no key)
+    verified whole."""
+    import hashlib
+
+    from consortium.audit.chain import canonical, content_of
+
+    held = _events_then_checkpoint()
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    victim = events[-4]
+
+    def recompute(version):
+        previous = GENESIS
+        for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)
+                                        .execution_options(populate_existing=True)).all():
+            if event.id == victim.id:
+                event.object_id = "forged"
+            content = content_of(event)
+            content["object_id"] = event.object_id
+            message = (previous + "\n" + canonical(content)).encode()
+            forged = hashlib.sha256(message).hexdigest()
+            as_the_owner("UPDATE audit_events SET object_id = :o, previous_sha256 = :p, "
+                         "sha256 = :s, hash_version = :v WHERE id = :id",
+                         o=event.object_id, p=previous, s=forged, v=version, id=event.id)
+            previous = forged
+        as_the_owner("UPDATE audit_chain SET last_sha256 = :h", h=previous)
+
+    recompute(version=2)  # keeps the version, cannot make the keyed hash
+    report = verify()
+    assert not report.whole and "content does not match" in report.reason
+    recompute(version=1)  # passes every event off as one written before the key
+    assert verify().whole  # alone it cannot tell: the checkpoint kept elsewhere can
+    report = verify(checkpoints=[held])
+    assert report.checkpoint_breaks and "rewritten" in report.checkpoint_breaks[0]
+
+
+def test_a_forged_checkpoint_is_not_the_registrys(app):
+    held = _events_then_checkpoint(2)
+    forged = {**held, "sha256": "f" * 64}
+    report = verify(checkpoints=[forged])
+    assert report.checkpoint_breaks == [
+        f"checkpoint #{held['sequence']} of {held['at']}: not signed with this registry's key"]
+
+
+def test_checkpoints_from_the_command_line_the_api_and_the_sweep(app, runner, tmp_path,
+                                                                 client, api_token):
+    import json
+
+    from consortium.audit.checkpoints import daily
+
+    write(3)
+    made = runner.invoke(args=["audit", "checkpoint"])
+    assert made.exit_code == 0, made.output
+    listed = runner.invoke(args=["audit", "checkpoints"])
+    held = json.loads(listed.output)
+    assert len(held) == 1 and held[0]["sequence"] == json.loads(made.output)["sequence"]
+    (tmp_path / "held.json").write_text(listed.output)
+    ok = runner.invoke(args=["audit", "verify", "--checkpoints", str(tmp_path / "held.json")])
+    assert ok.exit_code == 0 and "the chain agrees with each" in ok.output, ok.output
+    forged = [{**held[0], "sequence": held[0]["sequence"] + 50}]
+    (tmp_path / "forged.json").write_text(json.dumps(forged))
+    bad = runner.invoke(args=["audit", "verify", "--checkpoints", str(tmp_path / "forged.json")])
+    assert bad.exit_code == 1 and "not signed with this registry's key" in bad.output
+    observer = {"Authorization": f"Bearer {api_token(Role.OBSERVER)}"}
+    answer = client.get("/api/v1/audit/checkpoints", headers=observer)
+    assert answer.status_code == 200 and answer.json[0]["sha256"] == held[0]["sha256"]
+    finance = {"Authorization": f"Bearer {api_token(Role.FINANCE)}"}
+    assert client.get("/api/v1/audit/checkpoints", headers=finance).status_code == 403
+    with app.app_context():
+        assert daily() == 0  # one made today already
+
+
+def test_the_head_of_the_chain_cannot_be_deleted(app):
+    import pytest
+    from sqlalchemy.exc import DatabaseError
+
+    write(1)
+    with pytest.raises(DatabaseError):
+        with db.session.begin_nested():
+            db.session.execute(text("DELETE FROM audit_chain"))

@@ -24,7 +24,8 @@ SCRIPT = textwrap.dedent('''
     logging.basicConfig(level=logging.WARNING, format="%(name)s %(message)s")
     url = "sqlite:///" + tempfile.mkdtemp() + "/t.sqlite3"
     migrate(url)
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": url,
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "AUDIT_KEY": "t",
+                      "DATABASE_URL": url,
                       "SESSION_COOKIE_SECURE": False, "JOBS_MODE": "inline",
                       "RATELIMIT_STORAGE_URI": "DEAD_REDIS"})
     with app.app_context():

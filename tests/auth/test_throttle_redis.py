@@ -18,7 +18,7 @@ SCRIPT = textwrap.dedent('''
     from tests.conftest import migrate
     url = "sqlite:///" + __import__("tempfile").mkdtemp() + "/t.sqlite3"
     migrate(url)
-    config = {"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": url,
+    config = {"TESTING": True, "SECRET_KEY": "t", "AUDIT_KEY": "t", "DATABASE_URL": url,
               "SESSION_COOKIE_SECURE": False,
               "RATELIMIT_STORAGE_URI": os.environ["REDIS_URL"],
               "RATELIMIT_KEY_PREFIX": "test-" + uuid.uuid4().hex}

@@ -83,6 +83,7 @@ def statuses(other) -> dict[str, int]:
 def start_worker(url: str, queue: str, mail: MailServer) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL, "JOBS_QUEUE": queue,
            "JOBS_MODE": "rq", "SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
+           "AUDIT_KEY": TEST_CONFIG["AUDIT_KEY"],
            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail.port), "MAIL_TIMEOUT": "3",
            "WORKER_SWEEP_SECONDS": "0.2", "NOTICE_RETRY_SECONDS": "0.5"}
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"],

@@ -13,6 +13,15 @@ class Me(Schema):
     municipality = f.String(allow_none=True)
 
 
+class CheckpointOut(Schema):
+    sequence = f.Integer(metadata={"description": "The newest event's id when it was signed"})
+    sha256 = f.String(metadata={"description": "That event's keyed hash"})
+    at = f.String(metadata={"description": "When it was signed (ISO 8601)"})
+    public_key = f.String(metadata={"description": "The Ed25519 key that signed it (hex)"})
+    signature = f.String(metadata={"description": "Ed25519 over {at, sequence, sha256} as "
+                                                  "compact JSON with sorted keys (hex)"})
+
+
 class AuditEventOut(Schema):
     id = f.Integer()
     occurred_at = f.DateTime()
