@@ -40,7 +40,7 @@ def test_each_domain_registers_its_jobs_and_periodic_tasks_in_order(app):
     assert set(registered.job_handlers) == {"statements_zip", "password_reset"}
     assert [(task.order, task.name) for task in registered.periodic] == [
         (0, "close_motions_whose_time_has_come"), (5, "remind_before_closing"),
-        (10, "hand_over_due"), (20, "prune_finished")]
+        (10, "hand_over_due"), (20, "prune_finished"), (30, "sign_daily_checkpoint")]
     assert {task.name: task.lane for task in registered.periodic}["hand_over_due"] == "notices"
     assert set(registered.rules) == set(rules.REQUIRED)
 

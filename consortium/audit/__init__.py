@@ -10,8 +10,8 @@ def init_app(app: Flask) -> None:
     """`flask audit verify | checkpoint | checkpoints`, and the sweep's daily signed
     checkpoint of the chain's head (order 30)."""
     from consortium import wiring
-    from consortium.audit.checkpoints import daily
+    from consortium.audit.checkpoints import sign_daily_checkpoint
     from consortium.audit.cli import audit_cli
 
     app.cli.add_command(audit_cli)
-    wiring.periodic_task(app, daily, order=30)
+    wiring.periodic_task(app, sign_daily_checkpoint, order=30)

@@ -86,7 +86,7 @@ def make() -> AuditCheckpoint | None:
     return checkpoint
 
 
-def daily() -> int:
+def sign_daily_checkpoint() -> int:
     """The sweep's task: one checkpoint each of the consortium's days. Returns 1 when made."""
     with db.unit_of_work():
         made_today = db.session.scalar(select(AuditCheckpoint.id).where(

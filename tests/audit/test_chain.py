@@ -237,7 +237,7 @@ def test_checkpoints_from_the_command_line_the_api_and_the_sweep(app, runner, tm
                                                                  client, api_token):
     import json
 
-    from consortium.audit.checkpoints import daily
+    from consortium.audit.checkpoints import sign_daily_checkpoint
 
     write(3)
     made = runner.invoke(args=["audit", "checkpoint"])
@@ -258,7 +258,7 @@ def test_checkpoints_from_the_command_line_the_api_and_the_sweep(app, runner, tm
     finance = {"Authorization": f"Bearer {api_token(Role.FINANCE)}"}
     assert client.get("/api/v1/audit/checkpoints", headers=finance).status_code == 403
     with app.app_context():
-        assert daily() == 0  # one made today already
+        assert sign_daily_checkpoint() == 0  # one made today already
 
 
 def test_the_head_of_the_chain_cannot_be_deleted(app):

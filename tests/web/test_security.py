@@ -60,6 +60,10 @@ def test_secret_key_is_required_outside_debug_and_demo(monkeypatch, database_url
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("CONSORTIUM_DEMO", raising=False)
-    monkeypatch.setattr("consortium.config._secret_from_instance", lambda _path: None)
+    monkeypatch.setattr("consortium.config._secret_from_instance", lambda *_args: None)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"DATABASE_URL": database_url})
+    # and the audit chain's key, kept apart from the database like it
+    monkeypatch.delenv("AUDIT_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="AUDIT_KEY"):
+        create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s"})
