@@ -204,15 +204,13 @@ def test_a_chain_recomputed_without_the_key_shows(app):
         previous = GENESIS
         for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)
                                         .execution_options(populate_existing=True)).all():
-            if event.id == victim.id:
-                event.object_id = "forged"
-            content = content_of(event)
-            content["object_id"] = event.object_id
+            object_id = "forged" if event.id == victim.id else event.object_id
+            content = {**content_of(event), "object_id": object_id}
             message = (previous + "\n" + canonical(content)).encode()
             forged = hashlib.sha256(message).hexdigest()
             as_the_owner("UPDATE audit_events SET object_id = :o, previous_sha256 = :p, "
                          "sha256 = :s, hash_version = :v WHERE id = :id",
-                         o=event.object_id, p=previous, s=forged, v=version, id=event.id)
+                         o=object_id, p=previous, s=forged, v=version, id=event.id)
             previous = forged
         as_the_owner("UPDATE audit_chain SET last_sha256 = :h", h=previous)
 
