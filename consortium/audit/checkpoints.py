@@ -96,6 +96,12 @@ def sign_daily_checkpoint() -> int:
         return 1 if make() is not None else 0
 
 
+def latest_id() -> int | None:
+    """The newest checkpoint's id, to record with a document that is kept."""
+    return db.session.scalar(select(AuditCheckpoint.id).order_by(AuditCheckpoint.id.desc())
+                             .limit(1))
+
+
 def listed(limit: int = 400) -> list[dict[str, Any]]:
     return [as_dict(c) for c in db.session.scalars(
         select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(limit))]

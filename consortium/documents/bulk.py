@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from consortium import db
+from consortium.audit import checkpoints
 from consortium.costs import queries, years
 from consortium.documents.models import StoredDocument
 from consortium.documents.pdfs import statement_pdf
@@ -63,7 +64,8 @@ def statements_zip(year: int, progress: Callable[[int, int], None] | None = None
     content = buffer.getvalue()
     if years.closed(year) is not None:
         db.session.add(StoredDocument(kind=KIND, key=str(year), lang=str(get_locale()),
-                                      sha256=sha256(content), content=content))
+                                      sha256=sha256(content), content=content,
+                                      audit_checkpoint_id=checkpoints.latest_id()))
         try:
             db.session.commit()
         except IntegrityError:  # made by another job at the same time: the same statements

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consortium import clock
@@ -21,5 +21,8 @@ class StoredDocument(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # The newest signed checkpoint of the audit chain when the document was kept (SPEC: a
+    # checkpoint is recorded with every kept document)
+    audit_checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("audit_checkpoints.id"))
 
     __table_args__ = (UniqueConstraint("kind", "key", "lang"),)

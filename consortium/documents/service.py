@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from consortium import db
+from consortium.audit import checkpoints
 from consortium.documents.models import StoredDocument
 
 
@@ -37,7 +38,8 @@ def pdf(kind: str, key: str, final: bool, render: Callable[[], bytes]) -> tuple[
         try:
             with db.session.begin_nested():  # kept with the request's unit of work
                 db.session.add(StoredDocument(kind=kind, key=key, lang=lang, sha256=digest,
-                                              content=content))
+                                              content=content,
+                                              audit_checkpoint_id=checkpoints.latest_id()))
         except IntegrityError:  # another request kept it first: serve that one
             found = kept(kind, key, lang)
             if found is not None:

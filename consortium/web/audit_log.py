@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -223,3 +224,35 @@ def log_csv() -> Any:
              if line.event.after else "", line.event.note or ""]
             for line in lines(events)]
     return csv_response("granskningslogg.csv", header, rows)
+
+
+@bp.route("/admin/audit/checkpoints.atom")
+@auditors
+def checkpoints_feed() -> Any:
+    """The signed checkpoints of the chain's head as an Atom feed: a feed reader (or a
+    script with a token of an auditor) keeps copies where the database cannot reach them."""
+    import json
+
+    from feedgen.feed import FeedGenerator
+    from flask import Response, current_app
+
+    from consortium.audit.checkpoints import listed
+
+    held = listed(limit=100)
+    base = current_app.config["BASE_URL"]
+    feed = FeedGenerator()
+    feed.id(f"{base}/admin/audit/checkpoints.atom")
+    feed.title(_("%(name)s: signed checkpoints of the audit log",
+                 name=current_app.config["CONSORTIUM_NAME"]))
+    feed.link(href=f"{base}/admin/audit/checkpoints.atom", rel="self")
+    feed.language(str(get_locale()))
+    feed.updated(held[0]["at"] if held else "1970-01-01T00:00:00+00:00")
+    for checkpoint in reversed(held):  # feedgen lists the last added first
+        entry = feed.add_entry()
+        entry.id(f"urn:consortium:audit-checkpoint:{checkpoint['sequence']}:"
+                 f"{checkpoint['sha256']}")
+        entry.title(_("Event #%(sequence)s: %(sha256)s", sequence=checkpoint["sequence"],
+                      sha256=checkpoint["sha256"]))
+        entry.updated(checkpoint["at"])
+        entry.content(json.dumps(checkpoint, sort_keys=True), type="text")
+    return Response(feed.atom_str(pretty=True), mimetype="application/atom+xml")

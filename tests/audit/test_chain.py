@@ -267,3 +267,27 @@ def test_the_head_of_the_chain_cannot_be_deleted(app):
     with pytest.raises(DatabaseError):
         with db.session.begin_nested():
             db.session.execute(text("DELETE FROM audit_chain"))
+
+
+def test_the_checkpoints_are_a_feed_that_a_feed_parser_reads(app, client_as):
+    import json
+
+    import feedparser
+
+    from consortium.audit import checkpoints
+
+    write(2)
+    first = checkpoints.as_dict(checkpoints.make())
+    write(1)
+    second = checkpoints.as_dict(checkpoints.make())
+    db.session.commit()
+    answer = client_as(Role.OBSERVER).get("/admin/audit/checkpoints.atom")
+    assert answer.status_code == 200 and answer.mimetype == "application/atom+xml"
+    feed = feedparser.parse(answer.data)
+    assert not feed.bozo, feed.bozo_exception
+    assert [json.loads(entry.summary) for entry in feed.entries] == [second, first]
+    assert feed.entries[0].id == f"urn:consortium:audit-checkpoint:{second['sequence']}:" \
+                                 f"{second['sha256']}"
+    assert verify(checkpoints=[json.loads(e.summary) for e in feed.entries]).whole
+    refused = client_as(Role.FINANCE).get("/admin/audit/checkpoints.atom")
+    assert refused.status_code == 403

@@ -125,6 +125,18 @@ def test_signed_protocol_is_kept_and_served_again(client_as, signed_meeting):
     assert first.headers["X-Content-SHA256"] in page
 
 
+def test_a_kept_document_records_the_newest_checkpoint_of_the_audit_chain(client_as,
+                                                                         signed_meeting):
+    from consortium.audit import checkpoints
+
+    meeting = signed_meeting[0]
+    newest = checkpoints.make()
+    db.session.commit()
+    client_as("observer").get(f"/meetings/{meeting.id}/protocol.pdf", headers=SV)
+    kept = db.session.scalar(select(StoredDocument).where(StoredDocument.kind == "protocol"))
+    assert kept.audit_checkpoint_id == newest.id
+
+
 def test_unsigned_protocol_is_not_kept(client_as, consortium):
     board = councils.create_council({"kind": "board", "name": "Styrelse"}, actor_label="t")
     meeting = meetings.create_meeting(board, date(2026, 9, 1), "Laxå")
