@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema
+from marshmallow import Schema, validate
 from marshmallow import fields as f
+
+# A record's id in a body: what a BIGINT column holds (a larger one names no record, and would
+# overflow the database driver: a 500)
+ID_RANGE = validate.Range(1, 2**63 - 1)
 
 
 class Me(Schema):

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, validate
 from marshmallow import fields as f
 
+from consortium.api.schemas.common import ID_RANGE
 from consortium.money import MoneyError, parse_api, to_api
 
 
@@ -51,7 +52,7 @@ class BudgetVersionIn(BudgetPut):
 
 
 class AdoptIn(Schema):
-    decision_motion_id = f.Integer(allow_none=True, load_default=None)
+    decision_motion_id = f.Integer(allow_none=True, load_default=None, validate=ID_RANGE)
 
 
 class KeyOut(Schema):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, validate
 from marshmallow import fields as f
 
+from consortium.api.schemas.common import ID_RANGE
+
 
 class CouncilIn(Schema):
     kind = f.String(required=True, validate=validate.OneOf(["assembly", "board", "tool"]))
@@ -45,7 +47,7 @@ class AttendanceIn(Schema):
 
 class OfficerIn(Schema):
     role = f.String(required=True, validate=validate.OneOf(["chair", "secretary", "adjuster"]))
-    position = f.Integer(load_default=1, strict=True)
+    position = f.Integer(load_default=1, strict=True, validate=validate.Range(1, 99))
     person = f.String(required=True, validate=validate.Length(min=1, max=150))
     user = f.String(allow_none=True, load_default=None,
                     metadata={"description": "E-mail of the user who signs the minutes."})
@@ -81,8 +83,8 @@ class MeetingOut(Schema):
 class MotionIn(Schema):
     title = f.String(required=True, validate=validate.Length(min=1, max=300))
     text = f.String(load_default="")
-    meeting_id = f.Integer(allow_none=True, load_default=None)
-    agenda_item_id = f.Integer(allow_none=True, load_default=None)
+    meeting_id = f.Integer(allow_none=True, load_default=None, validate=ID_RANGE)
+    agenda_item_id = f.Integer(allow_none=True, load_default=None, validate=ID_RANGE)
     weighting = f.String(load_default="equal",
                          validate=validate.OneOf(["equal", "population", "cost_share"]))
     majority = f.String(load_default="simple", validate=validate.OneOf(
@@ -161,7 +163,7 @@ class ProxyIn(Schema):
     principal = f.String(required=True, metadata={
         "description": "Code of the municipality that gives the proxy."})
     holder = f.String(required=True, metadata={"description": "E-mail of the representative."})
-    meeting_id = f.Integer(allow_none=True, load_default=None)
+    meeting_id = f.Integer(allow_none=True, load_default=None, validate=ID_RANGE)
     valid_from = f.Date(allow_none=True, load_default=None)
     valid_until = f.Date(allow_none=True, load_default=None)
     reference = f.String(load_default="", validate=validate.Length(max=200),
