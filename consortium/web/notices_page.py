@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from consortium import db
 from consortium.auth.access import admin_only, require_user
@@ -15,12 +16,20 @@ from consortium.notices import service as notices
 from consortium.notices.models import Notice
 from consortium.web.views import bp
 
+# What a notice was about, as the office names it
+KIND_NAMES = {
+    "motion_opened": _l("A vote opened"), "motion_reminder": _l("Reminder before a vote closes"),
+    "minutes_to_sign": _l("Minutes to sign"), "password_reset": _l("Link to set a password"),
+    "motion_result": _l("Result of a vote"), "budget_adopted": _l("Budget adopted"),
+    "year_closed": _l("Year closed"),
+}
+
 
 @bp.route("/admin/notices")
 @admin_only
 def troubled_notices() -> Any:
     return render_template("web/notices.html", notices=notices.troubled(),
-                           form=EmptyForm(formdata=None))
+                           kinds=KIND_NAMES, form=EmptyForm(formdata=None))
 
 
 @bp.route("/admin/notices/<notice_id>/send-again", methods=["POST"])
