@@ -68,6 +68,18 @@ def at_once(app, *requests):
     return statuses
 
 
+def tool_taken_part_in(app, slug, name, codes):
+    """A tool (open to all) that the municipalities take part in from 2020, committed."""
+    with app.app_context():
+        tool = tools.create_tool({"slug": slug, "name": name, "open_to_non_members": True},
+                                 actor_label="test")
+        for code in codes:
+            tools.set_participation(tool, members.get_by_code(code), date(2020, 1, 1), None,
+                                    actor_label="test")
+        db.commit()
+        db.session.remove()
+
+
 def consistent(app, slug):
     """Every adopted budget's lines add up to its amount."""
     with app.app_context():
@@ -85,14 +97,7 @@ def test_adopt_against_edit_and_adopt_against_adopt(race):
     outcomes = []
     for round_ in range(ROUNDS):
         slug = f"race{round_}"
-        with app.app_context():
-            tool = tools.create_tool({"slug": slug, "name": f"Race {round_}",
-                                      "open_to_non_members": True}, actor_label="test")
-            for code in ("0180", "0483", "1860"):
-                tools.set_participation(tool, members.get_by_code(code), date(2020, 1, 1),
-                                        None, actor_label="test")
-            db.commit()
-            db.session.remove()
+        tool_taken_part_in(app, slug, f"Race {round_}", ("0180", "0483", "1860"))
         url = f"/api/v1/tools/{slug}/budgets/2026"
         client = app.test_client()
         assert client.put(url, json={"amount": "100000.00", "key": {"method": "equal"}},
@@ -132,14 +137,7 @@ def test_adopt_against_population_and_participation_changes(race):
     statuses = []
     for round_ in range(ROUNDS):
         slug = f"pop{round_}"
-        with app.app_context():
-            tool = tools.create_tool({"slug": slug, "name": f"Pop {round_}",
-                                      "open_to_non_members": True}, actor_label="test")
-            for code in ("0180", "0483"):
-                tools.set_participation(tool, members.get_by_code(code), date(2020, 1, 1),
-                                        None, actor_label="test")
-            db.commit()
-            db.session.remove()
+        tool_taken_part_in(app, slug, f"Pop {round_}", ("0180", "0483"))
         url = f"/api/v1/tools/{slug}/budgets/2026"
         key = {"method": "per_capita", "population_year": 2024}
         assert app.test_client().put(url, json={"amount": "100000.00", "key": key},

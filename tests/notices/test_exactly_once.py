@@ -24,6 +24,12 @@ def one_notice(consortium, make_user, title="Verksamhetsplan 2027"):
     return first.id
 
 
+def due_now(notice_id):
+    db.session.execute(update(Notice).where(Notice.id == notice_id)
+                       .values(next_attempt_at=clock.now()))
+    db.session.commit()
+
+
 def status_of(notice_id):
     return db.session.get(Notice, notice_id, populate_existing=True)
 
@@ -67,9 +73,7 @@ def test_a_refusal_is_retried_or_given_up_and_listed(app, client_as, consortium,
         assert deliver(notice_id) == "queued"
     mail_server.inbox.data_answer = "554 no such mailbox here"
     with app.app_context():
-        db.session.execute(update(Notice).where(Notice.id == notice_id)
-                           .values(next_attempt_at=clock.now()))
-        db.session.commit()
+        due_now(notice_id)
         assert deliver(notice_id) == "failed"
     admin = client_as(Role.ADMIN)
     home = admin.get("/", headers=EN).get_data(as_text=True)
@@ -127,9 +131,7 @@ def test_the_message_id_is_the_same_on_every_attempt(app, consortium, make_user,
     notice_id = one_notice(consortium, make_user)
     with app.app_context():
         deliver(notice_id)
-        db.session.execute(update(Notice).where(Notice.id == notice_id)
-                           .values(next_attempt_at=clock.now()))
-        db.session.commit()
+        due_now(notice_id)
     mail_server.inbox.data_answer = None
     with app.app_context():
         assert deliver(notice_id) == "sent"
