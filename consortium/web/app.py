@@ -16,6 +16,7 @@ import consortium.costs
 import consortium.demo
 import consortium.documents
 import consortium.governance
+import consortium.invoicing
 import consortium.jobs
 import consortium.members
 import consortium.notices
@@ -29,7 +30,7 @@ Domain = ModuleType  # a package with init_app(app)
 DOMAINS: tuple[Domain, ...] = (
     consortium.auth, consortium.audit, consortium.jobs, consortium.notices,
     consortium.members, consortium.tools, consortium.costs, consortium.governance,
-    consortium.documents, consortium.api, consortium.demo, consortium.web,
+    consortium.invoicing, consortium.documents, consortium.api, consortium.demo, consortium.web,
 )
 
 
