@@ -1,6 +1,6 @@
 """Imports every model so that Base.metadata knows the whole schema (for Alembic and tests)."""
 
-from consortium.audit.models import AuditChainHead, AuditEvent
+from consortium.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from consortium.auth.models import ApiToken, Role, User
 from consortium.costs.models import (
     Adjustment,
@@ -29,6 +29,7 @@ from consortium.governance.models import (
     RollEntry,
     SealedBallot,
 )
+from consortium.invoicing.models import InvoicingSettings
 from consortium.jobs.models import Job
 from consortium.members.models import MembershipPeriod, Municipality, PopulationFigure
 from consortium.notices.models import Notice, NoticeOptOut
@@ -36,7 +37,7 @@ from consortium.tools.models import Participation, Tool, UsageFigure
 
 __all__ = [
     "Adjustment", "AgendaItem", "AllocationLine", "ApiToken", "Attendance", "AuditChainHead",
-    "AuditEvent",
+    "AuditCheckpoint", "AuditEvent", "InvoicingSettings",
     "Ballot", "BoardSeat", "Budget", "ClosedYear", "Council", "FeeBand", "FeeSchedule", "Job",
     "Meeting", "MeetingOfficer", "MeetingSignature", "MembershipPeriod", "Motion",
     "MotionResult", "MotionSeat", "Municipality", "Notice", "NoticeOptOut", "Participation",

@@ -75,6 +75,7 @@ SENTENCES: dict[str, Any] = {
     "user.login": _l("%(who)s signed in"),
     "user.notices": _l("%(who)s changed which notices they receive"),
     "notice.resend": _l("%(who)s sent a notice again"),
+    "invoicing.settings": _l("%(who)s changed the invoicing settings"),
     "user.password": _l("%(who)s set a new password for %(what)s"),
     "user.password_reset": _l("%(who)s sent a password-reset link to %(what)s"),
     "user.update": _l("%(who)s changed the role or municipality of %(what)s"),

@@ -43,6 +43,7 @@ EXPECTED: dict[str, set[str]] = {
     "members.new": ADMIN, "api.create_import": ADMIN, "tools.edit": ADMIN,
     "tools.add_participant": ADMIN,
     "tools.end_participation": ADMIN, "tools.new": ADMIN, "web.send_notice_again": ADMIN,
+    "api.put_invoicing_settings": ADMIN,
     # consortium-wide figures: budgets, keys, usage, fees, adoption, closing
     "api.put_fees": FINANCE, "api.put_budget": FINANCE, "api.adopt": FINANCE,
     "api.post_version": FINANCE, "api.put_usage": FINANCE, "api.close_year": FINANCE,
