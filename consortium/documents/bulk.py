@@ -10,14 +10,12 @@ from collections.abc import Callable
 
 from flask_babel import get_locale
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from consortium import db
-from consortium.audit import checkpoints
 from consortium.costs import queries, years
 from consortium.documents.models import StoredDocument
 from consortium.documents.pdfs import statement_pdf
-from consortium.documents.service import kept, sha256
+from consortium.documents.service import keep, kept
 from consortium.jobs.service import Result
 from consortium.members.models import Municipality
 
@@ -62,14 +60,8 @@ def statements_zip(year: int, progress: Callable[[int, int], None] | None = None
             if progress:
                 progress(done, total)
     content = buffer.getvalue()
-    if years.closed(year) is not None:
-        db.session.add(StoredDocument(kind=KIND, key=str(year), lang=str(get_locale()),
-                                      sha256=sha256(content), content=content,
-                                      audit_checkpoint_id=checkpoints.latest_id()))
-        try:
-            db.session.commit()
-        except IntegrityError:  # made by another job at the same time: the same statements
-            db.session.rollback()
+    if years.closed(year) is not None:  # kept once; the job or command commits it
+        keep(KIND, str(year), str(get_locale()), content)
     return content
 
 

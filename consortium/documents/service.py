@@ -34,17 +34,24 @@ def pdf(kind: str, key: str, final: bool, render: Callable[[], bytes]) -> tuple[
             return found.content, found.sha256
     content = render()
     digest = sha256(content)
-    if final:
-        try:
-            with db.session.begin_nested():  # kept with the request's unit of work
-                db.session.add(StoredDocument(kind=kind, key=key, lang=lang, sha256=digest,
-                                              content=content,
-                                              audit_checkpoint_id=checkpoints.latest_id()))
-        except IntegrityError:  # another request kept it first: serve that one
-            found = kept(kind, key, lang)
-            if found is not None:
-                return found.content, found.sha256
+    if final and not keep(kind, key, lang, content):
+        found = kept(kind, key, lang)  # another request kept it first: serve that one
+        if found is not None:
+            return found.content, found.sha256
     return content, digest
+
+
+def keep(kind: str, key: str, lang: str, content: bytes) -> bool:
+    """Keep a document once, with the newest checkpoint of the audit chain, in the caller's
+    unit of work; False when another request or job kept it first."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(StoredDocument(kind=kind, key=key, lang=lang,
+                                          sha256=sha256(content), content=content,
+                                          audit_checkpoint_id=checkpoints.latest_id()))
+    except IntegrityError:
+        return False
+    return True
 
 
 def kept_hash(kind: str, key: str) -> str | None:

@@ -80,10 +80,10 @@ def prune_finished() -> int:
     from sqlalchemy import delete
 
     keep = timedelta(hours=db.app_config()["JOBS_KEEP_HOURS"])
-    removed = db.session.execute(delete(Job).where(
-        Job.status.in_([JobStatus.DONE, JobStatus.FAILED]),
-        Job.finished_at < clock.now() - keep))
-    db.session.commit()
+    with db.unit_of_work():
+        removed = db.session.execute(delete(Job).where(
+            Job.status.in_([JobStatus.DONE, JobStatus.FAILED]),
+            Job.finished_at < clock.now() - keep))
     return cast(CursorResult[Any], removed).rowcount
 
 

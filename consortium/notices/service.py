@@ -28,6 +28,7 @@ from flask import Flask, render_template
 from flask_babel import force_locale
 from markupsafe import Markup, escape
 from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy.orm import joinedload
 
 from consortium import clock, db
 from consortium.audit.service import record
@@ -303,6 +304,7 @@ TROUBLED = (NoticeStatus.FAILED, NoticeStatus.UNKNOWN)
 def troubled(limit: int = 200) -> list[Notice]:
     """Notices that failed or whose fate is unknown, newest first: the office's to decide."""
     return list(db.session.scalars(select(Notice).where(Notice.status.in_(TROUBLED))
+                                   .options(joinedload(Notice.user))  # its address, in one
                                    .order_by(Notice.created_at.desc()).limit(limit)))
 
 
