@@ -29,7 +29,13 @@ from consortium.governance.models import (
     RollEntry,
     SealedBallot,
 )
-from consortium.invoicing.models import InvoicingSettings
+from consortium.invoicing.models import (
+    Invoice,
+    InvoiceLine,
+    InvoiceSeries,
+    InvoicingSettings,
+    Payment,
+)
 from consortium.jobs.models import Job
 from consortium.members.models import MembershipPeriod, Municipality, PopulationFigure
 from consortium.notices.models import Notice, NoticeOptOut
@@ -37,7 +43,8 @@ from consortium.tools.models import Participation, Tool, UsageFigure
 
 __all__ = [
     "Adjustment", "AgendaItem", "AllocationLine", "ApiToken", "Attendance", "AuditChainHead",
-    "AuditCheckpoint", "AuditEvent", "InvoicingSettings",
+    "AuditCheckpoint", "AuditEvent", "Invoice", "InvoiceLine", "InvoiceSeries",
+    "InvoicingSettings", "Payment",
     "Ballot", "BoardSeat", "Budget", "ClosedYear", "Council", "FeeBand", "FeeSchedule", "Job",
     "Meeting", "MeetingOfficer", "MeetingSignature", "MembershipPeriod", "Motion",
     "MotionResult", "MotionSeat", "Municipality", "Notice", "NoticeOptOut", "Participation",

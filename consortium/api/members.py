@@ -31,6 +31,8 @@ def municipality_json(m: Municipality, population: int | None, year: int | None,
         "joined_on": m.joined_on,
         "left_on": m.left_on, "org_number": m.org_number,
         "invoice_reference": m.invoice_reference, "population": population,
+        "address": {"street": m.street, "postcode": m.postcode, "city": m.city},
+        "peppol_id": m.peppol_id,
         "population_year": year,
     }
     if detail:
@@ -88,6 +90,8 @@ def get_municipality(code: str) -> Any:
 @operation("Correct a municipality or change its membership", tags=TAGS,
            body=s.MunicipalityPatch, partial=True, response=s.MunicipalityDetail)
 def patch_municipality(code: str, data: dict[str, Any]) -> Any:
+    data = {key: value for key, value in data.items() if key != "address"} \
+        | data.get("address", {})
     service.update_municipality(service.get_by_code(code), data, actor=acting_user())
     return jsonify(_detail(code))
 

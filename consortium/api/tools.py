@@ -25,6 +25,8 @@ def tool_json(tool: Tool, participants: int, detail: bool = False) -> dict[str, 
         "slug": tool.slug, "name": tool.name, "description": tool.description,
         "status": tool.status.value, "origin": tool.origin, "owner_since": tool.owner_since,
         "open_to_non_members": tool.open_to_non_members, "participants": participants,
+        "vat_category": tool.vat_category, "vat_exemption_reason": tool.vat_exemption_reason,
+        "revenue_account": tool.revenue_account,
     }
     if detail:
         grouped: dict[str, dict[str, Any]] = {}

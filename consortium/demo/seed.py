@@ -271,6 +271,38 @@ def _governance() -> None:
                                     "meeting_id": stamma.id, "reference": "Uppsala KS 2027/14"})
 
 
+# Invoicing (SPEC "Invoicing and the ledger"): made-up identifiers that pass their checks, so a
+# new user can issue a closed year's invoices at once. They are not the real organisation
+# numbers, bankgiro or addresses of the consortium or of the municipalities (data/SOURCE.md).
+CONSORTIUM = {
+    "legal_name": "Sambruk demo ekonomisk förening", "org_number": "769600-0004",
+    "f_skatt": True, "street": "Drottninggatan 1", "postcode": "111 51", "city": "Stockholm",
+    "bankgiro": "5050-1055", "payment_terms_days": 30, "fee_vat_category": "E",
+    "fee_vat_exemption_reason": "Medlemsavgift: undantagen från skatteplikt (demo)",
+}
+TOOL_ACCOUNTS = {"provisum": "3011", "bibblix": "3012", "egil": "3013"}
+
+
+def _invoicing() -> None:
+    from stdnum import luhn
+
+    from consortium.invoicing import settings as invoicing_settings
+
+    invoicing_settings.update(CONSORTIUM, actor_label=LABEL)
+    for slug, account in TOOL_ACCOUNTS.items():
+        tools.update_tool(tools.get_by_slug(slug), {"vat_category": "S",
+                                                   "revenue_account": account},
+                          actor_label=LABEL)
+    codes = {*MEMBERS, *RESIGNED, *PROVISUM, *BIBBLIX_FIRST, *BIBBLIX_LATER, *EGIL}
+    for code in sorted(codes):
+        municipality = members.get_by_code(code)
+        digits = "212000" + code[1:]
+        members.update_municipality(municipality, {
+            "org_number": digits + luhn.calc_check_digit(digits),
+            "invoice_reference": f"Demo {code}", "street": "Kommunhuset",
+            "city": municipality.name}, actor_label=LABEL)
+
+
 def seed() -> bool:
     """Load the demo into an empty database; return False (and change nothing) otherwise."""
     if db.session.scalar(select(func.count()).select_from(User)):
@@ -279,6 +311,7 @@ def seed() -> bool:
     _memberships()
     _tools()
     _budgets()
+    _invoicing()
     for email, role, code, name in DEMO_USERS:
         auth_service.create_user(email=email, role=role, password=DEMO_PASSWORD, name=name,
                                  municipality_code=code, actor_label=LABEL)

@@ -8,8 +8,8 @@ from consortium import wiring
 
 
 def init_app(app: Flask) -> None:
-    """The documents' downloads, the statements ZIP job, `flask export`, the hash of a kept
-    document for a record's page and the re-hash of `flask audit verify`."""
+    """The documents' downloads, the statements and invoices ZIP jobs, `flask export`, the
+    hash of a kept document for a record's page and the re-hash of `flask audit verify`."""
     from consortium.documents import bulk, receivers
     from consortium.documents.cli import export_cli
     from consortium.documents.views import bp
@@ -18,5 +18,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(export_cli)
     wiring.job_handler(app, bulk.KIND, bulk.statements_zip_job)
+    wiring.job_handler(app, bulk.INVOICES_KIND, bulk.invoices_zip_job)
     kept_document.connect(receivers.kept_document_hash)
     kept_documents_rehash.connect(receivers.rehash_kept_documents)

@@ -69,3 +69,35 @@ def statements_zip_job(params: dict[str, object], progress: Callable[[int, int],
                        ) -> Result:
     year = int(str(params["year"]))
     return Result(statements_zip(year, progress), filename(year), "application/zip")
+
+
+INVOICES_KIND = "invoices_zip"
+
+
+def invoices_filename(year: int) -> str:
+    return f"fakturor-{year}.zip"
+
+
+def invoices_zip(year: int, progress: Callable[[int, int], None] | None = None) -> bytes:
+    """Every invoice and credit note of the year: its e-invoice (UBL, as issued) and its PDF
+    in the reader's language (each PDF kept as it is rendered)."""
+    from consortium.documents.pdfs import invoice_pdf
+    from consortium.invoicing import records
+
+    found = records.rows(year=year, with_lines=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, row in enumerate(sorted(found, key=lambda r: r.invoice.sequence), start=1):
+            invoice = row.invoice
+            stem = f"fakturor-{year}/{invoice.number}-{invoice.buyer['code']}"
+            archive.writestr(f"{stem}.xml", invoice.xml)
+            archive.writestr(f"{stem}.pdf", invoice_pdf(row)[0])
+            if progress:
+                progress(done, len(found))
+    return buffer.getvalue()
+
+
+def invoices_zip_job(params: dict[str, object], progress: Callable[[int, int], None]
+                     ) -> Result:
+    year = int(str(params["year"]))
+    return Result(invoices_zip(year, progress), invoices_filename(year), "application/zip")

@@ -323,3 +323,39 @@ def motion_result_data(motion: Motion) -> dict[str, Any]:
     return {"council": motion.council.name, "vote": vote_data(motion_record(motion)),
             "opened": _time(motion.opened_at) or "—", "closed": _time(motion.closed_at),
             "paragraph": f"§ {item.number}" if item else None}
+
+
+VAT_CATEGORY_LABELS = {"S": _l("VAT %(rate)s %%"), "E": _l("Exempt from VAT"),
+                       "O": _l("Outside the scope of VAT")}
+
+
+def _vat_label(category: str, rate: int | None) -> str:
+    return str(VAT_CATEGORY_LABELS[category]) % {"rate": rate} if category == "S" \
+        else str(VAT_CATEGORY_LABELS[category])
+
+
+def invoice_data(row: Any) -> dict[str, Any]:
+    """An issued invoice or credit note as its PDF shows it: the figures of its UBL document
+    (the same lines, VAT breakdown and totals; invoicing/ubl.py computes both)."""
+    from consortium.invoicing import ubl
+
+    invoice = row.invoice
+    seller, buyer = invoice.seller, invoice.buyer
+    lines = [ubl.Line(line.text, line.amount, line.vat_category, line.vat_rate,
+                      line.exemption_reason) for line in invoice.lines]
+    groups = ubl.vat_groups(lines)
+    return {
+        "credit_note": invoice.kind.value == "credit_note", "number": invoice.number,
+        "issue_date": invoice.issue_date.isoformat(),
+        "due_date": invoice.due_date.isoformat() if invoice.due_date else "",
+        "ocr": invoice.ocr, "buyer_reference": invoice.buyer_reference,
+        "year": invoice.year, "currency": invoice.currency, "reason": invoice.reason or "",
+        "credits": row.credits, "seller": seller, "buyer": buyer,
+        "lines": [{"text": line.text, "vat": _vat_label(line.vat_category, line.vat_rate),
+                   "amount": money(line.amount)} for line in lines],
+        "vat_groups": [{"label": _vat_label(g.category, g.rate), "taxable": money(g.taxable),
+                        "vat": money(g.vat), "reason": g.exemption_reason}
+                       for g in groups],
+        "net": money(invoice.net), "vat": money(invoice.vat), "payable": money(invoice.payable),
+        "f_skatt": seller.get("f_skatt") and seller.get("country") != "NO",
+    }

@@ -85,3 +85,22 @@ def annual_report_pdf(year: int) -> tuple[bytes, str]:
                                r=data.annual_report_data(year))
 
     return pdf("annual", str(year), False, render)
+
+
+def invoice_pdf(row: Any) -> tuple[bytes, str]:
+    """An issued invoice or credit note: kept in each language once rendered (it never
+    changes)."""
+    invoice = row.invoice
+
+    def render() -> bytes:
+        title = (_("Credit note %(number)s", number=invoice.number)
+                 if invoice.kind.value == "credit_note"
+                 else _("Invoice %(number)s", number=invoice.number))
+        return renderer.render("invoice", doc=data.frame(title), i=data.invoice_data(row))
+
+    return pdf("invoice", invoice.number, True, render)
+
+
+def invoice_filename(row: Any) -> str:
+    prefix = "kreditfaktura" if row.invoice.kind.value == "credit_note" else "faktura"
+    return f"{prefix}-{row.invoice.number}.pdf"

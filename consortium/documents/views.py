@@ -13,10 +13,12 @@ from consortium.auth.forms import EmptyForm
 from consortium.auth.models import Role
 from consortium.costs import service as costs
 from consortium.costs.statements import may_read_statement
-from consortium.documents.bulk import KIND, filename, kept_zip
+from consortium.documents import pdfs
+from consortium.documents.bulk import INVOICES_KIND, KIND, filename, kept_zip
 from consortium.documents.pdfs import (
     allocation_pdf,
     annual_report_pdf,
+    invoice_filename,
     motion_result_pdf,
     pdf_response,
     protocol_filename,
@@ -26,6 +28,7 @@ from consortium.documents.pdfs import (
 )
 from consortium.errors import DomainError
 from consortium.governance import meetings, motions
+from consortium.invoicing import records
 from consortium.jobs import service as jobs
 from consortium.jobs.models import Job, JobStatus
 from consortium.members import service as members
@@ -152,6 +155,40 @@ def make_statements_zip(year: int) -> Any:
     return redirect(url_for("documents.job", job_id=job.id))
 
 
+@bp.post("/invoices/<int:year>/zip")
+@readers
+def invoices_zip(year: int) -> Any:
+    """Start the job that makes the ZIP of the year's invoices (PDF and e-invoice each)."""
+    if not _may_take_every_statement():
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = acting_user()
+    try:
+        job = jobs.submit(INVOICES_KIND, {"year": year}, user_id=user.id if user else None,
+                          one_per_user=True)
+    except jobs.OneAtATime as busy:
+        flash(_("The ZIP you asked for first is still being made; ask for the next when it "
+                "is ready."), "info")
+        return redirect(url_for("documents.job", job_id=busy.job.id))
+    db.after_commit(lambda: jobs.start(job.id))
+    return redirect(url_for("documents.job", job_id=job.id))
+
+
+@bp.route("/invoices/<number>.pdf")
+@readers
+def invoice_pdf(number: str) -> Any:
+    """An invoice or credit note as PDF: a municipality's users read their own."""
+    try:
+        row = records.one(number)
+    except DomainError:
+        abort(404)
+    if not may_read_statement(acting_user(), row.invoice.municipality):
+        abort(403)
+    content, digest = pdfs.invoice_pdf(row)
+    return pdf_response(content, invoice_filename(row), digest)
+
+
 def _own_job(job_id: str) -> Job:
     job = db.session.get(Job, job_id)
     user = acting_user()
@@ -167,9 +204,10 @@ def _own_job(job_id: str) -> Job:
 def job(job_id: str) -> Any:
     """The progress of a job started from a page, and its result when it is done."""
     found = _own_job(job_id)
-    year = found.params.get("year") if found.kind == KIND else None
-    return render_template("jobs/job.html", job=found, year=year,
-                           title=_("Every statement of %(year)s (ZIP)", year=year))
+    year = found.params.get("year") if found.kind in (KIND, INVOICES_KIND) else None
+    title = (_("Every invoice of %(year)s (ZIP)", year=year) if found.kind == INVOICES_KIND
+             else _("Every statement of %(year)s (ZIP)", year=year))
+    return render_template("jobs/job.html", job=found, year=year, title=title)
 
 
 @bp.route("/jobs/<job_id>/result")

@@ -1,12 +1,18 @@
 """Invoicing (fakturering) of a closed year's statements, and the ledger (SPEC "Invoicing and
-the ledger"). So far: the identifiers an invoice carries, checked as the banks and the tax
-agencies check them (identifiers.py)."""
+the ledger"): the consortium's settings, issuing with a gap-free series, Peppol BIS Billing 3.0
+documents (ubl.py), credits and payments (records.py) and the SIE 4 ledger (ledger.py)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
+from consortium import wiring
+
 
 def init_app(app: Flask) -> None:
-    """Nothing to register yet: the identifiers are pure rules that other code calls."""
-    del app
+    """The invoicing pages, and the job that writes issued e-invoices to INVOICE_OUTBOX_DIR."""
+    from consortium.invoicing import outbox
+    from consortium.invoicing.views import bp
+
+    app.register_blueprint(bp)
+    wiring.job_handler(app, outbox.KIND, outbox.write_job)

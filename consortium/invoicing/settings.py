@@ -16,8 +16,8 @@ from consortium.invoicing.models import InvoicingSettings
 
 FIELDS = ("legal_name", "org_number", "vat_number", "f_skatt", "street", "postcode", "city",
           "bankgiro", "plusgiro", "iban", "bic", "peppol_id", "payment_terms_days",
-          "fee_vat_category", "account_receivable", "account_vat_output", "account_bank",
-          "account_fees_revenue")
+          "fee_vat_category", "fee_vat_exemption_reason", "account_receivable",
+          "account_vat_output", "account_bank", "account_fees_revenue")
 VAT_CATEGORIES = ("S", "E", "O")  # standard 25 %, exempt, outside the scope
 
 
@@ -28,7 +28,8 @@ def current() -> InvoicingSettings:
         if column.default is not None and not callable(column.default.arg)})
 
 
-def update(data: dict[str, Any], *, actor: User | None = None) -> InvoicingSettings:
+def update(data: dict[str, Any], *, actor: User | None = None,
+           actor_label: str | None = None) -> InvoicingSettings:
     country = app_config()["COUNTRY"]
     values = {key: data[key] for key in FIELDS if key in data}
     for key, value in values.items():
@@ -67,6 +68,9 @@ def update(data: dict[str, Any], *, actor: User | None = None) -> InvoicingSetti
         errors["payment_terms_days"] = "From 0 to 365 days."
     if merged["fee_vat_category"] not in VAT_CATEGORIES:
         errors["fee_vat_category"] = "S (25 %), E (exempt) or O (outside the scope of VAT)."
+    elif merged["fee_vat_category"] in ("E", "O") and not merged["fee_vat_exemption_reason"]:
+        errors["fee_vat_exemption_reason"] = ("Give the reason the fee is exempt or outside "
+                                              "the scope of VAT.")
     for key in ("account_receivable", "account_vat_output", "account_bank",
                 "account_fees_revenue"):
         if not str(merged[key]).isdigit() or len(str(merged[key])) != 4:
@@ -84,5 +88,5 @@ def update(data: dict[str, Any], *, actor: User | None = None) -> InvoicingSetti
         found.org_number = ids.org_number(values["org_number"], country)
     db.session.flush()
     record("invoicing.settings", "invoicing_settings", 1, before=before,
-           after=snapshot(found, *FIELDS), actor=actor)
+           after=snapshot(found, *FIELDS), actor=actor, actor_label=actor_label)
     return found

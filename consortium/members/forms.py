@@ -53,7 +53,16 @@ class MunicipalityEditForm(FlaskForm):
                              filters=[strip])
     invoice_reference = StringField(_l("Invoice reference"),
                                     validators=[Optional(), Length(max=200)], filters=[strip])
+    street = StringField(_l("Street address"), validators=[Optional(), Length(max=200)],
+                         filters=[strip])
+    postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=20)],
+                           filters=[strip])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)], filters=[strip])
+    peppol_id = StringField(_l("Peppol id"), validators=[Optional(), Length(max=40)],
+                            filters=[strip])
     submit = SubmitField(_l("Save"))
+
+    invoicing_fields = ("street", "postcode", "city", "peppol_id")
 
     def validate_county(self, field: SelectField) -> None:
         from consortium.members.national import county_error
@@ -73,8 +82,8 @@ class MunicipalityForm(MunicipalityEditForm):
     left_on = DateField(_l("Left on"), validators=[Optional()])
     submit = SubmitField(_l("Add municipality"))
 
-    field_order = ("code", "name", "county", "org_number", "invoice_reference", "status",
-                   "joined_on", "left_on")
+    field_order = ("code", "name", "county", "org_number", "invoice_reference", "street",
+                   "postcode", "city", "peppol_id", "status", "joined_on", "left_on")
 
     def validate_code(self, field: StringField) -> None:
         from consortium.members.national import national_code_error

@@ -43,6 +43,12 @@ class Municipality(Base):
     country: Mapped[str] = mapped_column(String(2), default="SE")
     org_number: Mapped[str | None] = mapped_column(String(20))
     invoice_reference: Mapped[str | None] = mapped_column(String(200))
+    # Where invoices go (SPEC "Invoicing"): the postal address and the Peppol participant id
+    # (by default from the organisation number).
+    street: Mapped[str | None] = mapped_column(String(200))
+    postcode: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(100))
+    peppol_id: Mapped[str | None] = mapped_column(String(40))
     # NULL: in the national list but never a member nor an applicant.
     status: Mapped[MembershipStatus | None] = mapped_column(
         str_enum(MembershipStatus, "membership_status")

@@ -25,6 +25,7 @@ from consortium.members.national import county_error, national_code_error
 from consortium.members.validation import (
     code_error,
     normalise_org_number,
+    normalise_peppol_id,
     population_error,
     year_error,
 )
@@ -37,8 +38,9 @@ from consortium.rules import (
 from consortium.signals import answers, municipality_in_use
 
 FIELDS = ("code", "name", "county", "country", "org_number", "invoice_reference", "status",
-          "joined_on", "left_on")
-EDITABLE = ("name", "county", "org_number", "invoice_reference")
+          "joined_on", "left_on", "street", "postcode", "city", "peppol_id")
+EDITABLE = ("name", "county", "org_number", "invoice_reference", "street", "postcode", "city",
+            "peppol_id")
 
 
 def installation_country() -> str:
@@ -73,7 +75,8 @@ def _check_details(data: dict[str, Any], country: str, errors: dict[str, str], *
     """Validate the descriptive fields present in `data`; return them cleaned."""
     clean: dict[str, Any] = {}
     for key, max_length, required in (("name", 100, True), ("county", 100, True),
-                                      ("invoice_reference", 200, False)):
+                                      ("invoice_reference", 200, False), ("street", 200, False),
+                                      ("postcode", 20, False), ("city", 100, False)):
         if creating or key in data:
             clean[key] = _clean_text(data, key, errors, required=required,
                                      max_length=max_length)
@@ -89,6 +92,14 @@ def _check_details(data: dict[str, Any], country: str, errors: dict[str, str], *
                 errors["org_number"] = str(error)
         else:
             clean["org_number"] = None
+    if "peppol_id" in data:
+        raw = _clean_text(data, "peppol_id", errors, required=False, max_length=40)
+        clean["peppol_id"] = None
+        if raw:
+            try:
+                clean["peppol_id"] = normalise_peppol_id(raw, country)
+            except ValueError as error:
+                errors["peppol_id"] = str(error)
     return clean
 
 
@@ -154,7 +165,8 @@ def _check_dates_for_status(status: MembershipStatus | None, joined_on: date | N
 
 
 def update_municipality(municipality: Municipality, data: dict[str, Any], *,
-                        actor: User | None = None) -> Municipality:
+                        actor: User | None = None,
+                        actor_label: str | None = None) -> Municipality:
     """Correct descriptive fields; a status change in `data` becomes the membership change."""
     errors: dict[str, str] = {}
     if "code" in data and data["code"] != municipality.code:
@@ -181,7 +193,7 @@ def update_municipality(municipality: Municipality, data: dict[str, Any], *,
     _membership_changed(dates_before, _membership_dates(municipality))
     if after != before:
         record("municipality.update", "municipality", municipality.code, before=before,
-               after=after, actor=actor)
+               after=after, actor=actor, actor_label=actor_label)
     return municipality
 
 

@@ -30,6 +30,23 @@ def normalise_org_number(value: str, country: str) -> str:
                            "(check the digits and the check digit).")) from None
 
 
+def normalise_peppol_id(value: str, country: str) -> str:
+    """A municipality's Peppol participant id: the scheme of its country's organisation
+    numbers (0007 Sweden, 0192 Norway), a colon and a valid organisation number; digits only
+    after the colon. Raises ValueError otherwise."""
+    scheme, _sep, number = value.strip().partition(":")
+    wanted = "0192" if country == "NO" else "0007"
+    module = no_orgnr if country == "NO" else se_orgnr
+    try:
+        if scheme == wanted:
+            return f"{wanted}:{module.compact(module.validate(number))}"
+    except stdnum_errors.ValidationError:
+        pass
+    raise ValueError(_("A Peppol id is %(scheme)s: and the organisation number, e.g. "
+                       "%(scheme)s:%(example)s.", scheme=wanted,
+                       example="974760673" if country == "NO" else "2120000142"))
+
+
 def year_error(year: int) -> str | None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         return _("The year must be between %(low)s and %(high)s.", low=MIN_YEAR, high=MAX_YEAR)

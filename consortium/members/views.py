@@ -123,7 +123,8 @@ def edit(code: str) -> Any:
     form = MunicipalityEditForm(obj=municipality)
     if form.validate_on_submit():
         data = {name: form[name].data for name in
-                ("name", "county", "org_number", "invoice_reference")}
+                ("name", "county", "org_number", "invoice_reference",
+                 *MunicipalityEditForm.invoicing_fields)}
         try:
             service.update_municipality(municipality, data, actor=acting_user())
         except DomainError as error:

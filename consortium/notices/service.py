@@ -49,6 +49,7 @@ KINDS: dict[str, bool] = {
     "motion_result": False,
     "budget_adopted": False,
     "year_closed": False,
+    "invoice_issued": False,
 }
 OPTIONAL = [kind for kind, must in KINDS.items() if not must]
 STALE_SENDING = timedelta(minutes=10)

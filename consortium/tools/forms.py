@@ -32,10 +32,21 @@ class ToolEditForm(FlaskForm):
     origin = StringField(_l("Origin"), validators=[Optional(), Length(max=300)], filters=[strip])
     owner_since = DateField(_l("Owned by the consortium since"), validators=[Optional()])
     open_to_non_members = BooleanField(_l("Open to municipalities that are not members"))
+    vat_category = SelectField(_l("VAT category of its invoice lines"), choices=[
+        ("S", _l("S: standard rate, 25 %")), ("E", _l("E: exempt from VAT")),
+        ("O", _l("O: outside the scope of VAT"))], default="S")
+    vat_exemption_reason = StringField(_l("Reason for exemption (E and O)"),
+                                       validators=[Optional(), Length(max=300)],
+                                       filters=[strip])
+    revenue_account = StringField(_l("Revenue account (BAS)"), default="3001",
+                                  validators=[DataRequired(), Regexp(
+                                      r"^\d{4}$", message=_l("Four digits, e.g. 3001."))],
+                                  filters=[strip])
     submit = SubmitField(_l("Save"))
 
     field_order = ("name", "description", "status", "origin", "owner_since",
-                   "open_to_non_members")
+                   "open_to_non_members", "vat_category", "vat_exemption_reason",
+                   "revenue_account")
 
 
 class ToolForm(ToolEditForm):

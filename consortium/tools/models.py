@@ -44,6 +44,13 @@ class Tool(Base):
     # every municipality (Bibblix was); a non-member participant pays but holds no seat.
     open_to_non_members: Mapped[bool] = mapped_column(Boolean, default=False,
                                                       server_default=false())
+    # How its shares are invoiced (SPEC "Invoicing"): the VAT category (S 25 %, E exempt, O
+    # outside the scope), the reason for E and O, and the BAS revenue account.
+    vat_category: Mapped[str] = mapped_column(String(1), default="S", server_default="S")
+    vat_exemption_reason: Mapped[str] = mapped_column(String(300), default="",
+                                                      server_default="")
+    revenue_account: Mapped[str] = mapped_column(String(10), default="3001",
+                                                 server_default="3001")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     participations: Mapped[list[Participation]] = relationship(

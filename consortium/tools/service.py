@@ -25,7 +25,8 @@ from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FIELDS = ("slug", "name", "description", "status", "origin", "owner_since",
-          "open_to_non_members")
+          "open_to_non_members", "vat_category", "vat_exemption_reason", "revenue_account")
+VAT_CATEGORIES = ("S", "E", "O")  # standard 25 %, exempt, outside the scope of VAT
 
 
 def get_by_slug(slug: str) -> Tool:
@@ -35,7 +36,8 @@ def get_by_slug(slug: str) -> Tool:
     return tool
 
 
-def _check(data: dict[str, Any], errors: dict[str, str], *, creating: bool) -> dict[str, Any]:
+def _check(data: dict[str, Any], errors: dict[str, str], *, creating: bool,
+           tool: Tool | None = None) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     if creating or "name" in data:
         name = data.get("name")
@@ -64,7 +66,36 @@ def _check(data: dict[str, Any], errors: dict[str, str], *, creating: bool) -> d
         clean["owner_since"] = data["owner_since"]
     if "open_to_non_members" in data:
         clean["open_to_non_members"] = bool(data["open_to_non_members"])
+    _check_invoicing(data, clean, errors, tool)
     return clean
+
+
+def _check_invoicing(data: dict[str, Any], clean: dict[str, Any], errors: dict[str, str],
+                     tool: Tool | None) -> None:
+    """How the tool's shares are invoiced: its VAT category (with the reason for E and O) and
+    the BAS revenue account (four digits)."""
+    if "vat_category" in data:
+        if data["vat_category"] not in VAT_CATEGORIES:
+            errors["vat_category"] = _("S (25 %), E (exempt) or O (outside the scope of VAT).")
+        else:
+            clean["vat_category"] = data["vat_category"]
+    if "vat_exemption_reason" in data:
+        reason = data["vat_exemption_reason"]
+        if not isinstance(reason, str) or len(reason) > 300:
+            errors["vat_exemption_reason"] = _("At most %(max)s characters.", max=300)
+        else:
+            clean["vat_exemption_reason"] = reason.strip()
+    category = clean.get("vat_category", tool.vat_category if tool else "S")
+    reason = clean.get("vat_exemption_reason", tool.vat_exemption_reason if tool else "")
+    if category in ("E", "O") and not reason and "vat_category" not in errors:
+        errors["vat_exemption_reason"] = _("Give the reason the tool is exempt or outside the "
+                                           "scope of VAT.")
+    if "revenue_account" in data:
+        account = data["revenue_account"]
+        if not isinstance(account, str) or not account.isdigit() or len(account) != 4:
+            errors["revenue_account"] = _("An account of the BAS chart: four digits.")
+        else:
+            clean["revenue_account"] = account
 
 
 def create_tool(data: dict[str, Any], *, actor: User | None = None,
@@ -89,11 +120,12 @@ def create_tool(data: dict[str, Any], *, actor: User | None = None,
     return tool
 
 
-def update_tool(tool: Tool, data: dict[str, Any], *, actor: User | None = None) -> Tool:
+def update_tool(tool: Tool, data: dict[str, Any], *, actor: User | None = None,
+                actor_label: str | None = None) -> Tool:
     errors: dict[str, str] = {}
     if "slug" in data and data["slug"] != tool.slug:
         errors["slug"] = _("The identifier of a tool cannot be changed.")
-    clean = _check(data, errors, creating=False)
+    clean = _check(data, errors, creating=False, tool=tool)
     if errors:
         raise Invalid(_("The tool could not be saved."), errors)
     before = snapshot(tool, *FIELDS)
@@ -101,7 +133,8 @@ def update_tool(tool: Tool, data: dict[str, Any], *, actor: User | None = None) 
         setattr(tool, key, value)
     after = snapshot(tool, *FIELDS)
     if after != before:
-        record("tool.update", "tool", tool.slug, before=before, after=after, actor=actor)
+        record("tool.update", "tool", tool.slug, before=before, after=after, actor=actor,
+               actor_label=actor_label)
     return tool
 
 

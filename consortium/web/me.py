@@ -37,6 +37,7 @@ NOTICE_LABELS = {
     "motion_result": _l("Results of votes"),
     "budget_adopted": _l("A budget is adopted (your municipality's share)"),
     "year_closed": _l("A year is closed and your municipality's statement issued"),
+    "invoice_issued": _l("An invoice or credit note is issued to your municipality"),
 }
 
 
@@ -44,6 +45,7 @@ class NoticeSettingsForm(FlaskForm):
     motion_result = BooleanField(NOTICE_LABELS["motion_result"])
     budget_adopted = BooleanField(NOTICE_LABELS["budget_adopted"])
     year_closed = BooleanField(NOTICE_LABELS["year_closed"])
+    invoice_issued = BooleanField(NOTICE_LABELS["invoice_issued"])
     submit = SubmitField(_l("Save"))
 
 

@@ -66,13 +66,16 @@ def home() -> Any:
 
         open_motions = votable_seats(user)
         held = held_by(user)
-    work = None
+    work, overdue = None, []
     if user.role is Role.FINANCE:
         from consortium.costs.worklist import worklist
+        from consortium.invoicing.records import overdue_invoices
 
         work = worklist(user)
+        overdue = overdue_invoices(municipality_id=user.municipality_id)
     return render_template("web/home.html", counts=counts, recent=recent, Role=Role,
-                           open_motions=open_motions, proxies_held=held, work=work)
+                           open_motions=open_motions, proxies_held=held, work=work,
+                           overdue=overdue)
 
 
 @bp.route("/language", methods=["POST"])

@@ -13,7 +13,8 @@ from tests.conftest import bearer
 GOOD = {"legal_name": "Sambruk ekonomisk förening", "org_number": "212000-0142",
         "f_skatt": True, "address": {"street": "Box 1", "postcode": "111 11",
                                      "city": "Stockholm"},
-        "bankgiro": "5050-1055", "payment_terms_days": 30, "fee_vat_category": "O"}
+        "bankgiro": "5050-1055", "payment_terms_days": 30, "fee_vat_category": "O",
+        "fee_vat_exemption_reason": "Not subject to VAT"}
 
 
 def test_the_office_sets_the_invoicing_settings_and_gets_the_defaults(client, api_token):

@@ -24,6 +24,12 @@ class MunicipalityCreate(Schema):
                                  validate=validate.Length(max=200))
 
 
+class PostalAddress(Schema):
+    street = f.String(allow_none=True, validate=validate.Length(max=200))
+    postcode = f.String(allow_none=True, validate=validate.Length(max=20))
+    city = f.String(allow_none=True, validate=validate.Length(max=100))
+
+
 class MunicipalityPatch(Schema):
     name = f.String(validate=validate.Length(min=1, max=100))
     county = f.String(validate=validate.Length(min=1, max=100))
@@ -32,6 +38,10 @@ class MunicipalityPatch(Schema):
     left_on = f.Date(allow_none=True)
     org_number = f.String(allow_none=True)
     invoice_reference = f.String(allow_none=True, validate=validate.Length(max=200))
+    address = f.Nested(PostalAddress, metadata={"description": "Where invoices go"})
+    peppol_id = f.String(allow_none=True, validate=validate.Length(max=40), metadata={
+        "example": "0007:2120000142",
+        "description": "Peppol participant id; by default from the organisation number"})
 
 
 class MunicipalityQuery(Schema):
@@ -70,6 +80,8 @@ class Municipality(Schema):
     left_on = f.Date(allow_none=True)
     org_number = f.String(allow_none=True)
     invoice_reference = f.String(allow_none=True)
+    address = f.Nested(PostalAddress)
+    peppol_id = f.String(allow_none=True)
     population = f.Integer(allow_none=True, metadata={"description": "The newest figure."})
     population_year = f.Integer(allow_none=True)
 

@@ -29,6 +29,11 @@ class ToolPatch(Schema):
     origin = f.String(allow_none=True, validate=validate.Length(max=300))
     owner_since = f.Date(allow_none=True)
     open_to_non_members = f.Boolean()
+    vat_category = f.String(validate=validate.OneOf(("S", "E", "O")), metadata={
+        "description": "S: standard 25 %; E: exempt; O: outside the scope of VAT"})
+    vat_exemption_reason = f.String(validate=validate.Length(max=300))
+    revenue_account = f.String(validate=validate.Regexp(r"^\d{4}$"),
+                               metadata={"example": "3001"})
 
 
 class ParticipantPeriods(Schema):
@@ -45,6 +50,9 @@ class Tool(Schema):
     origin = f.String(allow_none=True)
     owner_since = f.Date(allow_none=True)
     open_to_non_members = f.Boolean()
+    vat_category = f.String()
+    vat_exemption_reason = f.String()
+    revenue_account = f.String()
     participants = f.Integer(metadata={"description": "Participants today."})
 
 
