@@ -37,7 +37,8 @@ def test_a_change_that_no_rule_answers_is_refused(app):
 
 def test_each_domain_registers_its_jobs_and_periodic_tasks_in_order(app):
     registered = wiring.of(app)
-    assert set(registered.job_handlers) == {"statements_zip", "password_reset"}
+    assert set(registered.job_handlers) == {"statements_zip", "password_reset", "invoices_zip",
+                                            "invoice_outbox"}
     assert [(task.order, task.name) for task in registered.periodic] == [
         (0, "close_motions_whose_time_has_come"), (5, "remind_before_closing"),
         (10, "hand_over_due"), (20, "prune_finished"), (30, "sign_daily_checkpoint")]
@@ -47,5 +48,5 @@ def test_each_domain_registers_its_jobs_and_periodic_tasks_in_order(app):
 
 def test_every_blueprint_is_registered_by_its_domain(app):
     assert sorted(app.blueprints) == ["api", "audit", "auth", "costs", "documents",
-                                      "governance", "members", "tools", "web"]
+                                      "governance", "invoicing", "members", "tools", "web"]
     assert "audit.log" in {rule.endpoint for rule in app.url_map.iter_rules()}

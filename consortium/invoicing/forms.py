@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -15,10 +16,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from consortium.frame.forms import strip
+from consortium.frame.forms import choices, strip
+from consortium.tools.labels import VAT_LABELS
 
-VAT_CHOICES = [("S", _l("S: standard rate, 25 %")), ("E", _l("E: exempt from VAT")),
-               ("O", _l("O: outside the scope of VAT"))]
+
+def vat_choices() -> list[SelectChoice]:
+    return choices(VAT_LABELS.items())
 
 
 class InvoicingSettingsForm(FlaskForm):
@@ -46,7 +49,7 @@ class InvoicingSettingsForm(FlaskForm):
     payment_terms_days = IntegerField(_l("Payment terms (days)"), validators=[
         InputRequired(), NumberRange(0, 365)], default=30)
     fee_vat_category = SelectField(_l("VAT category of the membership fee"),
-                                   choices=VAT_CHOICES, default="O")
+                                   choices=vat_choices, default="O")
     fee_vat_exemption_reason = StringField(_l("Reason for exemption (E and O)"),
                                            validators=[Optional(), Length(max=300)],
                                            filters=[strip])

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from consortium.frame.fields import MunicipalityField
 from consortium.frame.forms import choices, strip
-from consortium.tools.labels import TOOL_STATUS_LABELS
+from consortium.tools.labels import TOOL_STATUS_LABELS, VAT_LABELS
 
 
 def tool_status_choices() -> list[SelectChoice]:
@@ -32,9 +32,8 @@ class ToolEditForm(FlaskForm):
     origin = StringField(_l("Origin"), validators=[Optional(), Length(max=300)], filters=[strip])
     owner_since = DateField(_l("Owned by the consortium since"), validators=[Optional()])
     open_to_non_members = BooleanField(_l("Open to municipalities that are not members"))
-    vat_category = SelectField(_l("VAT category of its invoice lines"), choices=[
-        ("S", _l("S: standard rate, 25 %")), ("E", _l("E: exempt from VAT")),
-        ("O", _l("O: outside the scope of VAT"))], default="S")
+    vat_category = SelectField(_l("VAT category of its invoice lines"),
+                               choices=lambda: choices(VAT_LABELS.items()), default="S")
     vat_exemption_reason = StringField(_l("Reason for exemption (E and O)"),
                                        validators=[Optional(), Length(max=300)],
                                        filters=[strip])

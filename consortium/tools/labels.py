@@ -7,3 +7,7 @@ TOOL_STATUS_LABELS = {
     "operation": _l("In operation"),
     "retired": _l("Retired"),
 }
+
+# The VAT categories of an invoice line (SPEC "Invoicing"), as EN 16931 names them
+VAT_LABELS = {"S": _l("S: standard rate, 25 %"), "E": _l("E: exempt from VAT"),
+              "O": _l("O: outside the scope of VAT")}

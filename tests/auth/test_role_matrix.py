@@ -43,7 +43,11 @@ EXPECTED: dict[str, set[str]] = {
     "members.new": ADMIN, "api.create_import": ADMIN, "tools.edit": ADMIN,
     "tools.add_participant": ADMIN,
     "tools.end_participation": ADMIN, "tools.new": ADMIN, "web.send_notice_again": ADMIN,
-    "api.put_invoicing_settings": ADMIN,
+    "api.put_invoicing_settings": ADMIN, "invoicing.settings": ADMIN,
+    "api.issue_invoices": FINANCE, "invoicing.issue": FINANCE,
+    "api.credit_invoice": FINANCE, "invoicing.credit": FINANCE,
+    "api.record_payment": FINANCE, "invoicing.payment": FINANCE,
+    "documents.invoices_zip": READERS_OF_EVERY_STATEMENT,
     # consortium-wide figures: budgets, keys, usage, fees, adoption, closing
     "api.put_fees": FINANCE, "api.put_budget": FINANCE, "api.adopt": FINANCE,
     "api.post_version": FINANCE, "api.put_usage": FINANCE, "api.close_year": FINANCE,
