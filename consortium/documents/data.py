@@ -338,6 +338,7 @@ def invoice_data(row: Any) -> dict[str, Any]:
     """An issued invoice or credit note as its PDF shows it: the figures of its UBL document
     (the same lines, VAT breakdown and totals; invoicing/ubl.py computes both)."""
     from consortium.invoicing import ubl
+    from consortium.invoicing.identifiers import org_number_shown
 
     invoice = row.invoice
     seller, buyer = invoice.seller, invoice.buyer
@@ -358,4 +359,6 @@ def invoice_data(row: Any) -> dict[str, Any]:
                        for g in groups],
         "net": money(invoice.net), "vat": money(invoice.vat), "payable": money(invoice.payable),
         "f_skatt": seller.get("f_skatt") and seller.get("country") != "NO",
+        "seller_org": org_number_shown(seller["org_number"], seller["country"]),
+        "buyer_org": org_number_shown(buyer["org_number"], buyer["country"]),
     }

@@ -39,6 +39,13 @@ def org_number(text: str, country: str = "SE") -> str:
     return (no_orgnr if country == "NO" else se_orgnr).compact(text)
 
 
+def org_number_shown(number: str, country: str = "SE") -> str:
+    """An organisation number as people write it: 556677-8899 in Sweden, the nine digits in
+    Norway."""
+    number = digits(number)
+    return f"{number[:6]}-{number[6:]}" if country == "SE" and len(number) == 10 else number
+
+
 def vat_number_error(text: str, country: str = "SE") -> str | None:
     try:
         if country == "NO":

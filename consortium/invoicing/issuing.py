@@ -262,9 +262,17 @@ def outstanding(year: int) -> dict[int, Invoice]:
                               Invoice.id.not_in(credited)).order_by(Invoice.sequence))}
 
 
-def missing(year: int) -> tuple[dict[str, str], dict[str, str]]:
-    """What stops the year's invoices: (the settings' missing fields, each municipality's
-    missing data by kommunkod) for the municipalities still to invoice."""
+@dataclass
+class Pending:
+    """What the year's issuing panel shows: how many municipalities are still to invoice,
+    and what stops it (the settings' missing fields; each municipality's, by kommunkod)."""
+
+    count: int
+    settings: dict[str, str]
+    municipalities: dict[str, str]
+
+
+def pending(year: int) -> Pending:
     charges = _charges(year)
     standing = outstanding(year)
     wanted = [mid for mid, lines in charges.items()
@@ -273,12 +281,12 @@ def missing(year: int) -> tuple[dict[str, str], dict[str, str]]:
         db.any_of(Municipality.id, wanted)).order_by(Municipality.code))) if wanted else []
     lacking = {m.code: f"{m.name}: " + ", ".join(problems) for m in municipalities
                if (problems := buyer_problems(m))}
-    settings = settings_problems(invoicing_settings.current())
-    for lines in charges.values():
-        if problem := _vat_problem(lines):
+    settings = settings_problems(invoicing_settings.current()) if wanted else {}
+    for mid in wanted:
+        if problem := _vat_problem(charges[mid]):
             settings["vat_category"] = problem
             break
-    return settings, lacking
+    return Pending(len(wanted), settings, lacking)
 
 
 def issue(year: int, *, actor: User | None = None) -> Issued:

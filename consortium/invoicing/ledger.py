@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from consortium import clock, db
 from consortium.db import app_config
+from consortium.invoicing import identifiers as ids
 from consortium.invoicing import settings as invoicing_settings
 from consortium.invoicing.models import Invoice, InvoiceKind, Payment
 from consortium.money import to_api
@@ -26,10 +27,6 @@ def _quoted(text: str) -> str:
 
 def _day(day: date) -> str:
     return day.strftime("%Y%m%d")
-
-
-def _org(number: str, country: str) -> str:
-    return f"{number[:6]}-{number[6:]}" if country == "SE" and len(number) == 10 else number
 
 
 def vouchers(year: int) -> list[tuple[str, date, str, list[tuple[str, int]]]]:
@@ -89,7 +86,7 @@ def sie(year: int) -> bytes:
     days = [day for _series, day, _text, _rows in found] or [date(year, 12, 31)]
     lines = ["#FLAGGA 0", f"#PROGRAM {_quoted(PROGRAM[0])} {PROGRAM[1]}", "#FORMAT PC8",
              f"#GEN {_day(clock.today())}", "#SIETYP 4",
-             f"#ORGNR {_org(settings.org_number, country)}",
+             f"#ORGNR {ids.org_number_shown(settings.org_number, country)}",
              f"#FNAMN {_quoted(settings.legal_name)}",
              f"#RAR 0 {min(days).year}0101 {max(days).year}1231",
              f"#VALUTA {'NOK' if country == 'NO' else 'SEK'}"]

@@ -94,14 +94,11 @@ def index() -> Any:
     rows = records.rows(year=year, municipality_id=None if wide else
                         (user.municipality_id if user else None))
     may_issue = may_change_consortium_figures(user)
-    settings_missing: dict[str, str] = {}
-    lacking: dict[str, str] = {}
-    if may_issue and years.closed(year) is not None:
-        settings_missing, lacking = issuing.missing(year)
+    is_closed = years.closed(year) is not None
     return render_template(
         "invoicing/index.html", year=year, closed_years=closed, rows=rows, wide=wide,
-        is_closed=years.closed(year) is not None, may_issue=may_issue,
-        settings_missing=settings_missing, lacking=lacking,
+        is_closed=is_closed, may_issue=may_issue,
+        pending=issuing.pending(year) if may_issue and is_closed else None,
         issue_form=EmptyForm(formdata=None), today=clock.today(),
         may_ledger=wide and user is not None and user.role in (Role.ADMIN, Role.FINANCE,
                                                                 Role.OBSERVER))

@@ -48,6 +48,7 @@ MENU = [
     ("tools.index", _l("Tools")),
     ("governance.councils", _l("Councils")),
     ("costs.index", _l("Cost sharing")),
+    ("invoicing.index", _l("Invoices")),
     ("auth.users", _l("Users")),
     ("audit.log", _l("Audit log")),
 ]

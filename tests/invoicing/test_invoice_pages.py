@@ -68,8 +68,9 @@ def test_a_credit_note_pdf_names_the_invoice_it_credits(client, ready):
 
 def test_finance_issues_credits_and_records_a_payment_in_the_browser(ready, client_as):
     office = client_as(Role.FINANCE)
-    page = office.get("/invoices?year=2026")
+    page = office.get("/invoices?year=2026", headers={"Accept-Language": "en"})
     assert page.status_code == 200
+    assert "3 municipalities have something to pay for 2026" in page.get_data(as_text=True)
     token = csrf_token(office, "/invoices?year=2026")
     asked = office.post("/invoices/2026/issue", data={"csrf_token": token})
     assert asked.status_code == 200 and "confirmed" in asked.get_data(as_text=True)
@@ -77,6 +78,7 @@ def test_finance_issues_credits_and_records_a_payment_in_the_browser(ready, clie
                        follow_redirects=True)
     body = done.get_data(as_text=True)
     assert "2026-0001" in body and "2026-0003" in body
+    assert 'action="/invoices/2026/issue"' not in body  # nothing is left to issue
     detail = office.get("/invoices/2026-0002")
     assert "Katrineholm" in detail.get_data(as_text=True)
     token = csrf_token(office, "/invoices/2026-0002")
