@@ -87,6 +87,8 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         WORKER_SWEEP_SECONDS=float(os.environ.get("WORKER_SWEEP_SECONDS", "5")),
         # Finished jobs (a ZIP's bytes among them) are removed after this many hours
         JOBS_KEEP_HOURS=float(os.environ.get("JOBS_KEEP_HOURS", "24")),
+        # werkzeug's method for new password hashes (its scrypt, n=2**15, by default)
+        PASSWORD_HASH_METHOD=os.environ.get("PASSWORD_HASH_METHOD") or "scrypt",
         # A folder an access point's connector collects e-invoices from (unset: none written)
         INVOICE_OUTBOX_DIR=os.environ.get("INVOICE_OUTBOX_DIR") or None,
     )

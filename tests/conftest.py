@@ -113,6 +113,9 @@ TEST_CONFIG: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "SERVER_NAME": None,
     "JOBS_MODE": "inline",  # tests/jobs runs the real worker on Redis
+    # scrypt with a small work factor: the suite makes a thousand users (tests/auth checks
+    # the default, which is werkzeug's full scrypt)
+    "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
 }
 
 

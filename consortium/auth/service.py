@@ -16,8 +16,26 @@ from consortium.rules import MUNICIPALITY_DIRECTORY
 
 USER_FIELDS = ("email", "name", "role", "municipality_id", "active")
 MIN_PASSWORD_LENGTH = 10
-# A hash to check against when the e-mail is unknown, so both cases take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# A hash to check against when the e-mail is unknown, so both cases take the same time: one
+# per hashing method, made when first needed (not at import: it costs what a login costs).
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _method() -> str:
+    """werkzeug's hashing method for new passwords (PASSWORD_HASH_METHOD; its scrypt by
+    default)."""
+    return str(db.app_config().get("PASSWORD_HASH_METHOD") or "scrypt")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=_method())
+
+
+def _dummy_hash() -> str:
+    method = _method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-real-password", method=method)
+    return _DUMMY_HASHES[method]
 
 
 class AuthError(ValueError):
@@ -39,7 +57,7 @@ def find_user(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
@@ -79,7 +97,7 @@ def create_user(
         name=name.strip(),
         role=role,
         municipality_id=municipality_id,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
     )
     db.session.add(user)
     db.session.flush()
@@ -136,7 +154,7 @@ def set_password(user: User, password: str, *, actor: User | None = None,
             _("The password must have at least %(min)s characters.", min=MIN_PASSWORD_LENGTH),
             "password",
         )
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     end_sessions(user)
     record("user.password", "user", user.id, after={"changed": True}, actor=actor,
            actor_label=actor_label)

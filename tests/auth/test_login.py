@@ -200,3 +200,14 @@ def test_one_client_trying_many_accounts_is_slowed(app, make_user):
                                             "password": "wrong", "csrf_token": token}).status_code
                 for n in range(limit + 1)]
     assert statuses[:limit] == [401] * limit and statuses[-1] == 429
+
+
+def test_passwords_are_hashed_with_werkzeugs_full_scrypt_unless_configured(app, monkeypatch):
+    from consortium.auth.service import hash_password
+
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", None)  # as when not set
+    with app.app_context():
+        assert hash_password("a long password").startswith("scrypt:32768:8:1$")
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt:1024:8:1")
+    with app.app_context():
+        assert hash_password("a long password").startswith("scrypt:1024:8:1$")

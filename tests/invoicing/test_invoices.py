@@ -259,3 +259,35 @@ def test_the_ledger_is_sie_4_with_balanced_vouchers_equal_to_the_documents(clien
     credit = dict(vouchers[3][2])
     assert credit == {"1510": "-7345.43", "3001": "5876.34", "2611": "1469.09"}
     assert dict(vouchers[4][2]) == {"1930": "100.50", "1510": "-100.50"}
+
+
+def test_issued_documents_never_change_when_the_data_behind_them_does(client, ready):
+    finance, admin, observer = ready["finance"], ready["admin"], ready["observer"]
+    client.post(ISSUE, headers=finance)
+    xml = client.get("/api/v1/invoices/2026-0002.xml", headers=observer)
+    pdf = client.get("/api/v1/invoices/2026-0002.pdf", headers=observer)
+    client.put("/api/v1/settings/invoicing", headers=admin,
+               json={"legal_name": "Nytt namn", "bankgiro": "5050-1030"})
+    client.patch("/api/v1/municipalities/0483", headers=admin,
+                 json={"invoice_reference": "Ny referens", "address": {"city": "Annan"}})
+    again = client.get("/api/v1/invoices/2026-0002.xml", headers=observer)
+    assert again.data == xml.data
+    assert again.headers["X-Content-SHA256"] == xml.headers["X-Content-SHA256"]
+    assert client.get("/api/v1/invoices/2026-0002.pdf", headers=observer).data == pdf.data
+    assert client.get("/api/v1/invoices/2026-0002",
+                      headers=observer).json["buyer_reference"] == "Ref 0483"
+
+
+def test_the_invoice_list_reads_a_fixed_number_of_statements(client, ready, count_queries,
+                                                             client_as):
+    client.post(ISSUE, headers=ready["finance"])
+    office = client_as(Role.OBSERVER)
+    with count_queries() as few:
+        assert office.get("/invoices?year=2026").status_code == 200
+    for number in ("2026-0001", "2026-0002", "2026-0003"):
+        client.post(f"/api/v1/invoices/{number}/credit", headers=ready["finance"],
+                    json={"reason": "x"})
+    client.post(ISSUE, headers=ready["finance"])  # three more
+    with count_queries() as more:
+        assert office.get("/invoices?year=2026").status_code == 200
+    assert more.count == few.count
