@@ -89,7 +89,7 @@ def roll_rows(meeting: Meeting) -> list[dict[str, Any]]:
              if line.population is not None else "—",
              "cost_share": format_sek(line.cost_share, str(get_locale()))
              if line.cost_share is not None else "—",
-             "reason": line.reason}
+             "reason": line.reason, "represented": bool(line.represented_by)}
             for line in roll.current(meeting)]
 
 
@@ -117,6 +117,7 @@ def protocol_data(meeting: Meeting) -> dict[str, Any]:
     def names(role: OfficerRole) -> list[str]:
         return [officer.person for officer in record.officers_as(role)]
 
+    rows = roll_rows(meeting) if record.roll is not None else []
     paragraphs = []
     for item in record.paragraphs:
         motion = item.motion
@@ -138,7 +139,10 @@ def protocol_data(meeting: Meeting) -> dict[str, Any]:
     return {
         "council": record.council_name, "number": record.label,
         "date": record.held_on.isoformat(), "place": record.place or "—",
-        "roll": roll_rows(meeting) if record.roll is not None else [],
+        # Beslutande: the seats the fixed register lists as represented (the whole register,
+        # absent seats too, is its own document)
+        "roll": [row for row in rows if row["represented"]],
+        "not_represented": [row["name"] for row in rows if not row["represented"]],
         "tool": record.council_kind == "tool",
         "ordinary": people(AttendanceCapacity.ORDINARY),
         "deputies": people(AttendanceCapacity.DEPUTY),

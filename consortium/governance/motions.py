@@ -209,6 +209,50 @@ def _weights(motion: Motion, council: Council, seats: list[Municipality], on: da
     return {m.id: amounts.get(m.id, 0) for m in seats}, None
 
 
+def meeting_of(motion: Motion) -> Meeting | None:
+    if motion.agenda_item_id is None:
+        return None
+    return db.session.scalar(select(Meeting).join(AgendaItem, AgendaItem.meeting_id ==
+                                                  Meeting.id)
+                             .where(AgendaItem.id == motion.agenda_item_id))
+
+
+def _seats_of_the_register(motion: Motion, meeting: Meeting
+                           ) -> tuple[list[Municipality], dict[int, int], int | None]:
+    """SPEC "Voting register": once a meeting's register is fixed, the seats of its votes are
+    the seats the register lists as represented (own representative or proxy holder) when
+    the vote opens, with the register's weights: the stämma decides with the votes on its
+    röstlängd. A dated change of the register counts for the votes opened after it."""
+    from consortium.governance import roll  # roll reads this module's weights
+
+    lines = roll.current(meeting)
+    represented = [line for line in lines if line.represented_by]
+    seats = [line.municipality for line in represented]
+    population_year = None
+    if motion.weighting is Weighting.EQUAL:
+        weights = {line.municipality.id: line.equal for line in represented}
+    elif motion.weighting is Weighting.POPULATION:
+        lacking = [line.municipality for line in represented if line.population is None]
+        if lacking:
+            names = ", ".join(f"{m.name} ({m.code})" for m in lacking)
+            message = _("The voting register has no population for: %(names)s.", names=names)
+            raise Invalid(message, {"weighting": message})
+        weights = {line.municipality.id: line.population or 0 for line in represented}
+        try:
+            population_year = population_weights([line.municipality for line in lines],
+                                                 meeting.held_on.year)[1]
+        except counting.CountingError:
+            population_year = None
+    else:
+        lacking = [line.municipality for line in represented if line.cost_share is None]
+        if lacking:
+            message = _("The voting register has no cost share for the seats: the tool had "
+                        "no adopted budget for %(year)s.", year=meeting.held_on.year)
+            raise Invalid(message, {"weighting": message})
+        weights = {line.municipality.id: line.cost_share or 0 for line in represented}
+    return seats, weights, population_year
+
+
 def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = None,
                 actor_label: str | None = None) -> Motion:
     """Open for voting: the seats and their weights are fixed now, never recomputed."""
@@ -220,11 +264,18 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
     on = on or clock.today()
     council = db.session.get(Council, motion.council_id)
     assert council is not None
-    seats = seats_on(council, on)
-    if not seats:
-        raise Invalid(_("The council has no seats on %(date)s.", date=on.isoformat()),
-                      {"seats": _("No seats.")})
-    weights, population_year = _weights(motion, council, seats, on)
+    meeting = meeting_of(motion)
+    if meeting is not None and meeting.roll_fixed_at is not None:
+        seats, weights, population_year = _seats_of_the_register(motion, meeting)
+        if not seats:
+            raise Invalid(_("No seat is represented in the meeting's voting register."),
+                          {"seats": _("No seats.")})
+    else:
+        seats = seats_on(council, on)
+        if not seats:
+            raise Invalid(_("The council has no seats on %(date)s.", date=on.isoformat()),
+                          {"seats": _("No seats.")})
+        weights, population_year = _weights(motion, council, seats, on)
     for municipality in seats:
         db.session.add(MotionSeat(motion_id=motion.id, municipality_id=municipality.id,
                                   weight=weights[municipality.id]))
