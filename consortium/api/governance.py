@@ -179,7 +179,9 @@ def motion_json(motion: Motion) -> dict[str, Any]:
         "status": record.shown_status, "population_year": record.population_year,
         "closes_at": record.closes_at, "ballots": ballots,
         "seats": [{"code": seat.code, "name": seat.name, "weight": str(seat.weight)}
-                  for seat in record.seats]})
+                  for seat in record.seats],
+        "disqualified": [{"municipality": d.code, "name": d.name, "reason": d.reason}
+                         for d in record.disqualified]})
 
 
 @bp.post("/councils/<int:council_id>/motions")
@@ -189,6 +191,27 @@ def motion_json(motion: Motion) -> dict[str, Any]:
 def create_motion(council_id: int, data: dict[str, Any]) -> Any:
     motion = motions.create_motion(councils.get_council(council_id), data, actor=acting_user())
     return answer(motion_json(motion), 201, url_for("api.get_motion", motion_id=motion.id))
+
+
+@bp.post("/motions/<int:motion_id>/disqualified")
+@admin_only
+@operation("Disqualify a seat from the vote (jäv), with the reason, before it opens",
+           tags=TAGS, body=s.DisqualifyIn, response=s.MotionOut, status=201,
+           extra_status=[404, 409])
+def disqualify(motion_id: int, data: dict[str, Any]) -> Any:
+    motion = motions.get_motion(motion_id)
+    motions.disqualify(motion, data["municipality"], data["reason"], actor=acting_user())
+    return answer(motion_json(motion), 201)
+
+
+@bp.delete("/motions/<int:motion_id>/disqualified")
+@admin_only
+@operation("Take a disqualification back, before the vote opens", tags=TAGS,
+           query=s.DisqualifyQuery, response=s.MotionOut, extra_status=[404, 409])
+def requalify(motion_id: int, args: dict[str, Any]) -> Any:
+    motion = motions.get_motion(motion_id)
+    motions.requalify(motion, args["municipality"], actor=acting_user())
+    return jsonify(motion_json(motion))
 
 
 @bp.get("/motions/<int:motion_id>")

@@ -57,7 +57,9 @@ def vote_data(motion: MotionRecord) -> dict[str, Any]:
     data: dict[str, Any] = {"title": motion.title, "text": motion.text, "rules": rules,
                             "secret": motion.secret, "closed": result is not None,
                             "reservations": [{"name": r.name, "text": r.text}
-                                             for r in motion.reservations]}
+                                             for r in motion.reservations],
+                            "disqualified": [{"name": d.name, "reason": d.reason}
+                                             for d in motion.disqualified]}
     if result is not None:
         outcome = str(OUTCOME_LABELS[result.outcome])
         if result.decided_by_chair:

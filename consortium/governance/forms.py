@@ -147,5 +147,12 @@ class ReservationForm(FlaskForm):
     submit = SubmitField(_l("Register the reservation"))
 
 
+class DisqualifyForm(FlaskForm):
+    municipality = MunicipalityField(_l("Seat (municipality)"), validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=500)],
+                         filters=[strip])
+    submit = SubmitField(_l("Disqualify"))
+
+
 class ActionForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))

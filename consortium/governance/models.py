@@ -291,6 +291,24 @@ class Ballot(Base):
     __table_args__ = (UniqueConstraint("motion_id", "municipality_id"),)
 
 
+class Disqualification(Base):
+    """A seat that may not take part in one motion (jäv), with the reason: set before the
+    motion opens; the seat is then not in S (no weight, no ballot) and the protocol names it."""
+
+    __tablename__ = "disqualifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (UniqueConstraint("motion_id", "municipality_id"),)
+
+
 class SealedBallot(Base):
     """The choice and weight of one secret ballot, encrypted (see sealing.py), with a random id
     and nothing that names the ballot, the municipality or the time; deleted when counted."""

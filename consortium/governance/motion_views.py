@@ -20,6 +20,7 @@ from consortium.frame.forms import choices, show_domain_error
 from consortium.governance import councils, motions, results
 from consortium.governance.forms import (
     ActionForm,
+    DisqualifyForm,
     MotionForm,
     ReservationForm,
     VoteForm,
@@ -84,9 +85,43 @@ def motion(motion_id: int) -> Any:
         result=record.result, seats=record.seats, count=count, ballots=ballots, labels=LABELS,
         is_admin=is_admin(), own=own, own_seat=own_seat, voted=voted, my_seats=my_seats,
         reservations=record.reservations, action_form=ActionForm(formdata=None),
+        disqualified=record.disqualified, disqualify_form=DisqualifyForm(formdata=None),
         reservation_form=ReservationForm(formdata=None),
         may_reserve=own is not None and record.may_reserve(own.id),
         kept_hash=kept_hash("result", str(found.id)))
+
+
+@bp.route("/motions/<int:motion_id>/disqualified", methods=["POST"])
+@admin_only
+def motion_disqualify(motion_id: int) -> Any:
+    found: Motion = or_404(motions.get_motion, motion_id)
+    form = DisqualifyForm()
+    if form.validate_on_submit():
+        try:
+            motions.disqualify(found, form.municipality.data, form.reason.data,
+                               actor=acting_user())
+        except DomainError as error:
+            show_domain_error(None, error)
+        else:
+            flash(_("The seat is disqualified from this vote."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(url_for("governance.motion", motion_id=motion_id) + "#disqualified")
+
+
+@bp.route("/motions/<int:motion_id>/disqualified/<code>/remove", methods=["POST"])
+@admin_only
+def motion_requalify(motion_id: int, code: str) -> Any:
+    found: Motion = or_404(motions.get_motion, motion_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        motions.requalify(found, code, actor=acting_user())
+    except DomainError as error:
+        show_domain_error(None, error)
+    return redirect(url_for("governance.motion", motion_id=motion_id) + "#disqualified")
 
 
 @bp.route("/motions/<int:motion_id>/open", methods=["POST"])

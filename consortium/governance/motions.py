@@ -26,6 +26,7 @@ from consortium.governance.models import (
     Choice,
     Council,
     CouncilKind,
+    Disqualification,
     Majority,
     Meeting,
     Motion,
@@ -276,6 +277,12 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
             raise Invalid(_("The council has no seats on %(date)s.", date=on.isoformat()),
                           {"seats": _("No seats.")})
         weights, population_year = _weights(motion, council, seats, on)
+    excluded = set(db.session.scalars(select(Disqualification.municipality_id).where(
+        Disqualification.motion_id == motion.id)))
+    seats = [municipality for municipality in seats if municipality.id not in excluded]
+    if not seats:
+        raise Invalid(_("Every seat is disqualified from this vote."),
+                      {"seats": _("No seats.")})
     for municipality in seats:
         db.session.add(MotionSeat(motion_id=motion.id, municipality_id=municipality.id,
                                   weight=weights[municipality.id]))
@@ -288,6 +295,43 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
     db.session.flush()
     notices.motion_opened(motion)
     return motion
+
+
+def disqualify(motion: Motion, code: str, reason: str, *, actor: User | None = None,
+               actor_label: str | None = None) -> Disqualification:
+    """Mark a seat disqualified (jäv) from a motion before it opens, with the reason."""
+    if motion.status is not MotionStatus.DRAFT:
+        raise Conflict(_("Seats are disqualified before the vote opens."))
+    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    if municipality is None:
+        raise NotFound(_("No municipality has the code %(code)s.", code=code))
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        message = _("Give the reason for the disqualification (at most 500 characters).")
+        raise Invalid(message, {"reason": message})
+    found = Disqualification(motion_id=motion.id, municipality_id=municipality.id,
+                             reason=reason, created_by_id=actor.id if actor else None)
+    insert_once(found, _("%(name)s is already disqualified from this vote.",
+                         name=municipality.name))
+    record("motion.disqualify", "motion", motion.id,
+           after={"municipality": code, "reason": reason}, actor=actor,
+           actor_label=actor_label)
+    return found
+
+
+def requalify(motion: Motion, code: str, *, actor: User | None = None) -> None:
+    """Take a disqualification back, before the vote opens."""
+    if motion.status is not MotionStatus.DRAFT:
+        raise Conflict(_("Seats are disqualified before the vote opens."))
+    found = db.session.scalar(select(Disqualification).join(
+        Municipality, Municipality.id == Disqualification.municipality_id).where(
+        Disqualification.motion_id == motion.id, Municipality.code == code))
+    if found is None:
+        raise NotFound(_("%(code)s is not disqualified from this vote.", code=code))
+    record("motion.requalify", "motion", motion.id,
+           before={"municipality": code, "reason": found.reason}, actor=actor)
+    db.session.delete(found)
+    db.session.flush()
 
 
 def may_vote_for(user: User | None, municipality: Municipality) -> bool:
@@ -334,6 +378,12 @@ def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
         raise Forbidden(_("Only a representative of %(name)s, or the holder of its proxy for "
                           "this vote, can cast its ballot.", name=municipality.name))
     if seat is None:
+        reason = db.session.scalar(select(Disqualification.reason).where(
+            Disqualification.motion_id == motion.id,
+            Disqualification.municipality_id == municipality.id))
+        if reason is not None:
+            raise Forbidden(_("%(name)s is disqualified from this vote: %(reason)s",
+                              name=municipality.name, reason=reason))
         raise Forbidden(_("%(name)s has no seat in this vote.", name=municipality.name))
     ballot = Ballot(motion_id=motion.id, municipality_id=municipality.id,
                     choice=None if motion.secret else chosen, cast_by_id=user.id,

@@ -25,6 +25,7 @@ from consortium.governance.models import (
     Attendance,
     AttendanceCapacity,
     Ballot,
+    Disqualification,
     Meeting,
     MeetingOfficer,
     MeetingSignature,
@@ -92,6 +93,15 @@ class Dissent:
 
 
 @dataclass(frozen=True)
+class Excluded:
+    """A seat disqualified from the vote (jäv), with the reason."""
+
+    code: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Result:
     outcome: str
     yes: int
@@ -123,6 +133,7 @@ class MotionRecord:
     result: Result | None
     seats: tuple[Seat, ...]
     reservations: tuple[Dissent, ...]
+    disqualified: tuple[Excluded, ...] = ()
 
     def seat_of(self, municipality_id: int) -> Seat | None:
         return next((seat for seat in self.seats if seat.municipality_id == municipality_id),
@@ -143,7 +154,11 @@ class MotionRecord:
             "yes": result.yes if result else None, "no": result.no if result else None,
             "abstain": result.abstain if result else None,
             "seats": [[seat.code, seat.weight, seat.choice] for seat in self.seats],
-            "reservations": [[r.code, r.text] for r in self.reservations]}
+            "reservations": [[r.code, r.text] for r in self.reservations],
+            # only when there is one: minutes signed before disqualification existed keep
+            # their hash
+            **({"disqualified": [[d.code, d.reason] for d in self.disqualified]}
+               if self.disqualified else {})}
 
 
 @dataclass(frozen=True)
@@ -294,6 +309,14 @@ def motion_records(found: Iterable[Motion]) -> list[MotionRecord]:
         dissent[reservation.motion_id].append(Dissent(
             reservation.municipality_id, reservation.municipality.code,
             reservation.municipality.name, reservation.text))
+    excluded: dict[int, list[Excluded]] = defaultdict(list)
+    for motion_id, code, name, reason in db.session.execute(
+            select(Disqualification.motion_id, Municipality.code, Municipality.name,
+                   Disqualification.reason)
+            .join(Municipality, Municipality.id == Disqualification.municipality_id)
+            .where(Disqualification.motion_id.in_(ids))
+            .order_by(Disqualification.motion_id, Municipality.sort_name)):
+        excluded[motion_id].append(Excluded(code, name, reason))
     return [MotionRecord(
         id=m.id, council_id=m.council_id, agenda_item_id=m.agenda_item_id, title=m.title,
         text=m.text, status=m.status.value, shown_status=motion_rules.shown_status(m),
@@ -302,7 +325,8 @@ def motion_records(found: Iterable[Motion]) -> list[MotionRecord]:
         population_year=m.population_year, closes_at=m.closes_at,
         result=_result(outcome.get(m.id)),
         seats=tuple(seats[m.id]) if m.status is not MotionStatus.DRAFT else (),
-        reservations=tuple(dissent[m.id])) for m in chosen]
+        reservations=tuple(dissent[m.id]), disqualified=tuple(excluded[m.id]))
+        for m in chosen]
 
 
 def _result(row: MotionResult | None) -> Result | None:

@@ -43,6 +43,8 @@ EXPECTED: dict[str, set[str]] = {
     "members.new": ADMIN, "api.create_import": ADMIN, "tools.edit": ADMIN,
     "tools.add_participant": ADMIN,
     "tools.end_participation": ADMIN, "tools.new": ADMIN, "web.send_notice_again": ADMIN,
+    "api.disqualify": ADMIN, "api.requalify": ADMIN, "governance.motion_disqualify": ADMIN,
+    "governance.motion_requalify": ADMIN,
     "api.put_invoicing_settings": ADMIN, "invoicing.settings": ADMIN,
     "api.issue_invoices": FINANCE, "invoicing.issue": FINANCE,
     "api.credit_invoice": FINANCE, "invoicing.credit": FINANCE,

@@ -113,6 +113,23 @@ class MotionOut(Schema):
     closes_at = f.DateTime(allow_none=True)
     ballots = f.Integer(metadata={"description": "How many seats have voted."})
     seats = f.List(f.Dict())
+    disqualified = f.List(f.Nested("DisqualifiedOut"), metadata={
+        "description": "Seats disqualified from the vote (jäv), with the reason."})
+
+
+class DisqualifiedOut(Schema):
+    municipality = f.String()
+    name = f.String()
+    reason = f.String()
+
+
+class DisqualifyIn(Schema):
+    municipality = f.String(required=True, validate=validate.Regexp(r"^\d{4}$"))
+    reason = f.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class DisqualifyQuery(Schema):
+    municipality = f.String(required=True, validate=validate.Regexp(r"^\d{4}$"))
 
 
 class BallotIn(Schema):
