@@ -98,7 +98,7 @@ def motion_disqualify(motion_id: int) -> Any:
     form = DisqualifyForm()
     if form.validate_on_submit():
         try:
-            motions.disqualify(found, form.municipality.data, form.reason.data,
+            motions.disqualify(found, form.municipality.data or "", form.reason.data or "",
                                actor=acting_user())
         except DomainError as error:
             show_domain_error(None, error)
