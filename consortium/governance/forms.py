@@ -97,6 +97,8 @@ class MotionForm(FlaskForm):
                         filters=[strip])
     text = TextAreaField(_l("Proposal"), validators=[Optional()])
     meeting = SelectField(_l("Meeting (empty: per capsulam)"), choices=[])
+    paragraph = IntegerField(_l("Decides § (empty: a new paragraph)"),
+                             validators=[Optional(), NumberRange(1, 999)])
     weighting = SelectField(_l("Weighting"), choices=lambda: _choices(WEIGHTING_LABELS))
     majority = SelectField(_l("Majority"), choices=lambda: _choices(MAJORITY_LABELS))
     quorum_percent = IntegerField(_l("Quorum (percent of the weight)"), default=50,

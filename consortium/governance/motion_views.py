@@ -51,6 +51,7 @@ def create_motion(council_id: int) -> Any:
         return redirect(url_for("governance.council", council_id=council_id))
     data = {"title": form.title.data, "text": form.text.data or "",
             "meeting_id": int(form.meeting.data) if form.meeting.data else None,
+            "paragraph": form.paragraph.data if form.meeting.data else None,
             "weighting": form.weighting.data, "majority": form.majority.data,
             "quorum_percent": form.quorum_percent.data, "tie_break": form.tie_break.data,
             "secret": bool(form.secret.data),

@@ -127,7 +127,9 @@ def create_motion(council: Council, data: dict[str, Any], *, actor: User | None 
 
 def _item_for_motion(council: Council, data: dict[str, Any],
                      errors: dict[str, str]) -> AgendaItem | None:
-    """The agenda item of a motion: the one given, or a new paragraph of the meeting."""
+    """The agenda item of a motion: the one given (by id, or by its § number in the meeting),
+    or a new paragraph of the meeting. A paragraph holds one motion, so the protocol prints
+    each § once with its decision."""
     if data.get("agenda_item_id") is not None:
         item = db.session.get(AgendaItem, data["agenda_item_id"])
         meeting = db.session.get(Meeting, item.meeting_id) if item else None
@@ -139,6 +141,17 @@ def _item_for_motion(council: Council, data: dict[str, Any],
         return None
     if meeting.minutes_locked_at is not None:
         errors["meeting_id"] = _("The minutes of that meeting are signed.")
+        return None
+    paragraph = data.get("paragraph")
+    if item is None and paragraph is not None:
+        item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                          AgendaItem.number == paragraph))
+        if item is None:
+            errors["paragraph"] = _("The meeting has no § %(number)s.", number=paragraph)
+            return None
+    if item is not None and db.session.scalar(select(Motion.id).where(
+            Motion.agenda_item_id == item.id)) is not None:
+        errors["paragraph"] = _("§ %(number)s already has its motion.", number=item.number)
         return None
     if item is None:
         number = (db.session.scalar(select(func.max(AgendaItem.number)).where(

@@ -85,6 +85,9 @@ class MotionIn(Schema):
     text = f.String(load_default="")
     meeting_id = f.Integer(allow_none=True, load_default=None, validate=ID_RANGE)
     agenda_item_id = f.Integer(allow_none=True, load_default=None, validate=ID_RANGE)
+    paragraph = f.Integer(allow_none=True, load_default=None, validate=validate.Range(1, 999),
+                          metadata={"description": "The number of an existing § of the "
+                                    "meeting to decide; without it a new § is made."})
     weighting = f.String(load_default="equal",
                          validate=validate.OneOf(["equal", "population", "cost_share"]))
     majority = f.String(load_default="simple", validate=validate.OneOf(
