@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consortium import db
-from consortium.auth.access import acting_user, admin_only
+from consortium.auth.access import acting_user, admin_only, roles
+from consortium.auth.models import Role
 from consortium.errors import DomainError
 from consortium.frame.forms import choices, show_domain_error
 from consortium.governance import councils, proxies
 from consortium.governance.forms import ProxyForm, RevokeProxyForm
 from consortium.governance.models import Council, Meeting
-from consortium.governance.views import LABELS, bp, or_404
+from consortium.governance.views import LABELS, bp, is_admin, or_404
 
 
 def proxy_form(council: Council, formdata: Any = None) -> ProxyForm:
@@ -29,9 +30,18 @@ def proxy_form(council: Council, formdata: Any = None) -> ProxyForm:
     return form
 
 
-@bp.route("/councils/<int:council_id>/proxies", methods=["GET", "POST"])
-@admin_only
+@bp.get("/councils/<int:council_id>/proxies")
+@roles(Role.ADMIN, Role.OBSERVER)
 def council_proxies(council_id: int) -> Any:
+    """The council's fullmakter: the office registers and revokes them, the auditor reads
+    them."""
+    found: Council = or_404(councils.get_council, council_id)
+    return _proxies_page(found, proxy_form(found))
+
+
+@bp.post("/councils/<int:council_id>/proxies")
+@admin_only
+def register_proxy(council_id: int) -> Any:
     found: Council = or_404(councils.get_council, council_id)
     form = proxy_form(found)
     if form.validate_on_submit():
@@ -47,10 +57,14 @@ def council_proxies(council_id: int) -> Any:
             flash(_("The proxy for %(name)s was registered.", name=proxy.principal.name),
                   "success")
             return redirect(url_for("governance.council_proxies", council_id=found.id))
-    return render_template("governance/proxies.html", council=found, form=form,
-                           proxies=proxies.proxies_of(found), last_day=proxies.last_day,
-                           revoke_form=RevokeProxyForm(formdata=None), labels=LABELS), \
-        422 if form.errors else 200
+    return _proxies_page(found, form)
+
+
+def _proxies_page(council: Council, form: ProxyForm) -> Any:
+    return render_template("governance/proxies.html", council=council, form=form,
+                           proxies=proxies.proxies_of(council), last_day=proxies.last_day,
+                           revoke_form=RevokeProxyForm(formdata=None), labels=LABELS,
+                           may_change=is_admin()), 422 if form.errors else 200
 
 
 @bp.route("/proxies/<int:proxy_id>/revoke", methods=["POST"])

@@ -32,7 +32,7 @@ EXPECTED: dict[str, set[str]] = {
     "api.patch_municipality": ADMIN, "api.put_population": ADMIN, "api.revoke_proxy": ADMIN,
     "api.create_tool": ADMIN, "api.patch_tool": ADMIN, "api.put_participant": ADMIN,
     "governance.councils": ADMIN, "governance.create_meeting": ADMIN,
-    "governance.create_motion": ADMIN, "governance.council_proxies": ADMIN,
+    "governance.create_motion": ADMIN, "governance.register_proxy": ADMIN,
     "governance.council_seats": ADMIN, "governance.meeting_attendance": ADMIN,
     "governance.meeting_held": ADMIN, "governance.meeting_item": ADMIN,
     "governance.meeting_officer": ADMIN, "governance.meeting_roll_change": ADMIN,

@@ -24,11 +24,13 @@ PAGES = {
     "kansli@sambruk.demo": COMMON + [
         "/municipalities/new", "/municipalities/import", "/costs/statements/0483/2025",
         "/admin/users", "/admin/users/new", "/admin/users/1", "/admin/users/1/edit",
-        "/admin/audit", "/councils/1/proxies", "/admin/notices"],
-    "ekonomi@sambruk.demo": COMMON + ["/costs/statements/0483/2025"],
+        "/admin/audit", "/councils/1/proxies", "/admin/notices", "/invoicing/settings",
+        "/invoices"],
+    "ekonomi@sambruk.demo": COMMON + ["/costs/statements/0483/2025", "/invoices"],
     "ekonomi.katrineholm@sambruk.demo": COMMON + ["/costs/statements/0483/2025"],
     "ombud.stockholm@sambruk.demo": COMMON + ["/costs/statements/0180/2025"],
-    "revisor@sambruk.demo": COMMON + ["/costs/statements/0483/2025", "/admin/audit"],
+    "revisor@sambruk.demo": COMMON + ["/costs/statements/0483/2025", "/admin/audit",
+                                      "/councils/1/proxies"],
 }
 
 

@@ -195,3 +195,21 @@ def test_the_office_registers_a_proxy_and_the_holder_votes_in_the_browser(
                                                    "on": clock.today().isoformat()})
     assert "by proxy in" not in holder.get("/", headers=EN).get_data(as_text=True)
     assert holder.get(vote_page).status_code == 403
+
+
+def test_the_auditor_reads_the_fullmakter_and_changes_none(client, consortium, client_as):
+    c = consortium
+    assembly = council(client, c)
+    made = add_proxy(client, c, assembly["id"], principal="1860", holder=email_of("0483"),
+                     valid_from=clock.today().isoformat(),
+                     valid_until=clock.today().isoformat(), reference="KS 2026/9")
+    assert made.status_code == 201, made.json
+    auditor = client_as("observer")
+    page = auditor.get(f"/councils/{assembly['id']}/proxies", headers=EN)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Laxå" in html and "Register a proxy" not in html and "Revoke</button>" not in html
+    assert auditor.post(f"/councils/{assembly['id']}/proxies", headers=EN, data={
+        "csrf_token": csrf_token(auditor, f"/councils/{assembly['id']}/proxies"),
+        "principal": "Malmö", "holder": "x@example.se"}).status_code == 403
+    assert client_as("finance").get(f"/councils/{assembly['id']}/proxies").status_code == 403
