@@ -178,24 +178,51 @@ def minutes_hash(meeting: Meeting) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+SIGN_ORDER = {OfficerRole.CHAIR: 0, OfficerRole.SECRETARY: 1, OfficerRole.ADJUSTER: 2}
+
+
+def _signs(officer: MeetingOfficer) -> bool:
+    """The chair and each adjuster sign; the secretary too when the secretary is one of the
+    registry's users (a secretary named only by name has a line on paper, no confirmation)."""
+    return officer.role in (OfficerRole.CHAIR, OfficerRole.ADJUSTER) or (
+        officer.role is OfficerRole.SECRETARY and officer.user_id is not None)
+
+
 def signers(meeting: Meeting) -> list[tuple[MeetingOfficer, MeetingSignature | None]]:
-    officers = sorted(db.session.scalars(select(MeetingOfficer).where(
-        MeetingOfficer.meeting_id == meeting.id,
-        MeetingOfficer.role.in_([OfficerRole.CHAIR, OfficerRole.ADJUSTER]))),
-        key=lambda o: (o.role is not OfficerRole.CHAIR, o.position))
+    officers = sorted((o for o in db.session.scalars(select(MeetingOfficer).where(
+        MeetingOfficer.meeting_id == meeting.id)) if _signs(o)),
+        key=lambda o: (SIGN_ORDER[o.role], o.position))
     signed = {s.officer_id: s for s in db.session.scalars(select(MeetingSignature).where(
         MeetingSignature.meeting_id == meeting.id))}
     return [(officer, signed.get(officer.id)) for officer in officers]
 
 
+def waiting_for(user: User) -> list[Meeting]:
+    """Held meetings whose minutes wait for this user's signature (for the start page)."""
+    signed = select(MeetingSignature.officer_id)
+    officers = db.session.scalars(select(MeetingOfficer).join(
+        Meeting, Meeting.id == MeetingOfficer.meeting_id).where(
+        MeetingOfficer.user_id == user.id, Meeting.minutes_locked_at.is_(None),
+        Meeting.status == MeetingStatus.HELD, MeetingOfficer.id.not_in(signed))
+        .order_by(Meeting.held_on))
+    found: dict[int, Meeting] = {}
+    for officer in officers:
+        if _signs(officer):
+            meeting = db.session.get(Meeting, officer.meeting_id)
+            if meeting is not None:
+                found.setdefault(meeting.id, meeting)
+    return list(found.values())
+
+
 def sign_minutes(meeting: Meeting, user: User) -> MeetingSignature:
-    """The chair and each adjuster confirm the minutes; when all have, they are locked.
+    """The chair, the secretary (when a user) and each adjuster confirm the minutes; when all
+    have, they are locked.
     Who may sign is checked first: someone who is no signer learns nothing of the state."""
-    officers = list(db.session.scalars(select(MeetingOfficer).where(
-        MeetingOfficer.meeting_id == meeting.id, MeetingOfficer.user_id == user.id,
-        MeetingOfficer.role.in_([OfficerRole.CHAIR, OfficerRole.ADJUSTER]))))
+    officers = [o for o in db.session.scalars(select(MeetingOfficer).where(
+        MeetingOfficer.meeting_id == meeting.id, MeetingOfficer.user_id == user.id))
+        if _signs(o)]
     if not officers:
-        raise Forbidden(_("Only the chair and the adjusters sign, each once."))
+        raise Forbidden(_("Only the chair, the secretary and the adjusters sign, each once."))
     if meeting.status is MeetingStatus.PLANNED:
         raise Conflict(_("The meeting has not been held yet."))
     if meeting.minutes_locked_at is not None:
@@ -209,7 +236,7 @@ def sign_minutes(meeting: Meeting, user: User) -> MeetingSignature:
         raise Conflict(_("Name the chair and at least one adjuster before signing."))
     mine = [o for o, s in pending if o.user_id == user.id and s is None]
     if not mine:
-        raise Forbidden(_("Only the chair and the adjusters sign, each once."))
+        raise Forbidden(_("Only the chair, the secretary and the adjusters sign, each once."))
     open_motions = db.session.scalar(select(exists().where(
         Motion.agenda_item_id.in_(select(AgendaItem.id).where(
             AgendaItem.meeting_id == meeting.id)),

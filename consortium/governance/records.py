@@ -265,6 +265,7 @@ def meeting_record(meeting: Meeting) -> MeetingRecord:
         signatures=tuple(
             Signature(o, s.signed_at if s else None, s.content_sha256 if s else None)
             for o in officer_rows if o.role in (OfficerRole.CHAIR, OfficerRole.ADJUSTER)
+            or (o.role == OfficerRole.SECRETARY and o.user_id is not None)
             for s in [signed.get(o.id)]),
         roll=tuple(current(meeting)) if meeting.roll_fixed_at is not None else None,
         paragraphs=tuple(Paragraph(

@@ -73,9 +73,11 @@ def home() -> Any:
 
         work = worklist(user)
         overdue = overdue_invoices(municipality_id=user.municipality_id)
+    from consortium.governance.meetings import waiting_for
+
     return render_template("web/home.html", counts=counts, recent=recent, Role=Role,
                            open_motions=open_motions, proxies_held=held, work=work,
-                           overdue=overdue)
+                           overdue=overdue, to_sign=waiting_for(user))
 
 
 @bp.route("/language", methods=["POST"])

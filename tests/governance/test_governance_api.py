@@ -352,5 +352,6 @@ def test_who_may_sign_is_checked_before_the_state_of_the_minutes(client, consort
     assert db.session.get(Meeting, meeting_id).status.value == "planned"
     refused = client.post(f"/api/v1/meetings/{meeting_id}/sign", headers=c["observer"])
     assert refused.status_code == 403  # not "not held yet": an observer signs nothing
-    assert "Only the chair and the adjusters sign" in refused.json["error"]["message"]
+    assert "Only the chair, the secretary and the adjusters sign" in \
+        refused.json["error"]["message"]
     assert meetings.signers(db.session.get(Meeting, meeting_id)) == []
