@@ -89,7 +89,8 @@ def motion(motion_id: int) -> Any:
         disqualified=record.disqualified, disqualify_form=DisqualifyForm(formdata=None),
         reservation_form=ReservationForm(formdata=None),
         may_reserve=own is not None and record.may_reserve(own.id),
-        kept_hash=kept_hash("result", str(found.id)))
+        kept_hash=kept_hash("result", str(found.id)), opening=motions.opening_of(found)
+        if is_admin() else None)
 
 
 @bp.route("/motions/<int:motion_id>/disqualified", methods=["POST"])
@@ -130,13 +131,35 @@ def motion_requalify(motion_id: int, code: str) -> Any:
 def motion_open(motion_id: int) -> Any:
     found = or_404(motions.get_motion, motion_id)
     if ActionForm().validate_on_submit():
+        opening = motions.opening_of(found)
+        if opening is not None and opening.old:
+            asked = confirmation(
+                _("Open the vote"), _("Open the vote on %(title)s?", title=found.title),
+                _("Open the vote"), url_for("governance.motion", motion_id=motion_id),
+                details=_held_back(opening),
+                warning=_("The seats will be weighed by the population on 31 December "
+                          "%(year)s, more than two years before today.",
+                          year=opening.population_year))
+            if asked is not None:
+                return asked
         try:
             motions.open_motion(found, actor=acting_user())
         except DomainError as error:
             show_domain_error(None, error)
         else:
             flash(_("The vote is open."), "success")
+            if opening is not None:
+                flash(" ".join([_("Weighed by the population on 31 December %(year)s.",
+                                  year=opening.population_year), *_held_back(opening)]),
+                      "info")
     return redirect(url_for("governance.motion", motion_id=motion_id))
+
+
+def _held_back(opening: motions.Opening) -> list[str]:
+    if not opening.held_back_by:
+        return []
+    return [_("No later figure for: %(names)s.",
+              names=", ".join(m.name for m in opening.held_back_by))]
 
 
 @bp.route("/motions/<int:motion_id>/close", methods=["POST"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -265,6 +266,50 @@ def _seats_of_the_register(motion: Motion, meeting: Meeting
             raise Invalid(message, {"weighting": message})
         weights = {line.municipality.id: line.cost_share or 0 for line in represented}
     return seats, weights, population_year
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What opening a population-weighted vote today would weigh by: the year of the figures,
+    the seats that hold it back (no figure of a later year), and whether it is older than two
+    years before the opening (then the office is asked first)."""
+
+    population_year: int
+    held_back_by: list[Municipality]
+    old: bool
+
+
+def opening_of(motion: Motion, on: date | None = None) -> Opening | None:
+    """For a population-weighted draft: what its opening would weigh by (None otherwise, or
+    when no year can be found: opening then says why)."""
+    if motion.weighting is not Weighting.POPULATION or motion.status is not MotionStatus.DRAFT:
+        return None
+    on = on or clock.today()
+    council = db.session.get(Council, motion.council_id)
+    assert council is not None
+    meeting = meeting_of(motion)
+    if meeting is not None and meeting.roll_fixed_at is not None:
+        from consortium.governance import roll
+
+        seats = [line.municipality for line in roll.current(meeting)]
+        year_of_opening = meeting.held_on.year
+    else:
+        seats = seats_on(council, on)
+        year_of_opening = on.year
+    if not seats:
+        return None
+    try:
+        _weights_by_id, year = population_weights(seats, year_of_opening)
+    except counting.CountingError:
+        return None
+    newest = dict(db.session.execute(
+        select(PopulationFigure.municipality_id, func.max(PopulationFigure.year))
+        .where(PopulationFigure.municipality_id.in_([m.id for m in seats]),
+               PopulationFigure.year <= year_of_opening - 1)
+        .group_by(PopulationFigure.municipality_id)).all())
+    held_back = [m for m in seats if newest.get(m.id) == year] \
+        if year < year_of_opening - 1 else []
+    return Opening(year, held_back, year < on.year - 2)
 
 
 def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = None,
