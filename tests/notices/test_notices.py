@@ -49,7 +49,8 @@ def board_vote(consortium, make_user, *, closes_at=None, title="Verksamhetsplan 
     board = councils.create_council({"kind": "board", "name": "Styrelse"}, actor_label="test")
     councils.set_board_seats(board, ["0180", "1280", "0483"])
     reps = {code: db.session.scalar(select(User).where(
-        User.municipality_id == consortium["municipalities"][code].id)) for code in
+        User.municipality_id == consortium["municipalities"][code].id).order_by(User.id))
+        for code in
         ("0180", "1280", "0483", "1860")}
     motion = motions.create_motion(board, {"title": title, "closes_at": closes_at},
                                    actor_label="test")
