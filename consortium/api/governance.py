@@ -77,6 +77,8 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
     return s.MeetingOut().dump({
         "id": record.id, "council": record.council_id, "year": record.year,
         "number": record.number, "date": record.held_on, "place": record.place,
+        "time": meeting.starts_at.isoformat(timespec="minutes") if meeting.starts_at else None,
+        "called_at": meeting.called_at,
         "status": record.status, "chair": record.chair_code,
         "attendance": [{"person": a.person, "capacity": a.capacity,
                         "municipality": a.municipality_code} for a in record.attendance],
@@ -98,8 +100,20 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
            body=s.MeetingIn, response=s.MeetingOut, status=201)
 def create_meeting(council_id: int, data: dict[str, Any]) -> Any:
     meeting = meetings.create_meeting(councils.get_council(council_id), data["date"],
-                                     data["place"], data.get("chair"), actor=acting_user())
+                                     data["place"], data.get("chair"),
+                                     starts_at=data.get("time"), actor=acting_user())
     return answer(meeting_json(meeting), 201, url_for("api.get_meeting", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/call")
+@admin_only
+@operation("Send the kallelse (date, time, place, agenda, a calendar invitation) to the "
+           "council's representatives; again: an update", tags=TAGS, response=s.MeetingOut,
+           extra_status=[409])
+def call_meeting(meeting_id: int) -> Any:
+    meeting = meetings.get_meeting(meeting_id)
+    meetings.call_meeting(meeting, actor=acting_user())
+    return jsonify(meeting_json(meeting))
 
 
 @bp.get("/meetings/<int:meeting_id>")

@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -51,6 +52,7 @@ class SeatsForm(FlaskForm):
 
 class MeetingForm(FlaskForm):
     held_on = DateField(_l("Date"), validators=[InputRequired()])
+    starts_at = TimeField(_l("Time"), validators=[Optional()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)], filters=[strip])
     chair = MunicipalityField(_l("Chair of this meeting (municipality; empty: the council's "
                                  "chair)"))

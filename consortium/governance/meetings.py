@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from flask_babel import gettext as _
@@ -14,9 +14,9 @@ from sqlalchemy import exists, func, select
 
 from consortium import clock, db
 from consortium.audit.service import record
-from consortium.auth.models import User
+from consortium.auth.models import Role, User
 from consortium.errors import Conflict, Forbidden, Invalid, NotFound
-from consortium.governance.councils import municipality_by_code
+from consortium.governance.councils import municipality_by_code, seats_on
 from consortium.governance.models import (
     AgendaItem,
     Attendance,
@@ -29,6 +29,7 @@ from consortium.governance.models import (
     Motion,
     MotionStatus,
     OfficerRole,
+    Proxy,
 )
 from consortium.governance.records import meeting_record
 
@@ -43,15 +44,16 @@ def get_meeting(meeting_id: int) -> Meeting:
 
 
 def create_meeting(council: Council, held_on: date | None, place: str,
-                   chair_code: str | None = None, *, actor: User | None = None,
-                   actor_label: str | None = None) -> Meeting:
+                   chair_code: str | None = None, *, starts_at: time | None = None,
+                   actor: User | None = None, actor_label: str | None = None) -> Meeting:
     if held_on is None:
         raise Invalid(_("Give the date of the meeting."), {"date": _("Required.")})
     chair = municipality_by_code(chair_code, "chair")
     number = (db.session.scalar(select(func.max(Meeting.number)).where(
         Meeting.council_id == council.id, Meeting.year == held_on.year)) or 0) + 1
     meeting = Meeting(council_id=council.id, year=held_on.year, number=number,
-                      held_on=held_on, place=(place or "").strip()[:200],
+                      held_on=held_on, starts_at=starts_at,
+                      place=(place or "").strip()[:200],
                       chair_municipality_id=chair.id if chair else None)
     db.session.add(meeting)
     db.session.flush()
@@ -59,8 +61,49 @@ def create_meeting(council: Council, held_on: date | None, place: str,
         db.session.add(AgendaItem(meeting_id=meeting.id, number=index, title=title))
     record("meeting.create", "meeting", meeting.id,
            after={"council": council.name, "number": f"{held_on.year}:{number}",
-                  "date": held_on, "place": meeting.place}, actor=actor, actor_label=actor_label)
+                  "date": held_on, "time": starts_at.isoformat(timespec="minutes")
+                  if starts_at else None, "place": meeting.place},
+           actor=actor, actor_label=actor_label)
     return meeting
+
+
+def call_meeting(meeting: Meeting, *, actor: User | None = None) -> int:
+    """Send the kallelse: date, time, place and agenda to the representatives of the seats the
+    council has on the meeting's day and to the holders of proxies for the meeting, with the
+    meeting as a calendar invitation. Called again (the agenda or the place changed), it is
+    sent again as an update of the same calendar event. Returns how many were told."""
+    from consortium.db import app_config
+    from consortium.governance import calendar
+    from consortium.notices.service import notify
+
+    if meeting.status is not MeetingStatus.PLANNED:
+        raise Conflict(_("A meeting is called before it is held."))
+    council = db.session.get(Council, meeting.council_id)
+    assert council is not None
+    seat_ids = [m.id for m in seats_on(council, meeting.held_on)]
+    users = list(db.session.scalars(select(User).where(
+        User.role == Role.REPRESENTATIVE, User.active.is_(True),
+        User.municipality_id.in_(seat_ids)))) if seat_ids else []
+    users += list(db.session.scalars(select(User).join(Proxy, Proxy.holder_id == User.id).where(
+        Proxy.meeting_id == meeting.id, Proxy.revoked_on.is_(None), User.active.is_(True))))
+    meeting.calls += 1
+    meeting.called_at = clock.now()
+    items = list(db.session.scalars(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.number)))
+    agenda = [f"§ {item.number} {item.title}" for item in items]
+    link = f"/meetings/{meeting.id}"
+    invitation = calendar.invitation(meeting, council.name, app_config()["BASE_URL"] + link,
+                                     agenda)
+    told = notify({user.id: user for user in users}.values(), "meeting_called", {
+        "council": council.name, "number": f"{meeting.year}:{meeting.number}",
+        "date": meeting.held_on.isoformat(),
+        "time": meeting.starts_at.isoformat(timespec="minutes") if meeting.starts_at else None,
+        "place": meeting.place, "agenda": agenda, "update": meeting.calls > 1,
+        "calendar": invitation}, link, once=f"meeting{meeting.id}:call{meeting.calls}")
+    record("meeting.call", "meeting", meeting.id,
+           after={"call": meeting.calls, "told": len(told)}, actor=actor)
+    db.session.flush()
+    return len(told)
 
 
 def _editable(meeting: Meeting) -> None:

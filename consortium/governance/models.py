@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     BigInteger,
@@ -125,6 +125,7 @@ class Meeting(Base):
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
     held_on: Mapped[date]
+    starts_at: Mapped[time | None]  # the time of day it begins (in the consortium's zone)
     place: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[MeetingStatus] = mapped_column(
         str_enum(MeetingStatus, "meeting_status"), default=MeetingStatus.PLANNED
@@ -133,6 +134,9 @@ class Meeting(Base):
     minutes_sha256: Mapped[str | None] = mapped_column(String(64))
     minutes_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     roll_fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The kallelse: when it was last sent, and how many times (the calendar's SEQUENCE)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    calls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     council: Mapped[Council] = relationship()

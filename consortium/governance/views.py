@@ -156,7 +156,8 @@ def create_meeting(council_id: int) -> Any:
         return redirect(url_for("governance.council", council_id=council_id))
     try:
         meeting = meetings.create_meeting(found, form.held_on.data, form.place.data or "",
-                                         form.chair.data or None, actor=acting_user())
+                                         form.chair.data or None,
+                                         starts_at=form.starts_at.data, actor=acting_user())
     except DomainError as error:
         show_domain_error(None, error)
         return redirect(url_for("governance.council", council_id=council_id))
@@ -184,6 +185,14 @@ def meeting(meeting_id: int) -> Any:
         kept_hash=kept_hash("protocol", str(found.id)),
         roll_lines=roll.current(found), roll_changes=roll.changes(found),
         roll_form=RollChangeForm(formdata=None))
+
+
+@bp.route("/meetings/<int:meeting_id>/call", methods=["POST"])
+@admin_only
+def meeting_call(meeting_id: int) -> Any:
+    return _meeting_action(meeting_id, ActionForm(),
+                           lambda m: meetings.call_meeting(m, actor=acting_user()),
+                           _("The kallelse was sent to the council's representatives."))
 
 
 @bp.route("/meetings/<int:meeting_id>/roll/fix", methods=["POST"])

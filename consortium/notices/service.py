@@ -45,6 +45,7 @@ KINDS: dict[str, bool] = {
     "motion_opened": True,
     "motion_reminder": True,
     "minutes_to_sign": True,
+    "meeting_called": True,
     "password_reset": True,
     "motion_result": False,
     "budget_adopted": False,
@@ -123,6 +124,10 @@ def _message(notice: Notice, user: User, app: Flask) -> EmailMessage:
     message["X-Consortium-Notice"] = notice.id
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    invitation = (notice.params or {}).get("calendar")
+    if invitation:  # a meeting called: the meeting as a calendar invitation (.ics)
+        message.add_attachment(str(invitation), subtype="calendar", charset="utf-8",
+                               filename="kallelse.ics", params={"method": "REQUEST"})
     return message
 
 

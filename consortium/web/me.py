@@ -24,6 +24,7 @@ from consortium.auth.models import Role, User
 from consortium.db import app_config
 from consortium.governance import councils as council_service
 from consortium.governance import motions
+from consortium.governance.calendar import meeting_event
 from consortium.governance.models import Council, Meeting, Motion, MotionStatus
 from consortium.notices import service as notices
 from consortium.web.views import bp
@@ -33,6 +34,7 @@ NOTICE_LABELS = {
     "motion_reminder": _l("A reminder 24 hours before a vote closes, while your seat has not "
                           "voted"),
     "minutes_to_sign": _l("Minutes wait for your signature (justering)"),
+    "meeting_called": _l("A meeting of your council is called (kallelse), with the agenda"),
     "password_reset": _l("A link to set a new password, when you or the office ask for one"),
     "motion_result": _l("Results of votes"),
     "budget_adopted": _l("A budget is adopted (your municipality's share)"),
@@ -151,16 +153,9 @@ def calendar(token: str) -> Any:
     names = {council.id: council.name for council in councils_of(user)}
     for meeting in db.session.scalars(select(Meeting).where(Meeting.council_id.in_(ids))
                                       .order_by(Meeting.held_on)) if ids else []:
-        event = Event()
-        event.add("uid", f"meeting-{meeting.id}@consortium-registry")
-        event.add("summary", f"{names[meeting.council_id]} {meeting.year}:{meeting.number}")
-        event.add("dtstart", meeting.held_on)
-        event.add("dtend", meeting.held_on + timedelta(days=1))
-        event.add("dtstamp", meeting.created_at)
-        if meeting.place:
-            event.add("location", meeting.place)
-        event.add("url", base + url_for("governance.meeting", meeting_id=meeting.id))
-        feed.add_component(event)
+        feed.add_component(meeting_event(
+            meeting, names[meeting.council_id],
+            base + url_for("governance.meeting", meeting_id=meeting.id)))
     seen: set[int] = set()
     for motion, seat, _proxy, voted in motions.votable_seats(user):
         if motion.closes_at is None or motion.id in seen:

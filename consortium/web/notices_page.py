@@ -19,7 +19,8 @@ from consortium.web.views import bp
 # What a notice was about, as the office names it
 KIND_NAMES = {
     "motion_opened": _l("A vote opened"), "motion_reminder": _l("Reminder before a vote closes"),
-    "minutes_to_sign": _l("Minutes to sign"), "password_reset": _l("Link to set a password"),
+    "minutes_to_sign": _l("Minutes to sign"), "meeting_called": _l("Meeting called"),
+    "password_reset": _l("Link to set a password"),
     "motion_result": _l("Result of a vote"), "budget_adopted": _l("Budget adopted"),
     "year_closed": _l("Year closed"), "invoice_issued": _l("Invoice issued"),
 }

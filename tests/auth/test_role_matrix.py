@@ -45,6 +45,7 @@ EXPECTED: dict[str, set[str]] = {
     "tools.end_participation": ADMIN, "tools.new": ADMIN, "web.send_notice_again": ADMIN,
     "api.disqualify": ADMIN, "api.requalify": ADMIN, "governance.motion_disqualify": ADMIN,
     "governance.motion_requalify": ADMIN,
+    "api.call_meeting": ADMIN, "governance.meeting_call": ADMIN,
     "api.put_invoicing_settings": ADMIN, "invoicing.settings": ADMIN,
     "api.issue_invoices": FINANCE, "invoicing.issue": FINANCE,
     "api.credit_invoice": FINANCE, "invoicing.credit": FINANCE,

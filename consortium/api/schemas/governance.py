@@ -34,6 +34,8 @@ class CouncilOut(Schema):
 
 class MeetingIn(Schema):
     date = f.Date(required=True)
+    time = f.Time(allow_none=True, load_default=None, metadata={
+        "description": "The time of day it begins (HH:MM, the consortium's time)."})
     place = f.String(load_default="", validate=validate.Length(max=200))
     chair = f.String(allow_none=True, load_default=None,
                      metadata={"description": "Overrides the council's chair for the meeting."})
@@ -70,6 +72,9 @@ class MeetingOut(Schema):
     year = f.Integer()
     number = f.Integer()
     date = f.Date()
+    time = f.String(allow_none=True, metadata={"example": "13:00"})
+    called_at = f.DateTime(allow_none=True, metadata={
+        "description": "When the kallelse was last sent."})
     place = f.String()
     status = f.String()
     chair = f.String(allow_none=True)
