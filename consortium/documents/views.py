@@ -28,7 +28,7 @@ from consortium.documents.pdfs import (
 )
 from consortium.errors import DomainError
 from consortium.governance import meetings, motions
-from consortium.invoicing import records
+from consortium.invoicing.views import readable_invoice
 from consortium.jobs import service as jobs
 from consortium.jobs.models import Job, JobStatus
 from consortium.members import service as members
@@ -137,35 +137,33 @@ def zip_response(content: bytes, name: str) -> Response:
 @readers
 def make_statements_zip(year: int) -> Any:
     """Start the job that makes the ZIP (a closed year's kept ZIP is served at once)."""
-    if not _may_take_every_statement():
-        abort(403)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    _may_start_a_zip()
     if kept_zip(year) is not None:
         return redirect(url_for("documents.statements_zip", year=year))
-    user = acting_user()
-    try:
-        job = jobs.submit(KIND, {"year": year}, user_id=user.id if user else None,
-                          one_per_user=True)
-    except jobs.OneAtATime as busy:
-        flash(_("The ZIP you asked for first is still being made; ask for the next when it "
-                "is ready."), "info")
-        return redirect(url_for("documents.job", job_id=busy.job.id))
-    db.after_commit(lambda: jobs.start(job.id))
-    return redirect(url_for("documents.job", job_id=job.id))
+    return _start_zip(KIND, year)
 
 
 @bp.post("/invoices/<int:year>/zip")
 @readers
 def invoices_zip(year: int) -> Any:
     """Start the job that makes the ZIP of the year's invoices (PDF and e-invoice each)."""
+    _may_start_a_zip()
+    return _start_zip(INVOICES_KIND, year)
+
+
+def _may_start_a_zip() -> None:
     if not _may_take_every_statement():
         abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
+
+
+def _start_zip(kind: str, year: int) -> Any:
+    """The job that makes a year's ZIP, started after the commit; its progress page. A user
+    has one ZIP being made at a time."""
     user = acting_user()
     try:
-        job = jobs.submit(INVOICES_KIND, {"year": year}, user_id=user.id if user else None,
+        job = jobs.submit(kind, {"year": year}, user_id=user.id if user else None,
                           one_per_user=True)
     except jobs.OneAtATime as busy:
         flash(_("The ZIP you asked for first is still being made; ask for the next when it "
@@ -179,12 +177,7 @@ def invoices_zip(year: int) -> Any:
 @readers
 def invoice_pdf(number: str) -> Any:
     """An invoice or credit note as PDF: a municipality's users read their own."""
-    try:
-        row = records.one(number)
-    except DomainError:
-        abort(404)
-    if not may_read_statement(acting_user(), row.invoice.municipality):
-        abort(403)
+    row = readable_invoice(number)
     content, digest = pdfs.invoice_pdf(row)
     return pdf_response(content, invoice_filename(row), digest)
 

@@ -54,7 +54,9 @@ def _consortium_wide(user: User | None) -> bool:
     return user is not None and user.municipality_id is None
 
 
-def _readable(number: str) -> records.InvoiceRow:
+def readable_invoice(number: str) -> records.InvoiceRow:
+    """The invoice for a page or a download: 404 when there is none, 403 for a municipality's
+    user and another municipality's invoice."""
     try:
         row = records.one(number)
     except DomainError:
@@ -134,7 +136,7 @@ def issue(year: int) -> Any:
 @bp.route("/invoices/<number>")
 @readers
 def detail(number: str) -> Any:
-    row = _readable(number)
+    row = readable_invoice(number)
     may_write = may_change_consortium_figures(acting_user())
     return render_template(
         "invoicing/detail.html", row=row, invoice=row.invoice,
@@ -147,7 +149,7 @@ def detail(number: str) -> Any:
 @bp.post("/invoices/<number>/credit")
 @consortium_finance
 def credit(number: str) -> Any:
-    row = _readable(number)
+    row = readable_invoice(number)
     form = CreditForm()
     if form.validate_on_submit():
         try:
@@ -165,7 +167,7 @@ def credit(number: str) -> Any:
 @bp.post("/invoices/<number>/payments")
 @consortium_finance
 def payment(number: str) -> Any:
-    row = _readable(number)
+    row = readable_invoice(number)
     form = PaymentForm()
     if form.validate_on_submit():
         try:
@@ -196,7 +198,7 @@ def _detail_again(row: records.InvoiceRow, **forms: Any) -> Any:
 @bp.route("/invoices/<number>.xml")
 @readers
 def xml(number: str) -> Any:
-    return xml_response(_readable(number).invoice)
+    return xml_response(readable_invoice(number).invoice)
 
 
 @bp.route("/invoices/<int:year>/ledger.sie")
