@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -265,10 +265,18 @@ def _governance() -> None:
         "majority": "simple", "tie_break": "chair"}, actor_label=LABEL)
     motions.open_motion(open_tool, actor_label=LABEL)
     stamma = meetings.create_meeting(assembly, date(2027, 5, 11), "Stockholm", None,
-                                     actor_label=LABEL)
+                                     starts_at=time(10, 0), actor_label=LABEL)
     # Uppsala will be represented at the stämma by Stockholm's representative (a fullmakt).
     proxies.create_proxy(assembly, {"principal": "0380", "holder": "ombud.stockholm@sambruk.demo",
                                     "meeting_id": stamma.id, "reference": "Uppsala KS 2027/14"})
+    # The board's discharge: the board's own municipalities may not vote on it (jäv).
+    discharge = motions.create_motion(assembly, {
+        "title": "Ansvarsfrihet för styrelsen 2026", "meeting_id": stamma.id,
+        "text": "Revisorerna tillstyrker att stämman beviljar styrelsen ansvarsfrihet för "
+                "verksamhetsåret 2026."}, actor_label=LABEL)
+    for code in ("0483", "1980"):
+        motions.disqualify(discharge, code, "Styrelseledamot: jäv i frågan om styrelsens "
+                           "ansvarsfrihet", actor_label=LABEL)
 
 
 # Invoicing (SPEC "Invoicing and the ledger"): made-up identifiers that pass their checks, so a
