@@ -15,7 +15,15 @@ from consortium.auth.access import acting_user, admin_only, readers, require_use
 from consortium.auth.models import Role
 from consortium.documents import pdfs
 from consortium.errors import Conflict
-from consortium.governance import councils, meetings, motions, proxies, results, roll
+from consortium.governance import (
+    councils,
+    disqualification,
+    meetings,
+    motions,
+    proxies,
+    results,
+    roll,
+)
 from consortium.governance.models import (
     AgendaItem,
     Council,
@@ -214,7 +222,8 @@ def create_motion(council_id: int, data: dict[str, Any]) -> Any:
            extra_status=[404, 409])
 def disqualify(motion_id: int, data: dict[str, Any]) -> Any:
     motion = motions.get_motion(motion_id)
-    motions.disqualify(motion, data["municipality"], data["reason"], actor=acting_user())
+    disqualification.disqualify(motion, data["municipality"], data["reason"],
+                                actor=acting_user())
     return answer(motion_json(motion), 201)
 
 
@@ -224,7 +233,7 @@ def disqualify(motion_id: int, data: dict[str, Any]) -> Any:
            query=s.DisqualifyQuery, response=s.MotionOut, extra_status=[404, 409])
 def requalify(motion_id: int, args: dict[str, Any]) -> Any:
     motion = motions.get_motion(motion_id)
-    motions.requalify(motion, args["municipality"], actor=acting_user())
+    disqualification.requalify(motion, args["municipality"], actor=acting_user())
     return jsonify(motion_json(motion))
 
 

@@ -198,7 +198,14 @@ def _budgets() -> None:
 
 def _governance() -> None:
     from consortium.auth.service import find_user
-    from consortium.governance import councils, meetings, motions, proxies, results
+    from consortium.governance import (
+        councils,
+        disqualification,
+        meetings,
+        motions,
+        proxies,
+        results,
+    )
 
     assembly = councils.create_council({"kind": "assembly", "name": "Föreningsstämma",
                                    "chair": "0483"}, actor_label=LABEL)
@@ -275,8 +282,8 @@ def _governance() -> None:
         "text": "Revisorerna tillstyrker att stämman beviljar styrelsen ansvarsfrihet för "
                 "verksamhetsåret 2026."}, actor_label=LABEL)
     for code in ("0483", "1980"):
-        motions.disqualify(discharge, code, "Styrelseledamot: jäv i frågan om styrelsens "
-                           "ansvarsfrihet", actor_label=LABEL)
+        disqualification.disqualify(discharge, code, "Styrelseledamot: jäv i frågan om "
+                                    "styrelsens ansvarsfrihet", actor_label=LABEL)
 
 
 # Invoicing (SPEC "Invoicing and the ledger"): made-up identifiers that pass their checks, so a

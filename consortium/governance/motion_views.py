@@ -17,7 +17,7 @@ from consortium.errors import DomainError
 from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
 from consortium.frame.forms import choices, show_domain_error
-from consortium.governance import councils, motions, results
+from consortium.governance import councils, disqualification, motions, results
 from consortium.governance.forms import (
     ActionForm,
     DisqualifyForm,
@@ -33,6 +33,7 @@ from consortium.governance.models import (
     MotionStatus,
     Proxy,
 )
+from consortium.governance.opening import Opening, opening_of
 from consortium.governance.records import motion_record
 from consortium.governance.views import LABELS, bp, is_admin, or_404
 from consortium.members.models import Municipality
@@ -89,7 +90,7 @@ def motion(motion_id: int) -> Any:
         disqualified=record.disqualified, disqualify_form=DisqualifyForm(formdata=None),
         reservation_form=ReservationForm(formdata=None),
         may_reserve=own is not None and record.may_reserve(own.id),
-        kept_hash=kept_hash("result", str(found.id)), opening=motions.opening_of(found)
+        kept_hash=kept_hash("result", str(found.id)), opening=opening_of(found)
         if is_admin() else None)
 
 
@@ -100,8 +101,8 @@ def motion_disqualify(motion_id: int) -> Any:
     form = DisqualifyForm()
     if form.validate_on_submit():
         try:
-            motions.disqualify(found, form.municipality.data or "", form.reason.data or "",
-                               actor=acting_user())
+            disqualification.disqualify(found, form.municipality.data or "",
+                                        form.reason.data or "", actor=acting_user())
         except DomainError as error:
             show_domain_error(None, error)
         else:
@@ -120,7 +121,7 @@ def motion_requalify(motion_id: int, code: str) -> Any:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        motions.requalify(found, code, actor=acting_user())
+        disqualification.requalify(found, code, actor=acting_user())
     except DomainError as error:
         show_domain_error(None, error)
     return redirect(url_for("governance.motion", motion_id=motion_id) + "#disqualified")
@@ -131,7 +132,7 @@ def motion_requalify(motion_id: int, code: str) -> Any:
 def motion_open(motion_id: int) -> Any:
     found = or_404(motions.get_motion, motion_id)
     if ActionForm().validate_on_submit():
-        opening = motions.opening_of(found)
+        opening = opening_of(found)
         if opening is not None and opening.old:
             asked = confirmation(
                 _("Open the vote"), _("Open the vote on %(title)s?", title=found.title),
@@ -155,7 +156,7 @@ def motion_open(motion_id: int) -> Any:
     return redirect(url_for("governance.motion", motion_id=motion_id))
 
 
-def _held_back(opening: motions.Opening) -> list[str]:
+def _held_back(opening: Opening) -> list[str]:
     if not opening.held_back_by:
         return []
     return [_("No later figure for: %(names)s.",

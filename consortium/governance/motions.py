@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -268,50 +267,6 @@ def _seats_of_the_register(motion: Motion, meeting: Meeting
     return seats, weights, population_year
 
 
-@dataclass(frozen=True)
-class Opening:
-    """What opening a population-weighted vote today would weigh by: the year of the figures,
-    the seats that hold it back (no figure of a later year), and whether it is older than two
-    years before the opening (then the office is asked first)."""
-
-    population_year: int
-    held_back_by: list[Municipality]
-    old: bool
-
-
-def opening_of(motion: Motion, on: date | None = None) -> Opening | None:
-    """For a population-weighted draft: what its opening would weigh by (None otherwise, or
-    when no year can be found: opening then says why)."""
-    if motion.weighting is not Weighting.POPULATION or motion.status is not MotionStatus.DRAFT:
-        return None
-    on = on or clock.today()
-    council = db.session.get(Council, motion.council_id)
-    assert council is not None
-    meeting = meeting_of(motion)
-    if meeting is not None and meeting.roll_fixed_at is not None:
-        from consortium.governance import roll
-
-        seats = [line.municipality for line in roll.current(meeting)]
-        year_of_opening = meeting.held_on.year
-    else:
-        seats = seats_on(council, on)
-        year_of_opening = on.year
-    if not seats:
-        return None
-    try:
-        _weights_by_id, year = population_weights(seats, year_of_opening)
-    except counting.CountingError:
-        return None
-    newest = dict(db.session.execute(
-        select(PopulationFigure.municipality_id, func.max(PopulationFigure.year))
-        .where(PopulationFigure.municipality_id.in_([m.id for m in seats]),
-               PopulationFigure.year <= year_of_opening - 1)
-        .group_by(PopulationFigure.municipality_id)).all())
-    held_back = [m for m in seats if newest.get(m.id) == year] \
-        if year < year_of_opening - 1 else []
-    return Opening(year, held_back, year < on.year - 2)
-
-
 def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = None,
                 actor_label: str | None = None) -> Motion:
     """Open for voting: the seats and their weights are fixed now, never recomputed."""
@@ -353,43 +308,6 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
     db.session.flush()
     notices.motion_opened(motion)
     return motion
-
-
-def disqualify(motion: Motion, code: str, reason: str, *, actor: User | None = None,
-               actor_label: str | None = None) -> Disqualification:
-    """Mark a seat disqualified (jäv) from a motion before it opens, with the reason."""
-    if motion.status is not MotionStatus.DRAFT:
-        raise Conflict(_("Seats are disqualified before the vote opens."))
-    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
-    if municipality is None:
-        raise NotFound(_("No municipality has the code %(code)s.", code=code))
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 500:
-        message = _("Give the reason for the disqualification (at most 500 characters).")
-        raise Invalid(message, {"reason": message})
-    found = Disqualification(motion_id=motion.id, municipality_id=municipality.id,
-                             reason=reason, created_by_id=actor.id if actor else None)
-    insert_once(found, _("%(name)s is already disqualified from this vote.",
-                         name=municipality.name))
-    record("motion.disqualify", "motion", motion.id,
-           after={"municipality": code, "reason": reason}, actor=actor,
-           actor_label=actor_label)
-    return found
-
-
-def requalify(motion: Motion, code: str, *, actor: User | None = None) -> None:
-    """Take a disqualification back, before the vote opens."""
-    if motion.status is not MotionStatus.DRAFT:
-        raise Conflict(_("Seats are disqualified before the vote opens."))
-    found = db.session.scalar(select(Disqualification).join(
-        Municipality, Municipality.id == Disqualification.municipality_id).where(
-        Disqualification.motion_id == motion.id, Municipality.code == code))
-    if found is None:
-        raise NotFound(_("%(code)s is not disqualified from this vote.", code=code))
-    record("motion.requalify", "motion", motion.id,
-           before={"municipality": code, "reason": found.reason}, actor=actor)
-    db.session.delete(found)
-    db.session.flush()
 
 
 def may_vote_for(user: User | None, municipality: Municipality) -> bool:

@@ -102,8 +102,9 @@ def _charges(year: int) -> dict[int, list[Charge]]:
     by_code = {m.code: m for m in db.session.scalars(select(Municipality))}
     found: dict[int, list[Charge]] = defaultdict(list)
     with force_locale(language()):
-        for budget_id, lines in stored_lines([b.id for b in budgets]).items():
-            budget = next(b for b in budgets if b.id == budget_id)
+        by_id = {budget.id: budget for budget in budgets}
+        for budget_id, lines in stored_lines(list(by_id)).items():
+            budget = by_id[budget_id]
             tool = budget.tool
             for line in lines:
                 if line.amount:
@@ -272,11 +273,15 @@ class Pending:
     municipalities: dict[str, str]
 
 
+def _to_issue(charges: dict[int, list[Charge]], standing: dict[int, Invoice]) -> list[int]:
+    """The municipalities with something to invoice and no document that stands."""
+    return sorted(mid for mid, lines in charges.items()
+                  if sum(c.amount for c in lines) != 0 and mid not in standing)
+
+
 def pending(year: int) -> Pending:
     charges = _charges(year)
-    standing = outstanding(year)
-    wanted = [mid for mid, lines in charges.items()
-              if sum(c.amount for c in lines) != 0 and mid not in standing]
+    wanted = _to_issue(charges, outstanding(year))
     municipalities: list[Municipality] = list(db.session.scalars(select(Municipality).where(
         db.any_of(Municipality.id, wanted)).order_by(Municipality.code))) if wanted else []
     lacking = {m.code: f"{m.name}: " + ", ".join(problems) for m in municipalities
@@ -302,8 +307,7 @@ def issue(year: int, *, actor: User | None = None) -> Issued:
     charges = _charges(year)
     standing = outstanding(year)
     result = Issued(existing=sorted(standing.values(), key=lambda i: i.sequence))
-    wanted = sorted(mid for mid, lines in charges.items()
-                    if sum(c.amount for c in lines) != 0 and mid not in standing)
+    wanted = _to_issue(charges, standing)
     if not wanted:
         return result
     municipalities = {m.id: m for m in db.session.scalars(

@@ -47,12 +47,16 @@ class InvoiceRow:
             and self.invoice.due_date < today
 
 
+def _paid() -> Any:
+    """What is paid on the invoice of the query (a correlated sum)."""
+    return (select(func.coalesce(func.sum(Payment.amount), 0))
+            .where(Payment.invoice_id == Invoice.id).scalar_subquery())
+
+
 def _query(*conditions: Any) -> Any:
     credit_note = aliased(Invoice)
     credited = aliased(Invoice)
-    paid = (select(func.coalesce(func.sum(Payment.amount), 0))
-            .where(Payment.invoice_id == Invoice.id).scalar_subquery())
-    return (select(Invoice, paid, credit_note.number, credited.number)
+    return (select(Invoice, _paid(), credit_note.number, credited.number)
             .outerjoin(credit_note, credit_note.credits_id == Invoice.id)
             .outerjoin(credited, credited.id == Invoice.credits_id)
             .where(*conditions)
@@ -90,11 +94,9 @@ def overdue_invoices(limit: int = 50, municipality_id: int | None = None
     municipality when given)."""
     today = clock.today()
     credit_note = aliased(Invoice)
-    paid = (select(func.coalesce(func.sum(Payment.amount), 0))
-            .where(Payment.invoice_id == Invoice.id).scalar_subquery())
     conditions = [Invoice.kind == InvoiceKind.INVOICE, Invoice.due_date < today,
                   ~select(credit_note.id).where(credit_note.credits_id == Invoice.id).exists(),
-                  paid < Invoice.payable]
+                  _paid() < Invoice.payable]
     if municipality_id is not None:
         conditions.append(Invoice.municipality_id == municipality_id)
     query = (_query(*conditions)
