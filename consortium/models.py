@@ -30,6 +30,7 @@ from consortium.governance.models import (
     RollEntry,
     SealedBallot,
 )
+from consortium.governance.poll_models import BallotMark, PollOption
 from consortium.invoicing.models import (
     Invoice,
     InvoiceLine,
@@ -46,7 +47,8 @@ __all__ = [
     "Adjustment", "AgendaItem", "AllocationLine", "ApiToken", "Attendance", "AuditChainHead",
     "AuditCheckpoint", "AuditEvent", "Invoice", "InvoiceLine", "InvoiceSeries",
     "InvoicingSettings", "Payment",
-    "Ballot", "BoardSeat", "Budget", "ClosedYear", "Council", "Disqualification", "FeeBand",
+    "Ballot", "BallotMark", "BoardSeat", "PollOption", "Budget", "ClosedYear", "Council",
+    "Disqualification", "FeeBand",
     "FeeSchedule", "Job",
     "Meeting", "MeetingOfficer", "MeetingSignature", "MembershipPeriod", "Motion",
     "MotionResult", "MotionSeat", "Municipality", "Notice", "NoticeOptOut", "Participation",

@@ -10,9 +10,19 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def init_app(app: Flask) -> None:
     """/api/v1: every route module joins the one blueprint here; bearer tokens only, so no
     CSRF (no cookie, so no cross-site request to forge)."""
-    from consortium.api import costs, governance, invoicing, jobs, members, routes, tools
+    from consortium.api import (
+        costs,
+        elections,
+        governance,
+        invoicing,
+        jobs,
+        members,
+        routes,
+        tools,
+    )
     from consortium.extensions import csrf
 
-    del costs, governance, invoicing, jobs, members, routes, tools  # imported for their routes
+    # imported for their routes
+    del costs, elections, governance, invoicing, jobs, members, routes, tools
     csrf.exempt(bp)
     app.register_blueprint(bp)

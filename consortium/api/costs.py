@@ -181,7 +181,8 @@ def fees_json(year: int) -> dict[str, Any]:
         "lines": [{"code": line.code, "name": line.name, "band": line.band,
                    "annual": line.annual, "entry": line.entry, "amount": line.amount}
                   for line in lines],
-        "total": sum(line.amount for line in lines)})
+        "total": sum(line.amount for line in lines),
+        "decision": schedule.decision_motion_id})
 
 
 @bp.put("/fees/<int:year>")

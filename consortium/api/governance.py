@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consortium import clock, db
@@ -14,10 +15,11 @@ from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, admin_only, readers, require_user, roles
 from consortium.auth.models import Role
 from consortium.documents import pdfs
-from consortium.errors import Conflict
+from consortium.errors import Conflict, NotFound
 from consortium.governance import (
     councils,
     disqualification,
+    effects,
     meetings,
     motions,
     proxies,
@@ -30,6 +32,7 @@ from consortium.governance.models import (
     Meeting,
     Motion,
     MotionStatus,
+    PollKind,
     Proxy,
 )
 from consortium.governance.records import meeting_record, motion_record
@@ -186,6 +189,16 @@ def sign(meeting_id: int) -> Any:
     return jsonify(meeting_json(meeting))
 
 
+def poll_of(motion_id: int, *, election: bool = False) -> Motion:
+    """The motion (or, for /elections, the election) with that number: 404 for the other
+    kind, so each path names what it is."""
+    motion = motions.get_motion(motion_id)
+    if (motion.kind is PollKind.ELECTION) != election:
+        raise NotFound(_("No election has the number %(id)s.", id=motion_id) if election else
+                       _("No motion has the number %(id)s.", id=motion_id))
+    return motion
+
+
 def motion_json(motion: Motion) -> dict[str, Any]:
     record = motion_record(motion)
     item = db.session.get(AgendaItem, motion.agenda_item_id) if motion.agenda_item_id else None
@@ -203,7 +216,14 @@ def motion_json(motion: Motion) -> dict[str, Any]:
         "seats": [{"code": seat.code, "name": seat.name, "weight": str(seat.weight)}
                   for seat in record.seats],
         "disqualified": [{"municipality": d.code, "name": d.name, "reason": d.reason}
-                         for d in record.disqualified]})
+                         for d in record.disqualified],
+        "kind": record.kind, "positions": record.positions,
+        "proposals": [{"number": o.number, "text": o.text} for o in record.options]
+        if record.kind == "proposals" else [],
+        "candidates": [{"label": o.label, "name": o.text,
+                        **({"municipality": o.code} if o.code else {})}
+                       for o in record.options] if record.kind == "election" else [],
+        "effect": record.effect, "effect_text": effects.describe(record.effect)})
 
 
 @bp.post("/councils/<int:council_id>/motions")
@@ -221,7 +241,7 @@ def create_motion(council_id: int, data: dict[str, Any]) -> Any:
            tags=TAGS, body=s.DisqualifyIn, response=s.MotionOut, status=201,
            extra_status=[404, 409])
 def disqualify(motion_id: int, data: dict[str, Any]) -> Any:
-    motion = motions.get_motion(motion_id)
+    motion = poll_of(motion_id)
     disqualification.disqualify(motion, data["municipality"], data["reason"],
                                 actor=acting_user())
     return answer(motion_json(motion), 201)
@@ -232,7 +252,7 @@ def disqualify(motion_id: int, data: dict[str, Any]) -> Any:
 @operation("Take a disqualification back, before the vote opens", tags=TAGS,
            query=s.DisqualifyQuery, response=s.MotionOut, extra_status=[404, 409])
 def requalify(motion_id: int, args: dict[str, Any]) -> Any:
-    motion = motions.get_motion(motion_id)
+    motion = poll_of(motion_id)
     disqualification.requalify(motion, args["municipality"], actor=acting_user())
     return jsonify(motion_json(motion))
 
@@ -242,14 +262,14 @@ def requalify(motion_id: int, args: dict[str, Any]) -> Any:
 @operation("One motion with its seats and weights once open", tags=TAGS,
            response=s.MotionOut)
 def get_motion(motion_id: int) -> Any:
-    return jsonify(motion_json(motions.get_motion(motion_id)))
+    return jsonify(motion_json(poll_of(motion_id)))
 
 
 @bp.post("/motions/<int:motion_id>/open")
 @admin_only
 @operation("Open the vote: seats and weights are fixed now", tags=TAGS, response=s.MotionOut)
 def open_motion(motion_id: int) -> Any:
-    motion = motions.open_motion(motions.get_motion(motion_id), actor=acting_user())
+    motion = motions.open_motion(poll_of(motion_id), actor=acting_user())
     return jsonify(motion_json(motion))
 
 
@@ -266,25 +286,43 @@ def result_json(motion: Motion) -> dict[str, Any]:
         "population_year": result.population_year, "weighting": record.weighting,
         "majority": record.majority, "secret": record.secret,
         "seats": [{"code": seat.code, "name": seat.name, "weight": str(seat.weight),
-                   **({} if record.secret else {"choice": seat.choice})}
+                   **({} if record.secret else {"choice": seat.choice}),
+                   **({"proposal": int(seat.marks[0]) if seat.marks else None}
+                      if record.kind == "proposals" and not record.secret else {})}
                   for seat in record.seats],
         "reservations": [{"municipality": r.code, "text": r.text}
-                         for r in record.reservations]})
+                         for r in record.reservations],
+        **_proposals_result(record)})
+
+
+def _proposals_result(record: Any) -> dict[str, Any]:
+    result = record.result
+    found: dict[str, Any] = {"effect_applied": result.effect_applied,
+                             "effect_note": result.effect_note}
+    if record.kind != "proposals":
+        return found
+    found.update(proposals=[{"number": o.number, "weight": str(o.score or 0)}
+                            for o in record.options],
+                 adopted_proposal=result.adopted_option)
+    if result.decided_by == "lot":
+        found.update(lot_seed=result.lot_seed, lot_order=list(result.lot_group))
+    return found
 
 
 @bp.post("/motions/<int:motion_id>/close")
 @admin_only
 @operation("Close the vote and count it; returns the result", tags=TAGS, response=s.ResultOut)
 def close_motion(motion_id: int) -> Any:
+    poll_of(motion_id)
     results.close_motion(motion_id, actor=acting_user())
-    return jsonify(result_json(motions.get_motion(motion_id)))
+    return jsonify(result_json(poll_of(motion_id)))
 
 
 @bp.get("/motions/<int:motion_id>/result")
 @readers
 @operation("The stored result of a closed motion", tags=TAGS, response=s.ResultOut)
 def get_result(motion_id: int) -> Any:
-    return jsonify(result_json(motions.get_motion(motion_id)))
+    return jsonify(result_json(poll_of(motion_id)))
 
 
 @bp.post("/motions/<int:motion_id>/ballots")
@@ -292,10 +330,12 @@ def get_result(motion_id: int) -> Any:
 @operation("Cast your municipality's ballot (final)", tags=TAGS, body=s.BallotIn,
            response=s.BallotOut, status=201)
 def cast(motion_id: int, data: dict[str, Any]) -> Any:
+    poll_of(motion_id)
     ballot = motions.cast_ballot(motion_id, data["municipality"], data["choice"],
-                                 require_user())
+                                 require_user(), proposal=data["proposal"])
     body = s.BallotOut().dump({"motion": motion_id, "municipality": data["municipality"],
-                               "choice": data["choice"], "cast_at": ballot.cast_at,
+                               "choice": data["choice"], "proposal": data["proposal"],
+                               "cast_at": ballot.cast_at,
                                "receipt": motions.receipt_of(ballot),
                                "by_proxy": ballot.proxy_id is not None})
     return answer(body, 201)

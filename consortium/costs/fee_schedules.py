@@ -18,7 +18,7 @@ from consortium.costs.fees import FeeBand as PureFeeBand
 from consortium.costs.fees import FeeLine, check_bands, fee_lines
 from consortium.costs.models import FeeBand, FeeSchedule, StoredFee
 from consortium.costs.service import check_year, problem_json, problem_text
-from consortium.errors import Invalid
+from consortium.errors import Conflict, Invalid
 from consortium.members.models import Municipality
 from consortium.members.validation import year_error
 
@@ -44,6 +44,9 @@ def set_fee_schedule(year: int, population_year: int | None, bands: list[PureFee
     except AllocationError as error:
         raise Invalid(str(error), {"bands": str(error)}) from None
     schedule = fee_schedule(year)
+    if schedule is not None and schedule.adopted_at is not None:
+        raise Conflict(_("The membership fees of %(year)s are adopted by the decision of the "
+                         "föreningsstämma; they no longer change.", year=year))
     created = schedule is None
     before = None if schedule is None else _fee_snapshot(schedule)
     if schedule is None:

@@ -107,6 +107,9 @@ class FeeSchedule(Base):
     year: Mapped[int] = mapped_column(Integer, unique=True)
     population_year: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Adopted by a decision of the stämma (an effect adopt_fees): then it no longer changes
+    decision_motion_id: Mapped[int | None] = mapped_column(ForeignKey("motions.id"))
+    adopted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The fees it gives are stored in fee_lines whenever the schedule, a membership or the
     # population figures it uses change; `problem` says why there are none (as on budgets).
     computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

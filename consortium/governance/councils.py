@@ -4,13 +4,13 @@ Each operation is one transaction that checks the rules and writes the audit log
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import and_, delete, exists, or_, select, update
 
-from consortium import db
+from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.errors import Invalid, NotFound
@@ -83,6 +83,9 @@ def create_council(data: dict[str, Any], *, actor: User | None = None,
 
 def set_board_seats(council: Council, codes: list[str], *, actor: User | None = None,
                     actor_label: str | None = None) -> None:
+    """The board's seats as listed by hand. A board whose seats are dated (an election
+    seated it) gets the new list from today, the current seats ending yesterday; otherwise
+    the undated list is replaced."""
     if council.kind is not CouncilKind.BOARD:
         raise Invalid(_("Only a board has seats listed by hand; the others follow membership "
                         "and participation."), {"seats": _("Not a board.")})
@@ -93,17 +96,46 @@ def set_board_seats(council: Council, codes: list[str], *, actor: User | None = 
         raise Invalid(_("Unknown municipality codes: %(codes)s.", codes=", ".join(unknown)),
                       {"seats": _("Unknown codes.")})
     before = sorted(m.code for m in board_seats(council))
-    db.session.execute(delete(BoardSeat).where(BoardSeat.council_id == council.id))
-    for municipality in found.values():
-        db.session.add(BoardSeat(council_id=council.id, municipality_id=municipality.id))
+    dated = db.session.scalar(select(exists().where(
+        BoardSeat.council_id == council.id,
+        or_(BoardSeat.valid_from.is_not(None), BoardSeat.valid_until.is_not(None)))))
+    if dated:
+        reseat(council, list(found.values()), clock.today())
+    else:
+        db.session.execute(delete(BoardSeat).where(BoardSeat.council_id == council.id))
+        for municipality in found.values():
+            db.session.add(BoardSeat(council_id=council.id, municipality_id=municipality.id))
     record("council.seats", "council", council.id, before={"seats": before},
            after={"seats": sorted(found)}, actor=actor, actor_label=actor_label)
 
 
-def board_seats(council: Council) -> list[Municipality]:
+def reseat(council: Council, municipalities: list[Municipality], start: date,
+           motion_id: int | None = None) -> None:
+    """The board's seats from `start`: the seats held the day before end then (the past is
+    kept as it was), seats that would only begin on or after `start` give way."""
+    db.session.execute(delete(BoardSeat).where(BoardSeat.council_id == council.id,
+                                               BoardSeat.valid_from >= start))
+    db.session.execute(update(BoardSeat).where(
+        BoardSeat.council_id == council.id,
+        or_(BoardSeat.valid_until.is_(None), BoardSeat.valid_until >= start))
+        .values(valid_until=start - timedelta(days=1)))
+    for municipality in municipalities:
+        db.session.add(BoardSeat(council_id=council.id, municipality_id=municipality.id,
+                                 valid_from=start, motion_id=motion_id))
+    db.session.flush()
+
+
+def _held_on(on: date) -> Any:
+    return and_(or_(BoardSeat.valid_from.is_(None), BoardSeat.valid_from <= on),
+                or_(BoardSeat.valid_until.is_(None), BoardSeat.valid_until >= on))
+
+
+def board_seats(council: Council, on: date | None = None) -> list[Municipality]:
+    """The board's seats held on a day (default today)."""
     return list(db.session.scalars(
         select(Municipality).join(BoardSeat, BoardSeat.municipality_id == Municipality.id)
-        .where(BoardSeat.council_id == council.id).order_by(Municipality.sort_name)))
+        .where(BoardSeat.council_id == council.id, _held_on(on or clock.today()))
+        .order_by(Municipality.sort_name)))
 
 
 def _seat_condition(council: Council, on: date) -> Any:
@@ -123,7 +155,7 @@ def seats_on(council: Council, on: date) -> list[Municipality]:
     """The seats of a council on a date: members (föreningsstämma), the tool's participants
     (förvaltningsråd) or the listed seats (styrelse). Never typed for the first two."""
     if council.kind is CouncilKind.BOARD:
-        return board_seats(council)
+        return board_seats(council, on)
     return list(db.session.scalars(select(Municipality).where(_seat_condition(council, on))
                                    .order_by(Municipality.sort_name)))
 
@@ -133,7 +165,7 @@ def seat_names(council: Council, on: date) -> list[tuple[str, str]]:
     query = select(Municipality.code, Municipality.name).order_by(Municipality.sort_name)
     if council.kind is CouncilKind.BOARD:
         query = query.join(BoardSeat, BoardSeat.municipality_id == Municipality.id).where(
-            BoardSeat.council_id == council.id)
+            BoardSeat.council_id == council.id, _held_on(on))
     else:
         query = query.where(_seat_condition(council, on))
     return [(code, name) for code, name in db.session.execute(query)]

@@ -12,21 +12,25 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from consortium.frame.fields import MunicipalityField
 from consortium.frame.forms import choices, strip
 from consortium.governance.labels import (
     CAPACITY_LABELS,
     CHOICE_LABELS,
+    EFFECT_LABELS,
     KIND_LABELS,
     MAJORITY_LABELS,
     OFFICER_LABELS,
+    TIE_BREAK_LABELS,
     WEIGHTING_LABELS,
 )
 
@@ -105,12 +109,61 @@ class MotionForm(FlaskForm):
     majority = SelectField(_l("Majority"), choices=lambda: _choices(MAJORITY_LABELS))
     quorum_percent = IntegerField(_l("Quorum (percent of the weight)"), default=50,
                                   validators=[InputRequired(), NumberRange(0, 100)])
-    tie_break = SelectField(_l("On a tie"), choices=lambda: choices([
-        ("rejected", _l("Rejected")), ("chair", _l("The chair's municipality decides"))]))
+    tie_break = SelectField(_l("On a tie"), choices=lambda: _choices(TIE_BREAK_LABELS))
     secret = BooleanField(_l("Secret vote"))
     closes_at = DateTimeLocalField(_l("Closes by itself at (optional)"), validators=[Optional()],
                                    format="%Y-%m-%dT%H:%M")
+    counter_proposals = TextAreaField(
+        _l("Counter-proposals (motförslag), one per line"), validators=[Optional()])
+    effect = SelectField(_l("When adopted, the registry"), choices=lambda: _choices(EFFECT_LABELS),
+                         validate_choice=False)
+    effect_municipality = StringField(_l("Municipality (kommunkod)"),
+                                      validators=[Optional(), Length(max=4)], filters=[strip])
+    effect_on = DateField(_l("From (date)"), validators=[Optional()])
+    effect_tool = SelectField(_l("Tool"), choices=[], validate_choice=False)
+    effect_year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(1900, 2100)])
     submit = SubmitField(_l("Create motion"))
+
+    def effect_data(self) -> dict[str, object] | None:
+        """The effect as the service takes it (it checks what the fields say)."""
+        kind = self.effect.data
+        if not kind:
+            return None
+        if kind in ("admit_member", "end_membership"):
+            return {"kind": kind, "municipality": self.effect_municipality.data,
+                    "on": self.effect_on.data.isoformat() if self.effect_on.data else None}
+        if kind == "adopt_budget":
+            return {"kind": kind, "tool": self.effect_tool.data, "year": self.effect_year.data}
+        return {"kind": kind, "year": self.effect_year.data}
+
+
+class ElectionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)],
+                        filters=[strip])
+    text = TextAreaField(_l("Description"), validators=[Optional()])
+    meeting = SelectField(_l("Meeting (empty: per capsulam)"), choices=[])
+    paragraph = IntegerField(_l("Decides § (empty: a new paragraph)"),
+                             validators=[Optional(), NumberRange(1, 999)])
+    positions = IntegerField(_l("Positions to fill"), default=1,
+                             validators=[InputRequired(), NumberRange(1, 50)])
+    candidates = TextAreaField(
+        _l("Candidates, one per line: a kommunkod (a municipality) or a person's name"),
+        validators=[DataRequired()])
+    weighting = SelectField(_l("Weighting"), choices=lambda: _choices(WEIGHTING_LABELS))
+    quorum_percent = IntegerField(_l("Quorum (percent of the weight)"), default=50,
+                                  validators=[InputRequired(), NumberRange(0, 100)])
+    secret = BooleanField(_l("Closed ballot (secret)"), default=True)
+    closes_at = DateTimeLocalField(_l("Closes by itself at (optional)"), validators=[Optional()],
+                                   format="%Y-%m-%dT%H:%M")
+    board = SelectField(_l("The elected hold the seats of (optional)"), choices=[],
+                        validate_choice=False)
+    seats_from = DateField(_l("Seats held from"), validators=[Optional()])
+    submit = SubmitField(_l("Create election"))
+
+    def candidate_list(self) -> list[dict[str, str]]:
+        lines = [line.strip() for line in (self.candidates.data or "").splitlines()]
+        return [{"municipality": line} if line.isdigit() and len(line) == 4 else {"name": line}
+                for line in lines if line]
 
 
 class RollChangeForm(FlaskForm):
@@ -143,6 +196,19 @@ class RevokeProxyForm(FlaskForm):
 class VoteForm(FlaskForm):
     choice = RadioField(_l("Your municipality's vote"), choices=lambda: _choices(CHOICE_LABELS),
                         validators=[InputRequired(message=_l("Choose yes, no or abstain."))])
+    submit = SubmitField(_l("Cast the final ballot"))
+
+
+class ProposalVoteForm(FlaskForm):
+    choice = RadioField(_l("Your municipality's vote"), choices=[],
+                        validators=[InputRequired(message=_l("Choose a proposal or abstain."))])
+    submit = SubmitField(_l("Cast the final ballot"))
+
+
+class ElectionVoteForm(FlaskForm):
+    candidates = SelectMultipleField(_l("Your municipality's marks"), choices=[],
+                                     widget=ListWidget(prefix_label=False),
+                                     option_widget=CheckboxInput())
     submit = SubmitField(_l("Cast the final ballot"))
 
 

@@ -23,5 +23,14 @@ OUTCOME_LABELS = {"adopted": lazy_pgettext("outcome", "Adopted"),
                   "no_quorum": _l("No quorum")}
 CAPACITY_LABELS = {"ordinary": _l("Ordinary member"), "deputy": _l("Deputy"),
                    "other": _l("Also present")}
+TIE_BREAK_LABELS = {"rejected": _l("Rejected"),
+                    "chair": _l("The chair's municipality decides"),
+                    "lot": _l("By lot (between proposals)")}
+EFFECT_LABELS = {"": _l("— none —"), "admit_member": _l("Admit a member"),
+                 "end_membership": _l("End a membership"),
+                 "adopt_budget": _l("Adopt a tool's draft budget"),
+                 "adopt_fees": _l("Adopt the membership fees")}
+POLL_KIND_LABELS = {"motion": _l("Yes or no"), "proposals": _l("Proposal and counter-proposals"),
+                    "election": _l("Election")}
 OFFICER_LABELS = {"chair": _l("Chair"), "secretary": _l("Secretary"),
                   "adjuster": _l("Adjuster (justerare)")}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -65,6 +67,15 @@ class Majority(enum.StrEnum):
 class TieBreak(enum.StrEnum):
     REJECTED = "rejected"
     CHAIR = "chair"
+    LOT = "lot"  # between counter-proposals
+
+
+class PollKind(enum.StrEnum):
+    """What a poll decides: yes or no, one of several proposals, or n positions."""
+
+    YES_NO = "motion"
+    PROPOSALS = "proposals"  # a main proposal and counter-proposals (motförslag)
+    ELECTION = "election"  # val
 
 
 class MotionStatus(enum.StrEnum):
@@ -106,15 +117,23 @@ class Council(Base):
 
 
 class BoardSeat(Base):
-    """A seat of a board, listed explicitly (assembly and tool seats are derived)."""
+    """A seat of a board, listed explicitly (assembly and tool seats are derived), held from
+    a day until a day (both optional): an election that seats a new board ends the previous
+    seats the day before, so the past stays as it was. `motion_id` names the decision."""
 
     __tablename__ = "board_seats"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None]
+    motion_id: Mapped[int | None] = mapped_column(ForeignKey("motions.id"))
 
-    __table_args__ = (UniqueConstraint("council_id", "municipality_id"),)
+    __table_args__ = (
+        CheckConstraint("valid_until IS NULL OR valid_from IS NULL OR valid_until >= valid_from",
+                        name="seat_period_in_order"),
+    )
 
 
 class Meeting(Base):
@@ -218,11 +237,22 @@ class AgendaItem(Base):
 
 
 class Motion(Base):
-    """A proposal for decision (beslutsförslag), on an agenda item or per capsulam."""
+    """A poll: a proposal for decision (beslutsförslag, yes or no), a vote between proposals
+    or an election, on an agenda item or per capsulam. What every kind shares (seats,
+    weights, quorum, secrecy, proxies, the register, closes_at, notices, receipts) lives
+    here; a kind adds only its options (`PollOption`), its ballot and its count."""
 
     __tablename__ = "motions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[PollKind] = mapped_column(str_enum(PollKind, "poll_kind"),
+                                           default=PollKind.YES_NO,
+                                           server_default=PollKind.YES_NO.value)
+    positions: Mapped[int | None] = mapped_column(Integer)  # elections: seats to fill
+    # A decision that acts (effects.py): {"kind": ..., ...}; applied when adopted
+    effect: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What the effect acts on as it stood when the poll opened (a budget's draft)
+    effect_basis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -253,6 +283,9 @@ class Motion(Base):
     __table_args__ = (
         CheckConstraint("quorum_percent BETWEEN 0 AND 100", name="quorum_percent_range"),
         CheckConstraint("NOT (secret AND tie_break = 'chair')", name="secret_has_no_chair_tie"),
+        CheckConstraint("(kind = 'election') = (positions IS NOT NULL)",
+                        name="election_has_positions"),
+        CheckConstraint("positions IS NULL OR positions >= 1", name="positions_positive"),
     )
 
 
@@ -340,6 +373,15 @@ class MotionResult(Base):
     quorum_met: Mapped[bool] = mapped_column(Boolean)
     decided_by_chair: Mapped[bool] = mapped_column(Boolean, default=False)
     population_year: Mapped[int | None] = mapped_column(Integer)
+    # Proposals and elections: the adopted proposal, the vacant positions, and the lot
+    adopted_option: Mapped[int | None] = mapped_column(Integer)
+    vacant: Mapped[int | None] = mapped_column(Integer)
+    lot_seed: Mapped[str | None] = mapped_column(String(64))  # hex of 32 bytes from secrets
+    lot_group: Mapped[list[str] | None] = mapped_column(JSON)  # the lot's order, when it decided
+    decided_by: Mapped[str | None] = mapped_column(String(10))  # "chair" or "lot"
+    # The decision's effect: applied (True), not applied and why (False), or none (NULL)
+    effect_applied: Mapped[bool | None] = mapped_column(Boolean)
+    effect_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 

@@ -17,7 +17,7 @@ from consortium.errors import DomainError
 from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
 from consortium.frame.forms import choices, show_domain_error
-from consortium.governance import councils, disqualification, motions, results
+from consortium.governance import councils, disqualification, effects, motions, results
 from consortium.governance.forms import (
     ActionForm,
     DisqualifyForm,
@@ -44,8 +44,7 @@ from consortium.members.models import Municipality
 def create_motion(council_id: int) -> Any:
     found = or_404(councils.get_council, council_id)
     form = MotionForm()
-    form.meeting.choices = choices([("", "")] + [(str(m.id), "") for m in db.session.scalars(
-        select(Meeting).where(Meeting.council_id == found.id))])
+    form.meeting.choices = meeting_ids(found)
     if not form.validate_on_submit():
         flash(" ".join(f"{form[name].label.text}: {' '.join(errors)}"
                        for name, errors in form.errors.items()), "error")
@@ -58,7 +57,12 @@ def create_motion(council_id: int) -> Any:
             "secret": bool(form.secret.data),
             # typed in the consortium's time; the service refuses what no clock can hold
             "closes_at": form.closes_at.data.replace(tzinfo=clock.zone())
-            if form.closes_at.data else None}
+            if form.closes_at.data else None, "effect": form.effect_data()}
+    counter = [line.strip() for line in (form.counter_proposals.data or "").splitlines()
+               if line.strip()]
+    if counter:
+        data["proposals"] = [data["text"].strip(), *counter]
+        data["tie_break"] = form.tie_break.data if form.tie_break.data != "rejected" else "lot"
     try:
         motion = motions.create_motion(found, data, actor=acting_user())
     except DomainError as error:
@@ -66,6 +70,12 @@ def create_motion(council_id: int) -> Any:
         return redirect(url_for("governance.council", council_id=council_id))
     flash(_("The motion was created as a draft. Open it when the vote starts."), "success")
     return redirect(url_for("governance.motion", motion_id=motion.id))
+
+
+def meeting_ids(council: Any) -> list[Any]:
+    """The meetings a poll of the council may belong to, as a form's choices."""
+    return choices([("", "")] + [(str(m.id), "") for m in db.session.scalars(
+        select(Meeting).where(Meeting.council_id == council.id))])
 
 
 @bp.route("/motions/<int:motion_id>")
@@ -91,7 +101,7 @@ def motion(motion_id: int) -> Any:
         reservation_form=ReservationForm(formdata=None),
         may_reserve=own is not None and record.may_reserve(own.id),
         kept_hash=kept_hash("result", str(found.id)), opening=opening_of(found)
-        if is_admin() else None)
+        if is_admin() else None, record=record, effect_text=effects.describe(found.effect))
 
 
 @bp.route("/motions/<int:motion_id>/disqualified", methods=["POST"])

@@ -15,15 +15,14 @@ from sqlalchemy import and_, exists, func, or_, select
 from consortium import clock, db
 from consortium.audit.service import record
 from consortium.auth.models import Role, User
-from consortium.costs.models import AllocationLine, Budget, BudgetStatus
 from consortium.db import app_config, insert_once
 from consortium.errors import Conflict, Forbidden, Invalid, NotFound
-from consortium.governance import counting, notices, proxies, sealing
+from consortium.governance import effects, notices, polls, proxies, sealing
+from consortium.governance import weights as weighing
 from consortium.governance.councils import seats_on
 from consortium.governance.models import (
     AgendaItem,
     Ballot,
-    Choice,
     Council,
     CouncilKind,
     Disqualification,
@@ -32,12 +31,14 @@ from consortium.governance.models import (
     Motion,
     MotionSeat,
     MotionStatus,
+    PollKind,
     Proxy,
     SealedBallot,
     TieBreak,
     Weighting,
 )
-from consortium.members.models import Municipality, PopulationFigure
+from consortium.governance.poll_models import BallotMark
+from consortium.members.models import Municipality
 
 LAST_YEAR = 2100  # the registry keeps the years 1900-2100 (as in its URLs)
 
@@ -74,14 +75,30 @@ def shown_status(motion: Motion) -> str:
 
 def create_motion(council: Council, data: dict[str, Any], *, actor: User | None = None,
                   actor_label: str | None = None) -> Motion:
+    """A motion: yes or no, or, with `proposals`, a vote between the main proposal and its
+    counter-proposals (motförslag)."""
+    kind = PollKind.YES_NO if data.get("proposals") is None else PollKind.PROPOSALS
+    return create_poll(council, data, kind, actor=actor, actor_label=actor_label)
+
+
+def create_election(council: Council, data: dict[str, Any], *, actor: User | None = None,
+                    actor_label: str | None = None) -> Motion:
+    """An election (val) of `positions` among candidates; secret unless said otherwise."""
+    return create_poll(council, {"secret": True, **data}, PollKind.ELECTION, actor=actor,
+                       actor_label=actor_label)
+
+
+def create_poll(council: Council, data: dict[str, Any], kind: PollKind, *,
+                actor: User | None = None, actor_label: str | None = None) -> Motion:
     errors: dict[str, str] = {}
     title = (data.get("title") or "").strip()
     if not title or len(title) > 300:
         errors["title"] = _("Give the motion a title (at most 300 characters).")
     values: dict[str, Any] = {}
+    tie_default = TieBreak.REJECTED if kind is PollKind.YES_NO else TieBreak.LOT
     for key, enum_cls, default in (("weighting", Weighting, Weighting.EQUAL),
                                    ("majority", Majority, Majority.SIMPLE),
-                                   ("tie_break", TieBreak, TieBreak.REJECTED)):
+                                   ("tie_break", TieBreak, tie_default)):
         raw = data.get(key)
         try:
             values[key] = enum_cls(raw) if raw is not None else default
@@ -98,31 +115,73 @@ def create_motion(council: Council, data: dict[str, Any], *, actor: User | None 
         errors["tie_break"] = _("A secret motion has no casting vote of the chair.")
     if values.get("weighting") is Weighting.COST_SHARE and council.kind is not CouncilKind.TOOL:
         errors["weighting"] = _("Cost share weighting exists only in a förvaltningsråd.")
-    closes_at = data.get("closes_at")
-    if closes_at is not None:
-        if not isinstance(closes_at, datetime) or closes_at.tzinfo is None:
-            errors["closes_at"] = _("A date and time with its offset from UTC.")
-        else:
-            closes_at = _within_the_registry(closes_at)
-            now = clock.now()
-            if closes_at is None:
-                errors["closes_at"] = _("The closing time must lie before %(year)s.",
-                                        year=LAST_YEAR + 1)
-            elif closes_at <= now:
-                errors["closes_at"] = _("The closing time must lie in the future.")
+    positions, options = _kind_fields(kind, data, values, errors)
+    closes_at = _closing_time(data.get("closes_at"), errors)
+    effect = None
+    if "effect" not in errors:
+        try:
+            effect = effects.check(data.get("effect"), kind)
+        except Invalid as error:
+            errors.update(error.fields)
+    if effect and effect["kind"] == "board_seats" and any(o.municipality is None
+                                                          for o in options):
+        errors["effect"] = _("Only municipalities can hold a board's seats; a candidate is "
+                             "a person.")
     item = None
-    if data.get("meeting_id") is not None or data.get("agenda_item_id") is not None:
+    if not errors and (data.get("meeting_id") is not None
+                       or data.get("agenda_item_id") is not None):
         item = _item_for_motion(council, data, errors)
     if errors:
-        raise Invalid(_("The motion could not be saved."), errors)
+        only = next(iter(errors.values())) if len(errors) == 1 else None
+        raise Invalid(only or _("The motion could not be saved."), errors)
     motion = Motion(council_id=council.id, agenda_item_id=item.id if item else None,
-                    title=title, text=(data.get("text") or "").strip(),
-                    quorum_percent=quorum, secret=secret, closes_at=closes_at, **values)
+                    title=title, text=(data.get("text") or "").strip(), kind=kind,
+                    positions=positions, effect=effect, quorum_percent=quorum, secret=secret,
+                    closes_at=closes_at, **values)
     db.session.add(motion)
     db.session.flush()
-    record("motion.create", "motion", motion.id, after=_motion_snapshot(motion), actor=actor,
-           actor_label=actor_label)
+    polls.add_options(motion, options)
+    db.session.flush()
+    record("motion.create", "motion", motion.id, after={
+        **_motion_snapshot(motion), "kind": kind.value, "positions": positions,
+        "options": [o.municipality.code if o.municipality else o.text for o in options],
+        "effect": effect}, actor=actor, actor_label=actor_label)
     return motion
+
+
+def _kind_fields(kind: PollKind, data: dict[str, Any], values: dict[str, Any],
+                 errors: dict[str, str]) -> tuple[int | None, list[polls.NewOption]]:
+    """(positions, options) of a vote between proposals or an election."""
+    if kind is PollKind.YES_NO:
+        return None, []
+    if values.get("majority") not in (None, Majority.SIMPLE):
+        errors["majority"] = _("Between proposals and in an election the most votes win: "
+                               "the majority is simple.")
+    if kind is PollKind.PROPOSALS:
+        return None, polls.parse_proposals(data.get("proposals"), errors)
+    positions = data.get("positions")
+    if isinstance(positions, bool) or not isinstance(positions, int) or \
+            not 1 <= positions <= polls.MAX_OPTIONS:
+        errors["positions"] = _("The number of positions to fill: 1 to %(count)s.",
+                                count=polls.MAX_OPTIONS)
+        positions = None
+    values["tie_break"] = TieBreak.LOT
+    return positions, polls.parse_candidates(data.get("candidates"), errors)
+
+
+def _closing_time(closes_at: Any, errors: dict[str, str]) -> datetime | None:
+    if closes_at is None:
+        return None
+    if not isinstance(closes_at, datetime) or closes_at.tzinfo is None:
+        errors["closes_at"] = _("A date and time with its offset from UTC.")
+        return None
+    found = _within_the_registry(closes_at)
+    if found is None:
+        errors["closes_at"] = _("The closing time must lie before %(year)s.",
+                                year=LAST_YEAR + 1)
+    elif found <= clock.now():
+        errors["closes_at"] = _("The closing time must lie in the future.")
+    return found
 
 
 def _item_for_motion(council: Council, data: dict[str, Any],
@@ -171,100 +230,12 @@ def _motion_snapshot(motion: Motion) -> dict[str, Any]:
             "closes_at": motion.closes_at.isoformat() if motion.closes_at else None}
 
 
-def population_weights(seats: list[Municipality], year: int) -> tuple[dict[int, int], int]:
-    """The seats' population on 31 December of the latest year before `year` that has a
-    figure for every seat, and that year; counting.CountingError when there is none."""
-    figures: dict[str, dict[int, int]] = {m.code: {} for m in seats}
-    by_id = {m.id: m for m in seats}
-    for mid, figure_year, population in db.session.execute(
-            select(PopulationFigure.municipality_id, PopulationFigure.year,
-                   PopulationFigure.population)
-            .where(PopulationFigure.municipality_id.in_(list(by_id)),
-                   PopulationFigure.year <= year - 1)):
-        figures[by_id[mid].code][figure_year] = population
-    common = counting.population_year(figures, {m.code: m.name for m in seats}, year)
-    return {m.id: figures[m.code][common] for m in seats}, common
-
-
-def cost_share_weights(council: Council, year: int) -> dict[int, int] | None:
-    """Each participant's share (öre) of the tool's adopted budget of the year; None when the
-    year has no adopted budget."""
-    budget = db.session.scalar(
-        select(Budget).where(Budget.tool_id == council.tool_id, Budget.year == year,
-                             Budget.status == BudgetStatus.ADOPTED)
-        .order_by(Budget.version.desc()).limit(1))
-    if budget is None:
-        return None
-    return dict(db.session.execute(select(AllocationLine.municipality_id, AllocationLine.amount)
-                                   .where(AllocationLine.budget_id == budget.id)).all())
-
-
-def _weights(motion: Motion, council: Council, seats: list[Municipality], on: date
-             ) -> tuple[dict[int, int], int | None]:
-    if motion.weighting is Weighting.EQUAL:
-        return {m.id: 1 for m in seats}, None
-    if motion.weighting is Weighting.POPULATION:
-        try:
-            return population_weights(seats, on.year)
-        except counting.CountingError as error:
-            if error.kind == "missing_population":
-                names = ", ".join(f"{name} ({code})" for code, name in error.missing)
-                message = _("No population figure up to %(year)s for: %(names)s.",
-                            year=error.year, names=names)
-            else:
-                message = _("No year up to %(year)s has a population figure for every seat.",
-                            year=error.year)
-            raise Invalid(message, {"weighting": message}) from None
-    amounts = cost_share_weights(council, on.year)
-    if amounts is None:
-        message = _("The tool has no adopted budget for %(year)s to weigh the seats by.",
-                    year=on.year)
-        raise Invalid(message, {"weighting": message})
-    return {m.id: amounts.get(m.id, 0) for m in seats}, None
-
-
 def meeting_of(motion: Motion) -> Meeting | None:
     if motion.agenda_item_id is None:
         return None
     return db.session.scalar(select(Meeting).join(AgendaItem, AgendaItem.meeting_id ==
                                                   Meeting.id)
                              .where(AgendaItem.id == motion.agenda_item_id))
-
-
-def _seats_of_the_register(motion: Motion, meeting: Meeting
-                           ) -> tuple[list[Municipality], dict[int, int], int | None]:
-    """SPEC "Voting register": once a meeting's register is fixed, the seats of its votes are
-    the seats the register lists as represented (own representative or proxy holder) when
-    the vote opens, with the register's weights: the stämma decides with the votes on its
-    röstlängd. A dated change of the register counts for the votes opened after it."""
-    from consortium.governance import roll  # roll reads this module's weights
-
-    lines = roll.current(meeting)
-    represented = [line for line in lines if line.represented_by]
-    seats = [line.municipality for line in represented]
-    population_year = None
-    if motion.weighting is Weighting.EQUAL:
-        weights = {line.municipality.id: line.equal for line in represented}
-    elif motion.weighting is Weighting.POPULATION:
-        lacking = [line.municipality for line in represented if line.population is None]
-        if lacking:
-            names = ", ".join(f"{m.name} ({m.code})" for m in lacking)
-            message = _("The voting register has no population for: %(names)s.", names=names)
-            raise Invalid(message, {"weighting": message})
-        weights = {line.municipality.id: line.population or 0 for line in represented}
-        try:
-            population_year = population_weights([line.municipality for line in lines],
-                                                 meeting.held_on.year)[1]
-        except counting.CountingError:
-            population_year = None
-    else:
-        lacking = [line.municipality for line in represented if line.cost_share is None]
-        if lacking:
-            message = _("The voting register has no cost share for the seats: the tool had "
-                        "no adopted budget for %(year)s.", year=meeting.held_on.year)
-            raise Invalid(message, {"weighting": message})
-        weights = {line.municipality.id: line.cost_share or 0 for line in represented}
-    return seats, weights, population_year
 
 
 def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = None,
@@ -280,7 +251,7 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
     assert council is not None
     meeting = meeting_of(motion)
     if meeting is not None and meeting.roll_fixed_at is not None:
-        seats, weights, population_year = _seats_of_the_register(motion, meeting)
+        seats, weights, population_year = weighing.seats_of_the_register(motion, meeting)
         if not seats:
             raise Invalid(_("No seat is represented in the meeting's voting register."),
                           {"seats": _("No seats.")})
@@ -289,7 +260,7 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
         if not seats:
             raise Invalid(_("The council has no seats on %(date)s.", date=on.isoformat()),
                           {"seats": _("No seats.")})
-        weights, population_year = _weights(motion, council, seats, on)
+        weights, population_year = weighing.weights_on(motion, council, seats, on)
     excluded = set(db.session.scalars(select(Disqualification.municipality_id).where(
         Disqualification.motion_id == motion.id)))
     seats = [municipality for municipality in seats if municipality.id not in excluded]
@@ -302,6 +273,7 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
     motion.status = MotionStatus.OPEN
     motion.opened_at = clock.now()
     motion.population_year = population_year
+    motion.effect_basis = effects.basis_at_opening(motion)
     record("motion.open", "motion", motion.id,
            after={"seats": {m.code: weights[m.id] for m in seats}, "opened_on": on,
                   "population_year": population_year}, actor=actor, actor_label=actor_label)
@@ -327,14 +299,11 @@ def may_cast_for(user: User | None, municipality: Municipality, motion: Motion
     return proxy is not None, proxy
 
 
-def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
-    """One final ballot per seat. Concurrent casts for the same municipality store exactly
-    one: the unique (motion, municipality) constraint refuses the second."""
-    try:
-        chosen = Choice(choice)
-    except ValueError:
-        raise Invalid(_("The choice is yes, no or abstain."),
-                      {"choice": _("Must be yes, no or abstain.")}) from None
+def cast_ballot(motion_id: int, code: str, choice: str | None, user: User, *,
+                proposal: Any = None, candidates: Any = None) -> Ballot:
+    """One final ballot per seat: yes/no/abstain, a proposal (or abstain), or the marked
+    candidates of an election (none: blank). Concurrent casts for the same municipality
+    store exactly one: the unique (motion, municipality) constraint refuses the second."""
     municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
     if municipality is None:
         raise NotFound(_("No municipality has the code %(code)s.", code=code))
@@ -343,6 +312,9 @@ def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
                                .with_for_update(read=True))
     if motion is None:
         raise NotFound(_("No motion has the number %(id)s.", id=motion_id))
+    options = polls.options_of(motion) if motion.kind is not PollKind.YES_NO else []
+    vote = polls.read_vote(motion, options, choice=choice, proposal=proposal,
+                           candidates=candidates)
     if motion.status is not MotionStatus.OPEN:
         raise Conflict(_("The motion is not open for voting."))
     if is_due(motion):
@@ -361,20 +333,25 @@ def cast_ballot(motion_id: int, code: str, choice: str, user: User) -> Ballot:
             raise Forbidden(_("%(name)s is disqualified from this vote: %(reason)s",
                               name=municipality.name, reason=reason))
         raise Forbidden(_("%(name)s has no seat in this vote.", name=municipality.name))
+    stored = vote.choice if motion.kind is PollKind.YES_NO or not vote.marked else None
     ballot = Ballot(motion_id=motion.id, municipality_id=municipality.id,
-                    choice=None if motion.secret else chosen, cast_by_id=user.id,
+                    choice=None if motion.secret else stored, cast_by_id=user.id,
                     proxy_id=None if motion.secret or proxy is None else proxy.id)
     insert_once(ballot, _("%(name)s has already voted; a ballot is final.",
                            name=municipality.name))
+    after: dict[str, Any] = {"municipality": code}
     if motion.secret:
         # The choice goes sealed into a row of its own; see sealing.py for why.
         db.session.add(SealedBallot(
             id=uuid.uuid4().hex, motion_id=motion.id,
-            sealed=sealing.seal(app_config()["SECRET_KEY"], motion.id, chosen.value,
-                                seat.weight)))
-        after: dict[str, Any] = {"municipality": code}
+            sealed=sealing.seal(app_config()["SECRET_KEY"], motion.id,
+                                vote.sealed_text(options), seat.weight,
+                                polls.seal_width(options))))
     else:
-        after = {"municipality": code, "choice": chosen.value}
+        for option, label in zip(vote.marked, vote.labels, strict=True):
+            db.session.add(BallotMark(ballot_id=ballot.id, option_id=option.id, label=label))
+        after.update({"choice": stored.value} if stored else {}, **(
+            {"marks": list(vote.labels)} if vote.labels else {}))
         if proxy is not None:
             after["proxy"] = proxy.id
     record("ballot.cast", "motion", motion.id, after=after, actor=user)

@@ -12,7 +12,8 @@ from consortium import clock, db
 from consortium.governance import counting
 from consortium.governance.councils import seats_on
 from consortium.governance.models import Council, Motion, MotionStatus, Weighting
-from consortium.governance.motions import meeting_of, population_weights
+from consortium.governance.motions import meeting_of
+from consortium.governance.weights import population_weights
 from consortium.members.models import Municipality, PopulationFigure
 
 

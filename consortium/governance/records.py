@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from consortium import db
 from consortium.auth.models import User
 from consortium.governance import motions as motion_rules
+from consortium.governance import polls
 from consortium.governance.models import (
     AgendaItem,
     Attendance,
@@ -35,9 +36,11 @@ from consortium.governance.models import (
     MotionStatus,
     OfficerRole,
     Outcome,
+    PollKind,
     Proxy,
     Reservation,
 )
+from consortium.governance.poll_models import BallotMark, PollOption
 from consortium.governance.roll import RollLine, current
 from consortium.members.models import Municipality, swedish_key
 
@@ -82,6 +85,7 @@ class Seat:
     choice: str | None  # never of a secret motion
     proxy_holder: str | None  # the ballot was cast by this holder of a fullmakt
     proxy_reference: str | None
+    marks: tuple[str, ...] = ()  # the proposal or candidates an open ballot chose
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,25 @@ class Result:
     quorum_met: bool
     decided_by_chair: bool
     population_year: int | None
+    adopted_option: int | None = None
+    vacant: int | None = None
+    lot_seed: str | None = None
+    lot_group: tuple[str, ...] = ()
+    decided_by: str | None = None
+    effect_applied: bool | None = None
+    effect_note: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A proposal or a candidate, with its score once the poll is closed."""
+
+    number: int
+    label: str  # the lot's label: the proposal's number, a kommunkod or a name
+    text: str
+    code: str | None
+    score: int | None
+    elected: bool | None
 
 
 @dataclass(frozen=True)
@@ -134,6 +157,18 @@ class MotionRecord:
     seats: tuple[Seat, ...]
     reservations: tuple[Dissent, ...]
     disqualified: tuple[Excluded, ...] = ()
+    kind: str = "motion"
+    positions: int | None = None
+    options: tuple[Option, ...] = ()
+    effect: dict[str, Any] | None = None
+
+    @property
+    def elected(self) -> list[Option]:
+        """The elected, in the order of election (the lot's order inside a tied group)."""
+        chosen = [option for option in self.options if option.elected]
+        lot = {label: index for index, label in enumerate(self.result.lot_group)} \
+            if self.result else {}
+        return sorted(chosen, key=lambda o: (-(o.score or 0), lot.get(o.label, 0)))
 
     def seat_of(self, municipality_id: int) -> Seat | None:
         return next((seat for seat in self.seats if seat.municipality_id == municipality_id),
@@ -158,7 +193,20 @@ class MotionRecord:
             # only when there is one: minutes signed before disqualification existed keep
             # their hash
             **({"disqualified": [[d.code, d.reason] for d in self.disqualified]}
-               if self.disqualified else {})}
+               if self.disqualified else {}),
+            **(self._options_content() if self.kind != "motion" else {})}
+
+    def _options_content(self) -> dict[str, Any]:
+        result = self.result
+        return {"kind": self.kind, "positions": self.positions, "effect": self.effect,
+                "options": [[o.number, o.label, o.text, o.score, o.elected]
+                            for o in self.options],
+                "marks": [[seat.code, list(seat.marks)] for seat in self.seats],
+                "adopted_option": result.adopted_option if result else None,
+                "vacant": result.vacant if result else None,
+                "lot": [result.lot_seed, list(result.lot_group)] if result else None,
+                "effect_applied": [result.effect_applied, result.effect_note]
+                if result else None}
 
 
 @dataclass(frozen=True)
@@ -303,6 +351,7 @@ def motion_records(found: Iterable[Motion]) -> list[MotionRecord]:
             mid, code, name, weight, None if hidden or choice is None else choice.value,
             None if hidden or reference is None else (holder or email),
             None if hidden else reference))
+
     dissent: dict[int, list[Dissent]] = defaultdict(list)
     for reservation in db.session.scalars(select(Reservation).where(
             Reservation.motion_id.in_(ids)).options(selectinload(Reservation.municipality))
@@ -310,6 +359,24 @@ def motion_records(found: Iterable[Motion]) -> list[MotionRecord]:
         dissent[reservation.motion_id].append(Dissent(
             reservation.municipality_id, reservation.municipality.code,
             reservation.municipality.name, reservation.text))
+    options: dict[int, list[Option]] = defaultdict(list)
+    kinds = {m.id: m.kind for m in chosen}
+    for option, code in db.session.execute(
+            select(PollOption, Municipality.code)
+            .outerjoin(Municipality, Municipality.id == PollOption.municipality_id)
+            .where(PollOption.motion_id.in_(ids)).order_by(PollOption.motion_id,
+                                                           PollOption.number)):
+        options[option.motion_id].append(Option(
+            option.number, polls.label_of(option, kinds[option.motion_id], code), option.text,
+            code, option.score, option.elected))
+    marks: dict[tuple[int, int], list[str]] = defaultdict(list)
+    if any(m.kind is not PollKind.YES_NO and not m.secret for m in chosen):
+        for motion_id, mid, label in db.session.execute(
+                select(Ballot.motion_id, Ballot.municipality_id, BallotMark.label)
+                .join(BallotMark, BallotMark.ballot_id == Ballot.id)
+                .join(PollOption, PollOption.id == BallotMark.option_id)
+                .where(Ballot.motion_id.in_(ids)).order_by(PollOption.number)):
+            marks[(motion_id, mid)].append(label)
     excluded: dict[int, list[Excluded]] = defaultdict(list)
     for motion_id, code, name, reason in db.session.execute(
             select(Disqualification.motion_id, Municipality.code, Municipality.name,
@@ -325,8 +392,11 @@ def motion_records(found: Iterable[Motion]) -> list[MotionRecord]:
         quorum_percent=m.quorum_percent, tie_break=m.tie_break.value,
         population_year=m.population_year, closes_at=m.closes_at,
         result=_result(outcome.get(m.id)),
-        seats=tuple(seats[m.id]) if m.status is not MotionStatus.DRAFT else (),
-        reservations=tuple(dissent[m.id]), disqualified=tuple(excluded[m.id]))
+        seats=tuple(replace(seat, marks=tuple(marks.get((m.id, seat.municipality_id), ())))
+                    for seat in seats[m.id]) if m.status is not MotionStatus.DRAFT else (),
+        reservations=tuple(dissent[m.id]), disqualified=tuple(excluded[m.id]),
+        kind=m.kind.value, positions=m.positions, options=tuple(options[m.id]),
+        effect=m.effect)
         for m in chosen]
 
 
@@ -334,4 +404,6 @@ def _result(row: MotionResult | None) -> Result | None:
     if row is None:
         return None
     return Result(row.outcome.value, row.yes, row.no, row.abstain, row.participating,
-                  row.total, row.quorum_met, row.decided_by_chair, row.population_year)
+                  row.total, row.quorum_met, row.decided_by_chair, row.population_year,
+                  row.adopted_option, row.vacant, row.lot_seed, tuple(row.lot_group or ()),
+                  row.decided_by, row.effect_applied, row.effect_note or "")

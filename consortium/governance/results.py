@@ -4,6 +4,9 @@ Each operation is one transaction that checks the rules and writes the audit log
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, select
 
@@ -12,7 +15,7 @@ from consortium.audit.service import record
 from consortium.auth.models import Role, User
 from consortium.db import app_config, insert_once
 from consortium.errors import Conflict, Forbidden, NotFound
-from consortium.governance import counting, notices, sealing
+from consortium.governance import counting, effects, election_counting, notices, polls, sealing
 from consortium.governance.models import (
     AgendaItem,
     Ballot,
@@ -23,11 +26,14 @@ from consortium.governance.models import (
     MotionSeat,
     MotionStatus,
     Outcome,
+    PollKind,
     Proxy,
     Reservation,
     SealedBallot,
+    TieBreak,
 )
 from consortium.governance.motions import may_vote_for
+from consortium.governance.poll_models import BallotMark
 from consortium.governance.records import motion_record
 from consortium.members.models import Municipality
 
@@ -63,12 +69,36 @@ def chair_of(motion: Motion) -> Municipality | None:
 
 def close_motion(motion_id: int, *, actor: User | None = None,
                  actor_label: str | None = None) -> MotionResult:
-    """Count and store the result; it is never recomputed from later data."""
+    """Count and store the result; it is never recomputed from later data. An adopted
+    decision's effect is applied in this same transaction (effects.py)."""
     motion = db.session.scalar(select(Motion).where(Motion.id == motion_id).with_for_update())
     if motion is None:
         raise NotFound(_("No motion has the number %(id)s.", id=motion_id))
     if motion.status is not MotionStatus.OPEN:
         raise Conflict(_("Only an open motion can be closed."))
+    if motion.kind is PollKind.YES_NO:
+        result, after = _count_yes_no(motion)
+        elected: list[Municipality] = []
+        adopted = result.outcome is Outcome.ADOPTED
+    else:
+        result, after, elected = _count_options(motion)
+        adopted = result.outcome is Outcome.ADOPTED and (
+            motion.kind is PollKind.ELECTION or result.adopted_option == 1)
+    result.effect_applied, result.effect_note = effects.apply(motion, adopted=adopted,
+                                                              elected=elected)
+    db.session.add(result)
+    motion.status = MotionStatus.CLOSED
+    motion.closed_at = clock.now()
+    if result.effect_applied is not None:
+        after["effect"] = {"applied": result.effect_applied, "note": result.effect_note}
+    record("motion.close", "motion", motion.id, after=after, actor=actor,
+           actor_label=actor_label)
+    notices.motion_closed(motion, result.outcome.value)
+    db.session.flush()
+    return result
+
+
+def _count_yes_no(motion: Motion) -> tuple[MotionResult, dict[str, Any]]:
     choices: dict[int, str] = {}
     if motion.secret:
         count = _open_the_seals(motion)
@@ -87,18 +117,89 @@ def close_motion(motion_id: int, *, actor: User | None = None,
         abstain=count.abstain, participating=count.participating, total=count.total,
         quorum_met=decided.quorum_met, decided_by_chair=decided.decided_by_chair,
         population_year=motion.population_year)
-    db.session.add(result)
-    motion.status = MotionStatus.CLOSED
-    motion.closed_at = clock.now()
-    record("motion.close", "motion", motion.id,
-           after={"outcome": decided.outcome, "yes": count.yes, "no": count.no,
-                  "abstain": count.abstain, "total": count.total,
-                  "quorum_met": decided.quorum_met,
-                  "decided_by_chair": decided.decided_by_chair},
-           actor=actor, actor_label=actor_label)
-    notices.motion_closed(motion, decided.outcome)
-    db.session.flush()
-    return result
+    return result, {"outcome": decided.outcome, "yes": count.yes, "no": count.no,
+                    "abstain": count.abstain, "total": count.total,
+                    "quorum_met": decided.quorum_met,
+                    "decided_by_chair": decided.decided_by_chair}
+
+
+def _count_options(motion: Motion) -> tuple[MotionResult, dict[str, Any], list[Municipality]]:
+    """A vote between proposals or an election: the marks of every ballot (opened from
+    their seals when secret), counted by election_counting, the lot's seed drawn here."""
+    options = polls.options_of(motion)
+    by_id = {option.id: (option, label) for option, label in options}
+    weights = {str(mid): weight for mid, weight in db.session.execute(
+        select(MotionSeat.municipality_id, MotionSeat.weight)
+        .where(MotionSeat.motion_id == motion.id))}
+    marks: dict[str, list[str]] = {}
+    if motion.secret:
+        total = sum(weights.values())
+        weights = {}
+        secret = app_config()["SECRET_KEY"]
+        width = polls.seal_width(options)
+        for index, sealed in enumerate(db.session.scalars(select(SealedBallot.sealed).where(
+                SealedBallot.motion_id == motion.id))):
+            text, weight = sealing.unseal(secret, motion.id, sealed, width)
+            weights[f"sealed-{index}"] = weight
+            marks[f"sealed-{index}"] = [label for option, label in options if option in
+                                        polls.marked_numbers(text, options)]
+        weights["not voted"] = total - sum(weights.values())
+        db.session.execute(delete(SealedBallot).where(SealedBallot.motion_id == motion.id))
+    else:
+        for mid in db.session.scalars(select(Ballot.municipality_id).where(
+                Ballot.motion_id == motion.id)):
+            marks[str(mid)] = []
+        for mid, option_id in db.session.execute(
+                select(Ballot.municipality_id, BallotMark.option_id)
+                .join(BallotMark, BallotMark.ballot_id == Ballot.id)
+                .where(Ballot.motion_id == motion.id)):
+            marks[str(mid)].append(by_id[option_id][1])
+    seed = secrets.token_hex(32)
+    labels = [label for _option, label in options]
+    if motion.kind is PollKind.PROPOSALS:
+        chair = chair_of(motion) if motion.tie_break is TieBreak.CHAIR else None
+        counted = election_counting.count_proposals(
+            weights, {seat: int(chosen[0]) if chosen else None
+                      for seat, chosen in marks.items()}, len(options),
+            quorum_percent=motion.quorum_percent, tie_break=motion.tie_break.value,
+            chair_seat=str(chair.id) if chair is not None else None, seed_hex=seed)
+        scores = {str(number): weight for number, weight in counted.weights.items()}
+        lot_group = election_counting.lot_order(seed, [str(n) for n in counted.tied]) \
+            if counted.decided_by == "lot" else []
+        winners = {str(counted.adopted)} if counted.adopted else set()
+        elected_labels: list[str] = []
+        result = MotionResult(
+            motion_id=motion.id, outcome=Outcome(counted.outcome), yes=0, no=0,
+            abstain=counted.abstain, participating=counted.participating,
+            total=counted.total, quorum_met=counted.quorum_met,
+            decided_by_chair=counted.decided_by == "chair", decided_by=counted.decided_by,
+            adopted_option=counted.adopted)
+    else:
+        elected_count = election_counting.count_election(
+            weights, marks, labels, motion.positions or 1,
+            quorum_percent=motion.quorum_percent, seed_hex=seed)
+        scores, winners = elected_count.scores, set(elected_count.elected)
+        elected_labels = list(elected_count.elected)
+        lot_group = list(elected_count.lot_group)
+        result = MotionResult(
+            motion_id=motion.id, outcome=Outcome(elected_count.outcome), yes=0, no=0,
+            abstain=elected_count.blank, participating=elected_count.participating,
+            total=elected_count.total, quorum_met=elected_count.quorum_met,
+            decided_by="lot" if lot_group else None, vacant=elected_count.vacant)
+    result.population_year = motion.population_year
+    result.lot_seed = seed
+    result.lot_group = lot_group or None
+    for option, label in options:
+        option.score = scores[label]
+        option.elected = label in winners
+    order = {label: index for index, label in enumerate(elected_labels)}
+    elected = [option.municipality for option, label in sorted(
+        (pair for pair in options if pair[1] in order), key=lambda pair: order[pair[1]])
+        if option.municipality is not None]
+    return result, {"outcome": result.outcome.value, "scores": scores,
+                    "chosen": sorted(winners), "abstain": result.abstain,
+                    "total": result.total, "quorum_met": result.quorum_met,
+                    "lot_seed": seed, "lot_group": lot_group}, elected
 
 
 def close_when_due(motion_id: int) -> bool:

@@ -26,7 +26,7 @@ from consortium.governance.models import (
     Proxy,
     RollEntry,
 )
-from consortium.governance.motions import cost_share_weights, population_weights
+from consortium.governance.weights import cost_share_weights, population_weights
 from consortium.members.models import Municipality, swedish_key
 
 

@@ -55,16 +55,20 @@ def _key(secret: str, motion_id: int) -> bytes:
         secret.encode())
 
 
-def seal(secret: str, motion_id: int, choice: str, weight: int) -> bytes:
-    """The choice and weight of one secret ballot as a fixed-length ciphertext."""
-    if len(choice) > CHOICE_WIDTH or weight < 0 or len(str(weight)) > WEIGHT_WIDTH:
+def seal(secret: str, motion_id: int, choice: str, weight: int,
+         width: int = CHOICE_WIDTH) -> bytes:
+    """The choice and weight of one secret ballot as a fixed-length ciphertext. `width` is
+    the same for every ballot of a poll: the choice of a yes/no vote, or the bitmap of the
+    options a ballot marks (one character per proposal or candidate)."""
+    if len(choice) > width or weight < 0 or len(str(weight)) > WEIGHT_WIDTH:
         raise ValueError("choice or weight out of range")
-    plain = f"{choice:<{CHOICE_WIDTH}}{weight:0{WEIGHT_WIDTH}d}".encode()
+    plain = f"{choice:<{width}}{weight:0{WEIGHT_WIDTH}d}".encode()
     nonce = os.urandom(NONCE_BYTES)
     return nonce + AESGCM(_key(secret, motion_id)).encrypt(nonce, plain, str(motion_id).encode())
 
 
-def unseal(secret: str, motion_id: int, sealed: bytes) -> tuple[str, int]:
+def unseal(secret: str, motion_id: int, sealed: bytes,
+           width: int = CHOICE_WIDTH) -> tuple[str, int]:
     """(choice, weight) of a sealed ballot of this motion."""
     nonce, body = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
     try:
@@ -72,4 +76,4 @@ def unseal(secret: str, motion_id: int, sealed: bytes) -> tuple[str, int]:
     except InvalidTag:
         raise SealBroken(motion_id) from None
     text = plain.decode()
-    return text[:CHOICE_WIDTH].rstrip(), int(text[CHOICE_WIDTH:])
+    return text[:width].rstrip(), int(text[width:])

@@ -24,6 +24,7 @@ from consortium.governance.forms import (
     ActionForm,
     AttendanceForm,
     CouncilForm,
+    ElectionForm,
     ItemForm,
     MeetingForm,
     MotionForm,
@@ -38,6 +39,8 @@ from consortium.governance.labels import (
     MAJORITY_LABELS,
     OFFICER_LABELS,
     OUTCOME_LABELS,
+    POLL_KIND_LABELS,
+    TIE_BREAK_LABELS,
     WEIGHTING_LABELS,
 )
 from consortium.governance.models import (
@@ -54,7 +57,8 @@ bp = Blueprint("governance", __name__)
 
 LABELS = {"kind": KIND_LABELS, "weighting": WEIGHTING_LABELS, "majority": MAJORITY_LABELS,
           "choice": CHOICE_LABELS, "outcome": OUTCOME_LABELS, "capacity": CAPACITY_LABELS,
-          "officer": OFFICER_LABELS}
+          "officer": OFFICER_LABELS, "tie_break": TIE_BREAK_LABELS,
+          "poll_kind": POLL_KIND_LABELS}
 
 
 def or_404(function: Any, *args: Any) -> Any:
@@ -112,13 +116,22 @@ def council(council_id: int) -> Any:
         [("", _("— per capsulam —"))] +
         [(str(m.id), f"{m.held_on.isoformat()} ({m.year}:{m.number})") for m in council_meetings
          if m.minutes_locked_at is None])
+    election_form = ElectionForm(formdata=None)
+    election_form.meeting.choices = motion_form.meeting.choices
+    election_form.board.choices = choices(
+        [("", _("— none —"))] + [(str(c.id), c.name) for c in db.session.scalars(
+            select(Council).where(Council.kind == CouncilKind.BOARD).order_by(Council.name))])
+    motion_form.effect_tool.choices = choices(
+        [("", "")] + [(t.slug, t.name) for t in db.session.scalars(
+            select(Tool).order_by(Tool.name))])
     seats = councils.seat_names(found, clock.today())
     seats_form = SeatsForm(formdata=None, seats="\n".join(name for _code, name in seats)) \
         if found.kind is CouncilKind.BOARD else None
     return render_template(
         "governance/council.html", council=found, meetings=council_meetings,
         motions=council_motions, seats=seats, labels=LABELS, is_admin=is_admin(),
-        meeting_form=meeting_form, motion_form=motion_form, seats_form=seats_form)
+        meeting_form=meeting_form, motion_form=motion_form, seats_form=seats_form,
+        election_form=election_form)
 
 
 @bp.route("/councils/<int:council_id>/seats", methods=["POST"])

@@ -45,6 +45,9 @@ EXPECTED: dict[str, set[str]] = {
     "tools.end_participation": ADMIN, "tools.new": ADMIN, "web.send_notice_again": ADMIN,
     "api.disqualify": ADMIN, "api.requalify": ADMIN, "governance.motion_disqualify": ADMIN,
     "governance.motion_requalify": ADMIN,
+    "api.create_election": ADMIN, "api.disqualify_in_election": ADMIN,
+    "api.open_election": ADMIN, "api.close_election": ADMIN,
+    "governance.create_election": ADMIN,
     "api.call_meeting": ADMIN, "governance.meeting_call": ADMIN,
     "api.put_invoicing_settings": ADMIN, "invoicing.settings": ADMIN,
     "api.issue_invoices": FINANCE, "invoicing.issue": FINANCE,
@@ -61,6 +64,7 @@ EXPECTED: dict[str, set[str]] = {
     "documents.make_statements_zip": READERS_OF_EVERY_STATEMENT,
     # a seat's ballot and reservation: representatives (which seat: the data decides)
     "api.cast": {"representative"}, "governance.vote": {"representative"},
+    "api.cast_in_election": {"representative"},
     "governance.motion_reservation": {"representative"},
     "api.reserve": {"admin", "representative"},
     # signing: whoever is named signer (the data decides)
@@ -70,7 +74,8 @@ EXPECTED: dict[str, set[str]] = {
     "auth.logout": EVERYONE, "web.set_language": EVERYONE, "auth.login": EVERYONE,
     "auth.reset_password": EVERYONE, "auth.forgot_password": EVERYONE,
 }
-DATA_DECIDES = {"api.cast", "governance.vote", "governance.motion_reservation", "api.reserve",
+DATA_DECIDES = {"api.cast", "api.cast_in_election", "governance.vote",
+                "governance.motion_reservation", "api.reserve",
                 "api.sign", "governance.meeting_sign"}
 VALUES = {"slug": "provisum", "year": "2026", "code": "0483", "token": "not-a-token",
           "fmt": "csv"}

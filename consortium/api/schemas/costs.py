@@ -155,6 +155,8 @@ class FeesOut(Schema):
     bands = f.List(f.Nested(FeeBandOut))
     lines = f.List(f.Nested(FeeLineOut))
     total = Money(metadata={"type": "string"})
+    decision = f.Integer(allow_none=True, metadata={
+        "description": "The motion whose adoption adopted the schedule (then it is final)."})
 
 
 class ClosedYearOut(Schema):

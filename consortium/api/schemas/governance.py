@@ -98,10 +98,62 @@ class MotionIn(Schema):
     majority = f.String(load_default="simple", validate=validate.OneOf(
         ["simple", "absolute", "two_thirds", "unanimous"]))
     quorum_percent = f.Integer(load_default=50, strict=True, validate=validate.Range(0, 100))
-    tie_break = f.String(load_default="rejected", validate=validate.OneOf(["rejected", "chair"]))
+    tie_break = f.String(allow_none=True, load_default=None, metadata={
+        "description": "rejected (default of a yes/no motion), chair, or lot (default "
+        "between proposals)."}, validate=validate.OneOf(["rejected", "chair", "lot"]))
     secret = f.Boolean(load_default=False)
     closes_at = f.AwareDateTime(allow_none=True, load_default=None, metadata={
         "description": "The moment the vote closes by itself (ISO 8601 with its offset)."})
+    proposals = f.List(f.String(), allow_none=True, load_default=None, metadata={
+        "description": "Two or more proposals, the main proposal (huvudförslag) first, "
+        "instead of yes/no."})
+    effect = f.Dict(allow_none=True, load_default=None, metadata={
+        "description": "A decision that acts when adopted: {kind: admit_member, "
+        "municipality, on}, {kind: end_membership, municipality, on}, {kind: adopt_budget, "
+        "tool, year}, {kind: adopt_fees, year}."})
+
+
+class ElectionIn(Schema):
+    title = f.String(required=True, validate=validate.Length(min=1, max=300))
+    text = f.String(load_default="")
+    meeting_id = f.Integer(allow_none=True, load_default=None, validate=ID_RANGE)
+    paragraph = f.Integer(allow_none=True, load_default=None, validate=validate.Range(1, 999))
+    positions = f.Integer(required=True, strict=True, validate=validate.Range(1, 50))
+    candidates = f.List(f.Dict(), required=True, metadata={
+        "description": "[{municipality: code} or {name: a person's name}, ...]"})
+    weighting = f.String(load_default="equal",
+                         validate=validate.OneOf(["equal", "population", "cost_share"]))
+    quorum_percent = f.Integer(load_default=50, strict=True, validate=validate.Range(0, 100))
+    secret = f.Boolean(load_default=True, metadata={"description": "Default true."})
+    closes_at = f.AwareDateTime(allow_none=True, load_default=None)
+    effect = f.Dict(allow_none=True, load_default=None, metadata={
+        "description": "{kind: board_seats, council, from}: the elected hold the board's "
+        "seats from that day."})
+
+
+class ElectionBallotIn(Schema):
+    municipality = f.String(required=True)
+    candidates = f.List(f.String(), load_default=list, metadata={
+        "description": "The labels of the marked candidates (kommunkod or name); empty: "
+        "a blank ballot."})
+
+
+class ElectionResultOut(Schema):
+    election = f.Integer()
+    outcome = f.String(metadata={"enum": ["adopted", "no_quorum"]})
+    scores = f.List(f.Dict())
+    elected = f.List(f.String())
+    vacant = f.Integer()
+    blank = f.String()
+    participating = f.String()
+    total = f.String()
+    quorum_met = f.Boolean()
+    population_year = f.Integer(allow_none=True)
+    secret = f.Boolean()
+    lot_seed = f.String()
+    lot_order = f.List(f.String())
+    effect_applied = f.Boolean(allow_none=True)
+    effect_note = f.String()
 
 
 class MotionOut(Schema):
@@ -123,6 +175,13 @@ class MotionOut(Schema):
     seats = f.List(f.Dict())
     disqualified = f.List(f.Nested("DisqualifiedOut"), metadata={
         "description": "Seats disqualified from the vote (jäv), with the reason."})
+    kind = f.String(metadata={"enum": ["motion", "proposals", "election"]})
+    proposals = f.List(f.Dict(), metadata={"description": "[{number, text}]; 1 is the main "
+                                           "proposal."})
+    positions = f.Integer(allow_none=True)
+    candidates = f.List(f.Dict(), metadata={"description": "[{label, name, municipality?}]"})
+    effect = f.Dict(allow_none=True)
+    effect_text = f.String()
 
 
 class DisqualifiedOut(Schema):
@@ -142,13 +201,18 @@ class DisqualifyQuery(Schema):
 
 class BallotIn(Schema):
     municipality = f.String(required=True)
-    choice = f.String(required=True, validate=validate.OneOf(["yes", "no", "abstain"]))
+    choice = f.String(allow_none=True, load_default=None,
+                      validate=validate.OneOf(["yes", "no", "abstain"]))
+    proposal = f.Integer(allow_none=True, load_default=None, strict=True, metadata={
+        "description": "Between proposals: the number chosen (1-based); or choice abstain."})
 
 
 class BallotOut(Schema):
     motion = f.Integer()
     municipality = f.String()
-    choice = f.String()
+    choice = f.String(allow_none=True)
+    proposal = f.Integer(allow_none=True)
+    candidates = f.List(f.String())
     cast_at = f.DateTime()
     receipt = f.String()
     by_proxy = f.Boolean(metadata={"description": "Cast by the holder of a proxy (fullmakt)."})
@@ -159,6 +223,8 @@ class SeatOut(Schema):
     name = f.String()
     weight = f.String()
     choice = f.String(allow_none=True)
+    proposal = f.Integer(allow_none=True)
+    candidates = f.List(f.String())
 
 
 class ResultOut(Schema):
@@ -177,6 +243,13 @@ class ResultOut(Schema):
     secret = f.Boolean()
     seats = f.List(f.Nested(SeatOut))
     reservations = f.List(f.Dict())
+    proposals = f.List(f.Dict(), metadata={"description": "[{number, weight}] between "
+                                           "proposals."})
+    adopted_proposal = f.Integer(allow_none=True)
+    lot_seed = f.String()
+    lot_order = f.List(f.String())
+    effect_applied = f.Boolean(allow_none=True)
+    effect_note = f.String()
 
 
 class ReservationIn(Schema):
