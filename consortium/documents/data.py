@@ -14,12 +14,13 @@ from sqlalchemy import select
 
 from consortium import clock, db
 from consortium.costs.allocation import as_decimal
-from consortium.governance import roll
+from consortium.governance import effects, roll
 from consortium.governance.labels import (
     CHOICE_LABELS,
     MAJORITY_LABELS,
     OFFICER_LABELS,
     OUTCOME_LABELS,
+    TIE_BREAK_LABELS,
     WEIGHTING_LABELS,
 )
 from consortium.governance.models import (
@@ -48,10 +49,22 @@ def _time(value: Any) -> str:
 
 def vote_data(motion: MotionRecord) -> dict[str, Any]:
     result = motion.result
-    rules = _("Weighting: %(weighting)s. Majority: %(majority)s. Quorum: %(quorum)s %%.",
-              weighting=str(WEIGHTING_LABELS[motion.weighting]),
-              majority=str(MAJORITY_LABELS[motion.majority]),
-              quorum=motion.quorum_percent)
+    if motion.kind == "motion":
+        rules = _("Weighting: %(weighting)s. Majority: %(majority)s. Quorum: %(quorum)s %%.",
+                  weighting=str(WEIGHTING_LABELS[motion.weighting]),
+                  majority=str(MAJORITY_LABELS[motion.majority]),
+                  quorum=motion.quorum_percent)
+    elif motion.kind == "proposals":
+        rules = _("Between proposals: the largest weight wins. Weighting: %(weighting)s. "
+                  "Quorum: %(quorum)s %%. On a tie: %(tie)s.",
+                  weighting=str(WEIGHTING_LABELS[motion.weighting]),
+                  quorum=motion.quorum_percent, tie=str(TIE_BREAK_LABELS[motion.tie_break]))
+    else:
+        rules = _("Election of %(positions)s, by closed ballot: %(secret)s. Weighting: "
+                  "%(weighting)s. Quorum: %(quorum)s %%.", positions=motion.positions,
+                  secret=_("yes") if motion.secret else _("no"),
+                  weighting=str(WEIGHTING_LABELS[motion.weighting]),
+                  quorum=motion.quorum_percent)
     if motion.population_year:
         rules += " " + _("Population on 31 December %(year)s.", year=motion.population_year)
     data: dict[str, Any] = {"title": motion.title, "text": motion.text, "rules": rules,
@@ -59,20 +72,42 @@ def vote_data(motion: MotionRecord) -> dict[str, Any]:
                             "reservations": [{"name": r.name, "text": r.text}
                                              for r in motion.reservations],
                             "disqualified": [{"name": d.name, "reason": d.reason}
-                                             for d in motion.disqualified]}
+                                             for d in motion.disqualified],
+                            "kind": motion.kind, "effect": effects.describe(motion.effect),
+                            "options": [{"number": o.number, "text": o.text, "code": o.code,
+                                         "score": format_decimal(o.score or 0),
+                                         "chosen": bool(o.elected) or (
+                                             result is not None
+                                             and result.adopted_option == o.number
+                                             and motion.kind == "proposals")}
+                                        for o in motion.options]}
     if result is not None:
         outcome = str(OUTCOME_LABELS[result.outcome])
+        if motion.kind == "election" and result.outcome == "adopted":
+            outcome = _("Elected: %(names)s.", names=", ".join(
+                o.text for o in motion.elected) or "—")
+            if result.vacant:
+                outcome += " " + _("Vacant positions: %(num)s.", num=result.vacant)
+        elif motion.kind == "proposals" and result.adopted_option:
+            outcome = _("Proposal %(number)s is adopted.", number=result.adopted_option)
         if result.decided_by_chair:
             outcome += " " + _("(the chair's casting vote)")
+        elif result.lot_group:
+            outcome += " " + _("(decided by lot)")
         data.update({
             "outcome": outcome, "yes": format_decimal(result.yes),
             "no": format_decimal(result.no), "abstain": format_decimal(result.abstain),
             "participating": format_decimal(result.participating),
             "total": format_decimal(result.total),
             "quorum_met": result.quorum_met,
+            "lot_seed": result.lot_seed if result.lot_group else None,
+            "lot_order": list(result.lot_group),
+            "effect_note": result.effect_note,
             "seats": [] if motion.secret else [
                 {"name": seat.name, "weight": format_decimal(seat.weight),
-                 "choice": str(CHOICE_LABELS[seat.choice]) if seat.choice else "—",
+                 "choice": ", ".join(seat.marks) if seat.marks else
+                 (str(CHOICE_LABELS[seat.choice]) if seat.choice and motion.kind == "motion"
+                  else (_("Abstain") if seat.choice else "—")),
                  "proxy": _("by proxy: %(holder)s", holder=seat.proxy_holder)
                  if seat.proxy_holder is not None else ""}
                 for seat in motion.seats],
@@ -126,7 +161,8 @@ def protocol_data(meeting: Meeting) -> dict[str, Any]:
         decision = item.decision
         vote = vote_data(motion) if motion is not None else None
         if motion is not None and motion.result is not None and not decision:
-            decision = str(DECISIONS[motion.result.outcome])
+            decision = str(DECISIONS[motion.result.outcome]) if motion.kind == "motion" \
+                else vote["outcome"] if vote else ""
         paragraphs.append({"number": item.number, "dnr": item.diary_number,
                            "title": item.title, "decision": decision, "summary": item.summary,
                            "basis": item.basis, "proposals": item.proposals,

@@ -20,7 +20,7 @@ def show_domain_error(form: FlaskForm | None, error: DomainError,
     it, when there is no form) is a message at the top."""
     db.rollback()
     if form is None:
-        flash(" ".join([error.message, *error.fields.values()]), "error")
+        flash(" ".join(dict.fromkeys([error.message, *error.fields.values()])), "error")
         return
     aliases = aliases or {}
     placed = False

@@ -17,11 +17,13 @@ from consortium.errors import DomainError
 from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
 from consortium.frame.forms import choices, show_domain_error
-from consortium.governance import councils, disqualification, effects, motions, results
+from consortium.governance import councils, disqualification, effects, motions, polls, results
 from consortium.governance.forms import (
     ActionForm,
     DisqualifyForm,
+    ElectionVoteForm,
     MotionForm,
+    ProposalVoteForm,
     ReservationForm,
     VoteForm,
 )
@@ -31,9 +33,11 @@ from consortium.governance.models import (
     Meeting,
     Motion,
     MotionStatus,
+    PollKind,
     Proxy,
 )
 from consortium.governance.opening import Opening, opening_of
+from consortium.governance.poll_models import BallotMark, PollOption
 from consortium.governance.records import motion_record
 from consortium.governance.views import LABELS, bp, is_admin, or_404
 from consortium.members.models import Municipality
@@ -244,7 +248,7 @@ def vote(motion_id: int, code: str | None = None) -> Any:
     code = _seat_code(code)
     municipality = db.session.scalar(select(Municipality).where(Municipality.code == code)) \
         if code else None
-    form = VoteForm()
+    form, options = _ballot_form(found)
     problem = None
     proxy = None
     if municipality is None:
@@ -268,7 +272,7 @@ def vote(motion_id: int, code: str | None = None) -> Any:
     if problem is None and form.validate_on_submit():
         assert municipality is not None
         try:
-            motions.cast_ballot(found.id, municipality.code, form.choice.data or "", user)
+            shown = _cast(found, municipality, form, options, user)
         except DomainError as error:
             db.rollback()
             problem = error.message
@@ -279,7 +283,7 @@ def vote(motion_id: int, code: str | None = None) -> Any:
                 # not even in the session cookie (SPEC); reloading shows the receipt alone.
                 cast = motions.ballot_of(found, municipality)
                 assert cast is not None
-                return _receipt(found, municipality, cast, form.choice.data)
+                return _receipt(found, municipality, cast, shown)
             return redirect(url_for("governance.ballot", motion_id=found.id,
                                     code=municipality.code), 303)
     status = 409 if problem and request.method == "POST" else (422 if form.errors else 200)
@@ -288,7 +292,45 @@ def vote(motion_id: int, code: str | None = None) -> Any:
         status = 403
     return render_template("governance/vote.html", motion=found, council=found.council,
                            municipality=municipality, form=form, problem=problem,
-                           proxy=proxy, labels=LABELS), status
+                           proxy=proxy, labels=LABELS,
+                           effect_text=effects.describe(found.effect)), status
+
+
+def _ballot_form(motion: Motion) -> tuple[Any, list[tuple[Any, str]]]:
+    """The ballot of the poll's kind: yes/no/abstain, one proposal or abstain, or at most n
+    candidates (the service checks the count and names what is wrong)."""
+    if motion.kind is PollKind.YES_NO:
+        return VoteForm(), []
+    options = polls.options_of(motion)
+    if motion.kind is PollKind.PROPOSALS:
+        proposal_form = ProposalVoteForm()
+        proposal_form.choice.choices = choices(
+            [(str(o.number), f"{o.number}. {o.text}") for o, _label in options]
+            + [("abstain", _("Abstain"))])
+        return proposal_form, options
+    election_form = ElectionVoteForm()
+    election_form.candidates.choices = choices(
+        [(label, f"{o.text} ({label})" if o.municipality_id else o.text)
+         for o, label in options])
+    return election_form, options
+
+
+def _cast(motion: Motion, municipality: Municipality, form: Any,
+          options: list[tuple[Any, str]], user: Any) -> str:
+    """Cast the form's ballot; what it chose, in words (shown once for a secret ballot)."""
+    if motion.kind is PollKind.YES_NO:
+        motions.cast_ballot(motion.id, municipality.code, form.choice.data or "", user)
+        return str(LABELS["choice"][form.choice.data])
+    if motion.kind is PollKind.PROPOSALS:
+        chosen = form.choice.data
+        number = int(chosen) if chosen and chosen.isdigit() else None
+        motions.cast_ballot(motion.id, municipality.code, "abstain" if number is None else None,
+                            user, proposal=number)
+        return _("Abstain") if number is None else _("Proposal %(number)s", number=number)
+    marked = list(form.candidates.data or [])
+    motions.cast_ballot(motion.id, municipality.code, None, user, candidates=marked)
+    names = {label: o.text for o, label in options}
+    return ", ".join(names[label] for label in marked) or _("Blank ballot")
 
 
 @bp.route("/motions/<int:motion_id>/ballots/<code>")
@@ -307,8 +349,21 @@ def ballot(motion_id: int, code: str) -> Any:
         abort(403)
     if cast is None:
         return redirect(url_for("governance.vote", motion_id=found.id, code=code))
-    return _receipt(found, municipality, cast,
-                    cast.choice.value if cast.choice is not None else None)
+    return _receipt(found, municipality, cast, _shown_choice(found, cast))
+
+
+def _shown_choice(motion: Motion, cast: Ballot) -> str | None:
+    """An open ballot's choice in words (a secret ballot's is never shown again)."""
+    if motion.secret:
+        return None
+    if motion.kind is PollKind.YES_NO:
+        return str(LABELS["choice"][cast.choice.value]) if cast.choice is not None else None
+    marks = [text for (text,) in db.session.execute(
+        select(PollOption.text).join(BallotMark, BallotMark.option_id == PollOption.id)
+        .where(BallotMark.ballot_id == cast.id).order_by(PollOption.number))]
+    if marks:
+        return ", ".join(marks)
+    return _("Blank ballot") if motion.kind is PollKind.ELECTION else _("Abstain")
 
 
 def _receipt(motion: Motion, municipality: Municipality, cast: Ballot,

@@ -96,3 +96,47 @@ def test_no_running_tally_of_an_open_secret_vote(client, client_as, consortium):
     assert "2 of 4 seats have voted." in page and "Live tally" not in page
     assert client.get(f"/api/v1/motions/{motion.id}/result",
                       headers=consortium["admin"]).status_code == 409
+
+
+MARKS = {"0180": ["Eva Ek", "Olle Ås"], "1280": ["Per Pil"], "0483": ["Eva Ek"], "1860": []}
+
+
+def test_a_secret_election_leaves_no_mark_tied_to_a_seat_postgres(client_as, consortium):
+    """SPEC item 11: after the close of a secret election nothing stored ties a seat to its
+    marks: no row written by a ballot's transaction names a candidate, no mark row exists."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("xmin is a PostgreSQL system column")
+    reps = representatives(client_as, consortium)
+    board = councils.create_council({"kind": "board", "name": "Styrelse"}, actor_label="test")
+    councils.set_board_seats(board, list(MARKS))
+    election = motions.create_election(board, {
+        "title": "Val av revisorer", "positions": 2, "weighting": "population",
+        "candidates": [{"name": "Eva Ek"}, {"name": "Olle Ås"}, {"name": "Per Pil"}]},
+        actor_label="test")
+    assert election.secret  # an election is held by closed ballot unless said otherwise
+    motions.open_motion(election, actor_label="test")
+    db.commit()
+    for code, marks in MARKS.items():
+        motions.cast_ballot(election.id, code, None, reps[code], candidates=marks)
+        db.commit()
+    ballot_xmins = {xmin for (xmin,) in db.session.execute(text(
+        "SELECT xmin::text FROM ballots WHERE motion_id = :m"), {"m": election.id})}
+    assert len(ballot_xmins) == 4
+    during = [row for _table, xmin, row in every_row_with_xmin() if xmin in ballot_xmins]
+    assert not any(name in row for row in during for name in ("Eva", "Olle", "Per Pil"))
+    sealed = db.session.scalars(select(SealedBallot.sealed)).all()
+    assert len({len(blob) for blob in sealed}) == 1  # a blank ballot seals as long as any
+    results.close_motion(election.id, actor_label="test")
+    db.commit()
+    tied = [(table, json.loads(row)) for table, xmin, row in every_row_with_xmin()
+            if xmin in ballot_xmins]
+    assert {table for table, _row in tied} == {"ballots", "audit_events"}
+    assert all(row.get("choice") is None for table, row in tied if table == "ballots")
+    assert db.session.execute(text("SELECT count(*) FROM ballot_marks")).scalar() == 0
+    assert db.session.scalars(select(SealedBallot)).all() == []
+    scores = dict(db.session.execute(text(
+        "SELECT text, score FROM poll_options WHERE motion_id = :m"), {"m": election.id}).all())
+    assert scores == {"Eva Ek": 935_619 + 33_722, "Olle Ås": 935_619, "Per Pil": 328_494}
+    elected = set(db.session.scalars(text(
+        "SELECT text FROM poll_options WHERE motion_id = :m AND elected"), {"m": election.id}))
+    assert elected == {"Eva Ek", "Olle Ås"}
