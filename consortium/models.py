@@ -18,7 +18,6 @@ from consortium.governance.models import (
     Ballot,
     BoardSeat,
     Council,
-    Disqualification,
     Meeting,
     MeetingOfficer,
     MeetingSignature,
@@ -30,7 +29,7 @@ from consortium.governance.models import (
     RollEntry,
     SealedBallot,
 )
-from consortium.governance.poll_models import BallotMark, PollOption
+from consortium.governance.poll_models import BallotMark, Disqualification, PollOption
 from consortium.invoicing.models import (
     Invoice,
     InvoiceLine,

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         governance,
         invoicing,
         jobs,
+        meetings,
         members,
         routes,
         tools,
@@ -23,6 +24,6 @@ def init_app(app: Flask) -> None:
     from consortium.extensions import csrf
 
     # imported for their routes
-    del costs, elections, governance, invoicing, jobs, members, routes, tools
+    del costs, elections, governance, invoicing, jobs, meetings, members, routes, tools
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -20,22 +20,19 @@ from consortium.governance import (
     councils,
     disqualification,
     effects,
-    meetings,
     motions,
     proxies,
     results,
-    roll,
 )
 from consortium.governance.models import (
     AgendaItem,
     Council,
-    Meeting,
     Motion,
     MotionStatus,
     PollKind,
     Proxy,
 )
-from consortium.governance.records import meeting_record, motion_record
+from consortium.governance.records import motion_record
 
 TAGS = ["Governance"]
 voters = roles(Role.REPRESENTATIVE)
@@ -81,112 +78,6 @@ def put_seats(council_id: int, data: dict[str, Any]) -> Any:
     council = councils.get_council(council_id)
     councils.set_board_seats(council, data["seats"], actor=acting_user())
     return jsonify(council_json(council))
-
-
-def meeting_json(meeting: Meeting) -> dict[str, Any]:
-    record = meeting_record(meeting)
-    return s.MeetingOut().dump({
-        "id": record.id, "council": record.council_id, "year": record.year,
-        "number": record.number, "date": record.held_on, "place": record.place,
-        "time": meeting.starts_at.isoformat(timespec="minutes") if meeting.starts_at else None,
-        "called_at": meeting.called_at,
-        "status": record.status, "chair": record.chair_code,
-        "attendance": [{"person": a.person, "capacity": a.capacity,
-                        "municipality": a.municipality_code} for a in record.attendance],
-        "officers": [{"role": o.role, "position": o.position, "person": o.person}
-                     for o in record.officers],
-        "items": [{"number": p.number, "title": p.title, "diary_number": p.diary_number,
-                   "summary": p.summary, "decision": p.decision, "basis": p.basis,
-                   "proposals": p.proposals, "sent_to": p.sent_to,
-                   "motion": p.motion.id if p.motion else None} for p in record.paragraphs],
-        "signatures": [{"role": sig.officer.role, "person": sig.officer.person,
-                        "signed_at": sig.signed_at.isoformat(), "sha256": sig.sha256}
-                       for sig in record.signatures if sig.signed_at is not None],
-        "minutes_sha256": record.minutes_sha256})
-
-
-@bp.post("/councils/<int:council_id>/meetings")
-@admin_only
-@operation("Plan a meeting (numbered within its year; § 1–3 are added)", tags=TAGS,
-           body=s.MeetingIn, response=s.MeetingOut, status=201)
-def create_meeting(council_id: int, data: dict[str, Any]) -> Any:
-    meeting = meetings.create_meeting(councils.get_council(council_id), data["date"],
-                                     data["place"], data.get("chair"),
-                                     starts_at=data.get("time"), actor=acting_user())
-    return answer(meeting_json(meeting), 201, url_for("api.get_meeting", meeting_id=meeting.id))
-
-
-@bp.post("/meetings/<int:meeting_id>/call")
-@admin_only
-@operation("Send the kallelse (date, time, place, agenda, a calendar invitation) to the "
-           "council's representatives; again: an update", tags=TAGS, response=s.MeetingOut,
-           extra_status=[409])
-def call_meeting(meeting_id: int) -> Any:
-    meeting = meetings.get_meeting(meeting_id)
-    meetings.call_meeting(meeting, actor=acting_user())
-    return jsonify(meeting_json(meeting))
-
-
-@bp.get("/meetings/<int:meeting_id>")
-@readers
-@operation("One meeting with attendance, officers, paragraphs and signatures", tags=TAGS,
-           response=s.MeetingOut)
-def get_meeting(meeting_id: int) -> Any:
-    return jsonify(meeting_json(meetings.get_meeting(meeting_id)))
-
-
-@bp.post("/meetings/<int:meeting_id>/attendance")
-@admin_only
-@operation("Record who attended", tags=TAGS, body=s.AttendanceIn, response=s.MeetingOut,
-           status=201)
-def add_attendance(meeting_id: int, data: dict[str, Any]) -> Any:
-    meeting = meetings.get_meeting(meeting_id)
-    meetings.add_attendance(meeting, data["person"], data["capacity"], data.get("municipality"),
-                           actor=acting_user())
-    return answer(meeting_json(meeting), 201, url_for("api.get_meeting", meeting_id=meeting.id))
-
-
-@bp.post("/meetings/<int:meeting_id>/officers")
-@admin_only
-@operation("Name the chair, the secretary or an adjuster (justerare)", tags=TAGS,
-           body=s.OfficerIn, response=s.MeetingOut)
-def set_officer(meeting_id: int, data: dict[str, Any]) -> Any:
-    meeting = meetings.get_meeting(meeting_id)
-    meetings.set_officer(meeting, data["role"], data["position"], data["person"],
-                        data.get("user"), actor=acting_user())
-    return jsonify(meeting_json(meeting))
-
-
-@bp.post("/meetings/<int:meeting_id>/items")
-@admin_only
-@operation("Add a paragraph (§) to the agenda", tags=TAGS, body=s.ItemIn,
-           response=s.MeetingOut, status=201)
-def add_item(meeting_id: int, data: dict[str, Any]) -> Any:
-    meeting = meetings.get_meeting(meeting_id)
-    meetings.add_item(meeting, data["title"], diary_number=data.get("diary_number"),
-                     summary=data["summary"], decision=data["decision"],
-                     basis=data["basis"], proposals=data["proposals"], sent_to=data["sent_to"],
-                     adjusted_at_once=data["adjusted_at_once"], actor=acting_user())
-    return answer(meeting_json(meeting), 201, url_for("api.get_meeting", meeting_id=meeting.id))
-
-
-@bp.post("/meetings/<int:meeting_id>/held")
-@admin_only
-@operation("Mark the meeting as held", tags=TAGS, response=s.MeetingOut)
-def mark_held(meeting_id: int) -> Any:
-    meeting = meetings.get_meeting(meeting_id)
-    meetings.set_meeting_status(meeting, "held", actor=acting_user())
-    return jsonify(meeting_json(meeting))
-
-
-@bp.post("/meetings/<int:meeting_id>/sign")
-@readers
-@operation("Sign the minutes as chair or adjuster (justering)", tags=TAGS,
-           response=s.MeetingOut)
-def sign(meeting_id: int) -> Any:
-    meeting = meetings.get_meeting(meeting_id)
-    meetings.sign_minutes(meeting, require_user())
-    return jsonify(meeting_json(meeting))
 
 
 def poll_of(motion_id: int, *, election: bool = False) -> Motion:
@@ -352,16 +243,6 @@ def reserve(motion_id: int, data: dict[str, Any]) -> Any:
     return answer(result_json(motion), 201)
 
 
-@bp.get("/meetings/<int:meeting_id>/protocol.pdf")
-@readers
-@operation("The meeting's protocol as PDF (kept once the minutes are signed)", tags=TAGS,
-           content_type="application/pdf")
-def protocol_pdf(meeting_id: int) -> Any:
-    meeting = meetings.get_meeting(meeting_id)
-    content, digest = pdfs.protocol_pdf(meeting)
-    return pdfs.pdf_response(content, pdfs.protocol_filename(meeting), digest)
-
-
 @bp.get("/motions/<int:motion_id>/result.pdf")
 @readers
 @operation("A motion's result as PDF", tags=TAGS, content_type="application/pdf")
@@ -404,49 +285,3 @@ def revoke_proxy(proxy_id: int, data: dict[str, Any]) -> Any:
     proxy = proxies.revoke_proxy(proxies.get_proxy(proxy_id), data.get("on"),
                                  actor=acting_user())
     return jsonify(proxy_json(proxy))
-
-
-def roll_json(meeting: Meeting) -> dict[str, Any]:
-    seats = []
-    for line in roll.current(meeting):
-        weights = {"equal": str(line.equal),
-                   "population": None if line.population is None else str(line.population)}
-        if meeting.council.kind.value == "tool":
-            weights["cost_share"] = None if line.cost_share is None \
-                else f"{line.cost_share / 100:.2f}"
-        seats.append({"code": line.municipality.code, "name": line.municipality.name,
-                      "represented_by": line.represented_by, "by_proxy": line.proxy is not None,
-                      "proxy_reference": line.proxy.reference if line.proxy else None,
-                      "weights": weights, "entered_at": line.entered_at,
-                      "reason": line.reason})
-    return s.RollOut().dump({"meeting": meeting.id, "fixed_at": meeting.roll_fixed_at,
-                             "seats": seats})
-
-
-@bp.get("/meetings/<int:meeting_id>/roll")
-@readers
-@operation("The voting register (röstlängd): fixed with its dated changes, or preliminary",
-           tags=TAGS, response=s.RollOut)
-def get_roll(meeting_id: int) -> Any:
-    return jsonify(roll_json(meetings.get_meeting(meeting_id)))
-
-
-@bp.post("/meetings/<int:meeting_id>/roll")
-@admin_only
-@operation("Fix the voting register when the meeting opens (once; 409 again)", tags=TAGS,
-           response=s.RollOut)
-def fix_roll(meeting_id: int) -> Any:
-    meeting = meetings.get_meeting(meeting_id)
-    roll.fix(meeting, actor=acting_user())
-    return jsonify(roll_json(meeting))
-
-
-@bp.post("/meetings/<int:meeting_id>/roll/changes")
-@admin_only
-@operation("Enter a dated change of one seat of a fixed register, with its reason", tags=TAGS,
-           body=s.RollChangeIn, response=s.RollOut, status=201)
-def change_roll(meeting_id: int, data: dict[str, Any]) -> Any:
-    meeting = meetings.get_meeting(meeting_id)
-    roll.change(meeting, data["municipality"], data["represented_by"], data["reason"],
-                actor=acting_user())
-    return answer(roll_json(meeting), 201)

@@ -284,6 +284,52 @@ def _governance() -> None:
     for code in ("0483", "1980"):
         disqualification.disqualify(discharge, code, "Styrelseledamot: jäv i frågan om "
                                     "styrelsens ansvarsfrihet", actor_label=LABEL)
+    _stamma_2027(stamma, board, reps)
+
+
+def _stamma_2027(stamma: Any, board: Any, reps: dict[str, User]) -> None:
+    """The rest of the 2027 stämma (SPEC "Disqualification, counter-proposals, elections",
+    "Decisions that act"): the register fixed from the registered delegates, the board
+    elected (a tie for the last seat that the lot decided; the new board sits from the day
+    after), and, for a new user to hold in the browser, the membership fees with a
+    counter-proposal and Gnesta's admission, each a decision that acts."""
+    from consortium.costs import fee_schedules
+    from consortium.costs.fees import FeeBand
+    from consortium.governance import meetings, motions, results, roll
+
+    for code in ("0483", "0180", "1280", "1980", "0380"):
+        meetings.add_attendance(stamma, reps[code].display_name, "ordinary", code,
+                                actor_label=LABEL)
+    roll.fix(stamma)
+    election = motions.create_election(stamma.council, {
+        "title": "Val av styrelse", "meeting_id": stamma.id, "positions": 3,
+        "text": "Valberedningen har nominerat fem medlemmar till styrelsens tre platser.",
+        "candidates": [{"municipality": code} for code in ("0483", "0180", "1280", "1980",
+                                                           "0484")],
+        "effect": {"kind": "board_seats", "council": board.id, "from": "2027-05-12"}},
+        actor_label=LABEL)
+    motions.open_motion(election, actor_label=LABEL)
+    # Katrineholm 4, Stockholm 3, Malmö 2, Västerås 2, Eskilstuna 1: the lot decides between
+    # Malmö and Västerås for the third seat
+    for code, marks in (("0483", ["0483", "0180", "1280"]), ("0180", ["0483", "0180", "1980"]),
+                        ("1280", ["0483", "1280", "0484"]), ("1980", ["0483", "1980", "0180"]),
+                        ("0380", [])):
+        motions.cast_ballot(election.id, code, None, reps[code], candidates=marks)
+    results.close_motion(election.id, actor_label=LABEL)
+    bands = [FeeBand(up_to, annual * KR, entry * KR) for up_to, annual, entry in SAMBRUK_FEES]
+    fee_schedules.set_fee_schedule(2027, POPULATION_YEAR, bands, actor_label=LABEL)
+    motions.create_motion(stamma.council, {
+        "title": "Medlemsavgifter 2027", "meeting_id": stamma.id,
+        "text": "Styrelsen föreslår oförändrade medlemsavgifter för 2027 enligt bilaga.",
+        "proposals": ["Styrelsen föreslår oförändrade medlemsavgifter för 2027 enligt bilaga.",
+                      "Malmö föreslår att avgifterna 2027 sänks med tio procent i alla band."],
+        "effect": {"kind": "adopt_fees", "year": 2027}}, actor_label=LABEL)
+    motions.create_motion(stamma.council, {
+        "title": "Inträde Gnesta kommun", "meeting_id": stamma.id,
+        "text": "Gnesta kommun har ansökt om medlemskap. Styrelsen föreslår att stämman "
+                "beviljar inträde från den 1 juli 2027.",
+        "effect": {"kind": "admit_member", "municipality": "0461", "on": "2027-07-01"}},
+        actor_label=LABEL)
 
 
 # Invoicing (SPEC "Invoicing and the ledger"): made-up identifiers that pass their checks, so a

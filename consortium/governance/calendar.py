@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event
 
 from consortium import clock
-from consortium.governance.models import Meeting
+from consortium.governance.models import Meeting, MeetingStatus
 
 LENGTH = timedelta(hours=3)  # a meeting with a time of day is shown as three hours long
 
@@ -29,19 +29,26 @@ def meeting_event(meeting: Meeting, council_name: str, url: str) -> Event:
     event.add("sequence", max(meeting.calls - 1, 0))
     if meeting.place:
         event.add("location", meeting.place)
+    if meeting.status is MeetingStatus.CANCELLED:
+        event.add("status", "CANCELLED")
     event.add("url", url)
     return event
 
 
 def invitation(meeting: Meeting, council_name: str, url: str, agenda: list[str]) -> str:
     """The kallelse as an invitation (METHOD:REQUEST): a calendar program adds it, and
-    replaces it when a later call comes with a higher SEQUENCE."""
+    replaces it when a later call comes with a higher SEQUENCE; a cancelled meeting goes out
+    as METHOD:CANCEL, which removes it."""
     calendar = Calendar()
     calendar.add("prodid", "-//Consortium Registry//sv")
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", method_of(meeting))
     event = meeting_event(meeting, council_name, url)
     if agenda:
         event.add("description", "\n".join(agenda))
     calendar.add_component(event)
     return calendar.to_ical().decode()
+
+
+def method_of(meeting: Meeting) -> str:
+    return "CANCEL" if meeting.status is MeetingStatus.CANCELLED else "REQUEST"

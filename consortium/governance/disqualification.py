@@ -11,7 +11,8 @@ from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.db import insert_once
 from consortium.errors import Conflict, Invalid, NotFound
-from consortium.governance.models import Disqualification, Motion, MotionStatus
+from consortium.governance.models import Motion, MotionStatus
+from consortium.governance.poll_models import Disqualification
 from consortium.members.models import Municipality
 
 

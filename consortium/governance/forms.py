@@ -63,6 +63,19 @@ class MeetingForm(FlaskForm):
     submit = SubmitField(_l("Plan the meeting"))
 
 
+class MeetingChangeForm(FlaskForm):
+    held_on = DateField(_l("Date"), validators=[InputRequired()])
+    starts_at = TimeField(_l("Time"), validators=[Optional()])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)], filters=[strip])
+    submit = SubmitField(_l("Save the change"))
+
+
+class CancelMeetingForm(FlaskForm):
+    reason = StringField(_l("Why the meeting is cancelled"),
+                         validators=[DataRequired(), Length(max=1000)], filters=[strip])
+    submit = SubmitField(_l("Cancel the meeting"))
+
+
 class AttendanceForm(FlaskForm):
     person = StringField(_l("Name"), validators=[DataRequired(), Length(max=150)],
                          filters=[strip])
@@ -119,7 +132,7 @@ class MotionForm(FlaskForm):
                          validate_choice=False)
     effect_municipality = StringField(_l("Municipality (kommunkod)"),
                                       validators=[Optional(), Length(max=4)], filters=[strip])
-    effect_on = DateField(_l("From (date)"), validators=[Optional()])
+    effect_on = DateField(_l("Takes effect on"), validators=[Optional()])
     effect_tool = SelectField(_l("Tool"), choices=[], validate_choice=False)
     effect_year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(1900, 2100)])
     submit = SubmitField(_l("Create motion"))

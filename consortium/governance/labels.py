@@ -7,6 +7,7 @@ MEETING_STATUS_LABELS = {
     "planned": _l("Planned"),
     "held": _l("Held"),
     "minutes_signed": _l("Minutes signed"),
+    "cancelled": _l("Cancelled"),
 }
 MOTION_STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open for voting"),
                         "closing": _l("Closing: the votes are being counted"),

@@ -72,12 +72,22 @@ def call_meeting(meeting: Meeting, *, actor: User | None = None) -> int:
     council has on the meeting's day and to the holders of proxies for the meeting, with the
     meeting as a calendar invitation. Called again (the agenda or the place changed), it is
     sent again as an update of the same calendar event. Returns how many were told."""
+    if meeting.status is not MeetingStatus.PLANNED:
+        raise Conflict(_("A meeting is called before it is held."))
+    told = _send_kallelse(meeting)
+    record("meeting.call", "meeting", meeting.id,
+           after={"call": meeting.calls, "told": told}, actor=actor)
+    db.session.flush()
+    return told
+
+
+def _send_kallelse(meeting: Meeting, reason: str = "") -> int:
+    """The kallelse, an update of it, or (a cancelled meeting) its cancellation, each with
+    the calendar event one SEQUENCE further, to everyone the meeting calls."""
     from consortium.db import app_config
     from consortium.governance import calendar
     from consortium.notices.service import notify
 
-    if meeting.status is not MeetingStatus.PLANNED:
-        raise Conflict(_("A meeting is called before it is held."))
     council = db.session.get(Council, meeting.council_id)
     assert council is not None
     seat_ids = [m.id for m in seats_on(council, meeting.held_on)]
@@ -99,11 +109,72 @@ def call_meeting(meeting: Meeting, *, actor: User | None = None) -> int:
         "date": meeting.held_on.isoformat(),
         "time": meeting.starts_at.isoformat(timespec="minutes") if meeting.starts_at else None,
         "place": meeting.place, "agenda": agenda, "update": meeting.calls > 1,
+        "cancelled": meeting.status is MeetingStatus.CANCELLED, "reason": reason,
         "calendar": invitation}, link, once=f"meeting{meeting.id}:call{meeting.calls}")
-    record("meeting.call", "meeting", meeting.id,
-           after={"call": meeting.calls, "told": len(told)}, actor=actor)
-    db.session.flush()
     return len(told)
+
+
+def change_meeting(meeting: Meeting, data: dict[str, Any], *,
+                   actor: User | None = None) -> Meeting:
+    """A planned meeting's date (in its year: the number stays), time of day, place or chair.
+    A meeting already called is called again at once, as an update of the calendar event."""
+    if meeting.status is not MeetingStatus.PLANNED:
+        raise Conflict(_("Only a planned meeting can be changed."))
+    before = _when_and_where(meeting)
+    errors: dict[str, str] = {}
+    if "date" in data:
+        held_on = data["date"]
+        if held_on is None:
+            errors["date"] = _("Required.")
+        elif held_on.year != meeting.year:
+            errors["date"] = _("A meeting keeps its year and number (%(label)s); plan a new "
+                               "meeting for another year.",
+                               label=f"{meeting.year}:{meeting.number}")
+        else:
+            meeting.held_on = held_on
+    if errors:
+        raise Invalid(next(iter(errors.values())), errors)
+    if "time" in data:
+        meeting.starts_at = data["time"]
+    if "place" in data:
+        meeting.place = (data["place"] or "").strip()[:200]
+    if "chair" in data:
+        chair = municipality_by_code(data["chair"], "chair")
+        meeting.chair_municipality_id = chair.id if chair else None
+    after = _when_and_where(meeting)
+    if after == before:
+        return meeting
+    told = _send_kallelse(meeting) if meeting.calls > 0 else 0
+    record("meeting.change", "meeting", meeting.id, before=before,
+           after={**after, **({"told": told} if told else {})}, actor=actor)
+    db.session.flush()
+    return meeting
+
+
+def cancel_meeting(meeting: Meeting, reason: str, *, actor: User | None = None) -> int:
+    """Cancel (ställa in) a planned meeting on which no vote has opened; everyone called is
+    told, and the calendar event is cancelled. Returns how many were told."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Say why the meeting is cancelled."), {"reason": _("Required.")})
+    if meeting.status is not MeetingStatus.PLANNED:
+        raise Conflict(_("Only a planned meeting can be cancelled."))
+    if db.session.scalar(select(exists().where(
+            Motion.agenda_item_id == AgendaItem.id, AgendaItem.meeting_id == meeting.id,
+            Motion.status != MotionStatus.DRAFT))):
+        raise Conflict(_("A vote of this meeting has opened; the meeting cannot be cancelled."))
+    meeting.status = MeetingStatus.CANCELLED
+    told = _send_kallelse(meeting, reason) if meeting.calls > 0 else 0
+    record("meeting.cancel", "meeting", meeting.id, before={"status": "planned"},
+           after={"status": "cancelled", "told": told}, note=reason, actor=actor)
+    db.session.flush()
+    return told
+
+
+def _when_and_where(meeting: Meeting) -> dict[str, Any]:
+    return {"date": meeting.held_on.isoformat(),
+            "time": meeting.starts_at.isoformat(timespec="minutes") if meeting.starts_at
+            else None, "place": meeting.place, "chair": meeting.chair_municipality_id}
 
 
 def _editable(meeting: Meeting) -> None:
@@ -118,6 +189,8 @@ def set_meeting_status(meeting: Meeting, status: str, *, actor: User | None = No
         raise Invalid(_("A meeting is planned or held; the minutes are signed by signing."),
                       {"status": _("Unknown status.")})
     _editable(meeting)
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise Conflict(_("The meeting is cancelled."))
     if status == MeetingStatus.HELD.value and clock.today() < meeting.held_on:
         message = _("The meeting is on %(date)s; it can be marked held on or after that day.",
                     date=meeting.held_on.isoformat())

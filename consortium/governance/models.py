@@ -37,6 +37,7 @@ class MeetingStatus(enum.StrEnum):
     PLANNED = "planned"
     HELD = "held"
     MINUTES_SIGNED = "minutes_signed"
+    CANCELLED = "cancelled"  # inställt: the called are told, the calendar event cancelled
 
 
 class AttendanceCapacity(enum.StrEnum):
@@ -324,24 +325,6 @@ class Ballot(Base):
 
     municipality: Mapped[Municipality] = relationship()
     cast_by: Mapped[User] = relationship()
-
-    __table_args__ = (UniqueConstraint("motion_id", "municipality_id"),)
-
-
-class Disqualification(Base):
-    """A seat that may not take part in one motion (jäv), with the reason: set before the
-    motion opens; the seat is then not in S (no weight, no ballot) and the protocol names it."""
-
-    __tablename__ = "disqualifications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"), index=True)
-    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
-    reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    municipality: Mapped[Municipality] = relationship()
 
     __table_args__ = (UniqueConstraint("motion_id", "municipality_id"),)
 

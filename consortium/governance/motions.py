@@ -25,9 +25,9 @@ from consortium.governance.models import (
     Ballot,
     Council,
     CouncilKind,
-    Disqualification,
     Majority,
     Meeting,
+    MeetingStatus,
     Motion,
     MotionSeat,
     MotionStatus,
@@ -37,7 +37,7 @@ from consortium.governance.models import (
     TieBreak,
     Weighting,
 )
-from consortium.governance.poll_models import BallotMark
+from consortium.governance.poll_models import BallotMark, Disqualification
 from consortium.members.models import Municipality
 
 LAST_YEAR = 2100  # the registry keeps the years 1900-2100 (as in its URLs)
@@ -201,6 +201,9 @@ def _item_for_motion(council: Council, data: dict[str, Any],
     if meeting.minutes_locked_at is not None:
         errors["meeting_id"] = _("The minutes of that meeting are signed.")
         return None
+    if meeting.status is MeetingStatus.CANCELLED:
+        errors["meeting_id"] = _("The meeting is cancelled.")
+        return None
     paragraph = data.get("paragraph")
     if item is None and paragraph is not None:
         item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
@@ -250,6 +253,8 @@ def open_motion(motion: Motion, *, on: date | None = None, actor: User | None = 
     council = db.session.get(Council, motion.council_id)
     assert council is not None
     meeting = meeting_of(motion)
+    if meeting is not None and meeting.status is MeetingStatus.CANCELLED:
+        raise Conflict(_("The meeting is cancelled."))
     if meeting is not None and meeting.roll_fixed_at is not None:
         seats, weights, population_year = weighing.seats_of_the_register(motion, meeting)
         if not seats:

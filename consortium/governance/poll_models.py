@@ -1,7 +1,10 @@
-"""What a poll of several options adds to a motion: its options (the proposals, or the
-candidates of an election) and, for an open ballot, the options it marked."""
+"""What a poll adds to a motion besides its seats: its options (the proposals, or the
+candidates of an election), for an open ballot the options it marked, and the seats
+disqualified from it (jäv)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -14,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consortium.db import Base
+from consortium import clock
+from consortium.db import Base, UTCDateTime
 from consortium.members.models import Municipality
 
 
@@ -54,3 +58,21 @@ class BallotMark(Base):
     label: Mapped[str] = mapped_column(String(150))
 
     __table_args__ = (UniqueConstraint("ballot_id", "option_id"),)
+
+
+class Disqualification(Base):
+    """A seat that may not take part in one motion (jäv), with the reason: set before the
+    motion opens; the seat is then not in S (no weight, no ballot) and the protocol names it."""
+
+    __tablename__ = "disqualifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (UniqueConstraint("motion_id", "municipality_id"),)

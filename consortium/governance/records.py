@@ -26,7 +26,6 @@ from consortium.governance.models import (
     Attendance,
     AttendanceCapacity,
     Ballot,
-    Disqualification,
     Meeting,
     MeetingOfficer,
     MeetingSignature,
@@ -40,7 +39,7 @@ from consortium.governance.models import (
     Proxy,
     Reservation,
 )
-from consortium.governance.poll_models import BallotMark, PollOption
+from consortium.governance.poll_models import BallotMark, Disqualification, PollOption
 from consortium.governance.roll import RollLine, current
 from consortium.members.models import Municipality, swedish_key
 

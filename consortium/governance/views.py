@@ -23,9 +23,11 @@ from consortium.governance import councils, meetings, roll
 from consortium.governance.forms import (
     ActionForm,
     AttendanceForm,
+    CancelMeetingForm,
     CouncilForm,
     ElectionForm,
     ItemForm,
+    MeetingChangeForm,
     MeetingForm,
     MotionForm,
     OfficerForm,
@@ -197,7 +199,29 @@ def meeting(meeting_id: int) -> Any:
         item_form=ItemForm(formdata=None), action_form=ActionForm(formdata=None),
         kept_hash=kept_hash("protocol", str(found.id)),
         roll_lines=roll.current(found), roll_changes=roll.changes(found),
-        roll_form=RollChangeForm(formdata=None))
+        roll_form=RollChangeForm(formdata=None),
+        change_form=MeetingChangeForm(formdata=None, held_on=found.held_on,
+                                      starts_at=found.starts_at, place=found.place),
+        cancel_form=CancelMeetingForm(formdata=None))
+
+
+@bp.route("/meetings/<int:meeting_id>/change", methods=["POST"])
+@admin_only
+def meeting_change(meeting_id: int) -> Any:
+    form = MeetingChangeForm()
+    return _meeting_action(meeting_id, form, lambda m: meetings.change_meeting(
+        m, {"date": form.held_on.data, "time": form.starts_at.data, "place": form.place.data},
+        actor=acting_user()), _("The meeting is changed; if it was called, the called have "
+                                "been sent the update."))
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@admin_only
+def meeting_cancel(meeting_id: int) -> Any:
+    form = CancelMeetingForm()
+    return _meeting_action(meeting_id, form, lambda m: meetings.cancel_meeting(
+        m, form.reason.data or "", actor=acting_user()),
+        _("The meeting is cancelled; the called have been told."))
 
 
 @bp.route("/meetings/<int:meeting_id>/call", methods=["POST"])

@@ -126,8 +126,9 @@ def _message(notice: Notice, user: User, app: Flask) -> EmailMessage:
     message.add_alternative(html, subtype="html")
     invitation = (notice.params or {}).get("calendar")
     if invitation:  # a meeting called: the meeting as a calendar invitation (.ics)
+        method = "CANCEL" if "METHOD:CANCEL" in str(invitation) else "REQUEST"
         message.add_attachment(str(invitation), subtype="calendar", charset="utf-8",
-                               filename="kallelse.ics", params={"method": "REQUEST"})
+                               filename="kallelse.ics", params={"method": method})
     return message
 
 

@@ -17,12 +17,22 @@ down_revision: str | Sequence[str] | None = 'f887571f2749'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+MEETING_STATUSES_BEFORE = ('planned', 'held', 'minutes_signed')
+MEETING_STATUSES_AFTER = (*MEETING_STATUSES_BEFORE, 'cancelled')
 TIE_BREAKS_BEFORE = ('rejected', 'chair')
 TIE_BREAKS_AFTER = (*TIE_BREAKS_BEFORE, 'lot')
 
 
 def _tie_breaks(values: tuple[str, ...]) -> str:
     return "tie_break IN (" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
+def _replace_meeting_status_check(values: tuple[str, ...]) -> None:
+    with op.batch_alter_table('meetings', schema=None) as batch_op:
+        if op.get_bind().dialect.name != 'sqlite':
+            batch_op.drop_constraint(op.f('ck_meetings_meeting_status'), type_='check')
+        batch_op.create_check_constraint(
+            'meeting_status', "status IN (" + ", ".join(f"'{v}'" for v in values) + ")")
 
 
 def _replace_tie_break_check(batch_op: object, values: tuple[str, ...]) -> None:
@@ -33,6 +43,7 @@ def _replace_tie_break_check(batch_op: object, values: tuple[str, ...]) -> None:
 
 
 def upgrade() -> None:
+    _replace_meeting_status_check(MEETING_STATUSES_AFTER)
     op.create_table('poll_options',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('motion_id', sa.Integer(), nullable=False),
@@ -102,6 +113,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("UPDATE meetings SET status = 'planned' WHERE status = 'cancelled'")
+    _replace_meeting_status_check(MEETING_STATUSES_BEFORE)
     op.execute("UPDATE motions SET tie_break = 'rejected' WHERE tie_break = 'lot'")
     with op.batch_alter_table('motions', schema=None) as batch_op:
         for check in ('election_has_positions', 'positions_positive', 'poll_kind'):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from consortium import db
-from consortium.governance.models import Disqualification
+from consortium.governance.poll_models import Disqualification
 from tests.conftest import csrf_token
 from tests.documents.test_documents import text_of
 from tests.governance.test_governance_api import council

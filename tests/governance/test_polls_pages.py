@@ -9,6 +9,8 @@ from tests.conftest import csrf_token
 from tests.documents.test_documents import text_of
 from tests.governance.test_governance_api import council
 
+EN = {"Accept-Language": "en"}
+
 
 def test_an_election_is_prepared_voted_and_shown_in_the_browser(client, consortium,
                                                                 client_as):
@@ -16,7 +18,7 @@ def test_an_election_is_prepared_voted_and_shown_in_the_browser(client, consorti
     assembly = council(client, c)
     board = council(client, c, "board")
     office = client_as("admin")
-    page = office.get(f"/councils/{assembly['id']}").get_data(as_text=True)
+    page = office.get(f"/councils/{assembly['id']}", headers=EN).get_data(as_text=True)
     assert "Prepare an election" in page and "Counter-proposals" in page
     made = office.post(f"/councils/{assembly['id']}/elections", data={
         "csrf_token": csrf_token(office, f"/councils/{assembly['id']}"),
@@ -25,19 +27,19 @@ def test_an_election_is_prepared_voted_and_shown_in_the_browser(client, consorti
         "board": str(board["id"]), "seats_from": "2026-07-01"})
     assert made.status_code == 302 and "/motions/" in made.location, made.location
     election_id = int(made.location.rsplit("/", 1)[1])
-    shown = office.get(made.location).get_data(as_text=True)
+    shown = office.get(made.location, headers=EN).get_data(as_text=True)
     assert "Candidates" in shown and "Laxå (1860)" in shown
     assert "The elected hold the seats of Styrelse from 2026-07-01" in shown
     office.post(f"/motions/{election_id}/open",
                 data={"csrf_token": csrf_token(office, made.location)})
     voter = client_as("representative", municipality=c["municipalities"]["0483"])
-    vote_page = voter.get(f"/motions/{election_id}/vote").get_data(as_text=True)
+    vote_page = voter.get(f"/motions/{election_id}/vote", headers=EN).get_data(as_text=True)
     assert 'type="checkbox"' in vote_page and "Mark at most 2 candidates" in vote_page
     token = csrf_token(voter, f"/motions/{election_id}/vote")
-    too_many = voter.post(f"/motions/{election_id}/vote", data={
+    too_many = voter.post(f"/motions/{election_id}/vote", headers=EN, data={
         "csrf_token": token, "candidates": ["0180", "1280", "0483"]})
     assert too_many.status_code == 409 and "at most 2" in too_many.get_data(as_text=True)
-    cast = voter.post(f"/motions/{election_id}/vote", data={
+    cast = voter.post(f"/motions/{election_id}/vote", headers=EN, data={
         "csrf_token": token, "candidates": ["0483", "1860"]})
     receipt = cast.get_data(as_text=True)
     assert cast.status_code == 200 and "Katrineholm, Laxå" in receipt
@@ -47,15 +49,16 @@ def test_an_election_is_prepared_voted_and_shown_in_the_browser(client, consorti
         client.post(f"/api/v1/elections/{election_id}/ballots", headers=c["reps"][code],
                     json={"municipality": code, "candidates": marks})
     office.post(f"/motions/{election_id}/close",
-                data={"csrf_token": csrf_token(office, made.location), "confirmed": "yes"})
-    result_page = office.get(made.location).get_data(as_text=True)
+                data={"csrf_token": csrf_token(office, made.location), "confirmed": "yes"},
+                headers=EN)
+    result_page = office.get(made.location, headers=EN).get_data(as_text=True)
     assert "Elected: Katrineholm, " in result_page
     assert "hold the seats from 2026-07-01" in result_page
     person = office.post(f"/councils/{assembly['id']}/elections", data={
         "csrf_token": csrf_token(office, f"/councils/{assembly['id']}"), "meeting": "",
         "title": "Val", "positions": "1", "weighting": "equal", "quorum_percent": "50",
         "candidates": "Anna Revisor", "board": str(board["id"]), "seats_from": "2027-01-01"},
-        follow_redirects=True).get_data(as_text=True)
+        follow_redirects=True, headers=EN).get_data(as_text=True)
     assert "a candidate is a person" in person
     pdf = " ".join(text_of(office.get(f"/motions/{election_id}/result.pdf",
                                       headers={"Accept-Language": "en"}).data).split())
@@ -76,7 +79,7 @@ def test_a_vote_between_proposals_in_the_browser(client, consortium, client_as):
     office.post(f"/motions/{motion_id}/open",
                 data={"csrf_token": csrf_token(office, made.location)})
     voter = client_as("representative", municipality=c["municipalities"]["1280"])
-    page = voter.get(f"/motions/{motion_id}/vote").get_data(as_text=True)
+    page = voter.get(f"/motions/{motion_id}/vote", headers=EN).get_data(as_text=True)
     assert "1. Oförändrade avgifter" in page and "2. Sänkta avgifter" in page
     token = csrf_token(voter, f"/motions/{motion_id}/vote")
     cast = voter.post(f"/motions/{motion_id}/vote", data={"csrf_token": token,
@@ -87,6 +90,7 @@ def test_a_vote_between_proposals_in_the_browser(client, consortium, client_as):
         client.post(f"/api/v1/motions/{motion_id}/ballots", headers=c["reps"][code],
                     json={"municipality": code, "proposal": number})
     office.post(f"/motions/{motion_id}/close",
-                data={"csrf_token": csrf_token(office, made.location), "confirmed": "yes"})
-    shown = office.get(made.location).get_data(as_text=True)
+                data={"csrf_token": csrf_token(office, made.location), "confirmed": "yes"},
+                headers=EN)
+    shown = office.get(made.location, headers=EN).get_data(as_text=True)
     assert "Proposal 2 is adopted" in shown and "By lot (between proposals)" in shown

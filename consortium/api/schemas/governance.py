@@ -41,6 +41,17 @@ class MeetingIn(Schema):
                      metadata={"description": "Overrides the council's chair for the meeting."})
 
 
+class MeetingPatch(Schema):
+    date = f.Date()
+    time = f.Time(allow_none=True)
+    place = f.String(validate=validate.Length(max=200))
+    chair = f.String(allow_none=True)
+
+
+class CancelIn(Schema):
+    reason = f.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
 class AttendanceIn(Schema):
     person = f.String(required=True, validate=validate.Length(min=1, max=150))
     capacity = f.String(required=True, validate=validate.OneOf(["ordinary", "deputy", "other"]))
