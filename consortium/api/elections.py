@@ -72,7 +72,7 @@ def election_result_json(election_id: int) -> dict[str, Any]:
         "population_year": result.population_year, "secret": record.secret,
         **({"lot_seed": result.lot_seed, "lot_order": list(result.lot_group)}
            if result.lot_group else {}),
-        "effect_applied": result.effect_applied, "effect_note": result.effect_note})
+        "effect_applied": result.effect_applied, "effect_note": record.effect_outcome()})
 
 
 @bp.post("/elections/<int:election_id>/close")

@@ -189,7 +189,7 @@ def result_json(motion: Motion) -> dict[str, Any]:
 def _proposals_result(record: Any) -> dict[str, Any]:
     result = record.result
     found: dict[str, Any] = {"effect_applied": result.effect_applied,
-                             "effect_note": result.effect_note}
+                             "effect_note": record.effect_outcome()}
     if record.kind != "proposals":
         return found
     found.update(proposals=[{"number": o.number, "weight": str(o.score or 0)}

@@ -102,7 +102,7 @@ def vote_data(motion: MotionRecord) -> dict[str, Any]:
             "quorum_met": result.quorum_met,
             "lot_seed": result.lot_seed if result.lot_group else None,
             "lot_order": list(result.lot_group),
-            "effect_note": result.effect_note,
+            "effect_note": motion.effect_outcome(),
             "seats": [] if motion.secret else [
                 {"name": seat.name, "weight": format_decimal(seat.weight),
                  "choice": ", ".join(seat.marks) if seat.marks else

@@ -51,3 +51,10 @@ def requalify(motion: Motion, code: str, *, actor: User | None = None) -> None:
            before={"municipality": code, "reason": found.reason}, actor=actor)
     db.session.delete(found)
     db.session.flush()
+
+
+def reason_of(motion: Motion, municipality: Municipality) -> str | None:
+    """Why the seat is disqualified from the poll, or None when it is not."""
+    return db.session.scalar(select(Disqualification.reason).where(
+        Disqualification.motion_id == motion.id,
+        Disqualification.municipality_id == municipality.id))

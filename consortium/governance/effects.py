@@ -103,8 +103,11 @@ def check(raw: Any, kind: PollKind) -> dict[str, Any] | None:
             else:
                 effect.update(year=year)
     else:
-        board = db.session.get(Council, raw.get("council")) \
-            if isinstance(raw.get("council"), int) else None
+        council_id = raw.get("council")
+        if isinstance(council_id, str) and council_id.isdigit():
+            council_id = int(council_id)
+        board = db.session.get(Council, council_id) \
+            if isinstance(council_id, int) and not isinstance(council_id, bool) else None
         start = _date(raw.get("from"), "effect", errors)
         if board is None or board.kind is not CouncilKind.BOARD:
             errors["effect"] = _("The board's seats: name a council that is a board.")
@@ -177,10 +180,7 @@ def _act(motion: Motion, effect: dict[str, Any], label: str,
                                   on, note=label, actor_label=label)
         if kind == "admit_member":
             municipality.membership_periods[-1].note = label
-            return _("%(name)s (%(code)s) is a member from %(date)s.",
-                     name=municipality.name, code=municipality.code, date=on.isoformat())
-        return _("%(name)s (%(code)s) leaves the consortium on %(date)s.",
-                 name=municipality.name, code=municipality.code, date=on.isoformat())
+        return change_text(effect, [])
     if kind == "adopt_budget":
         tool = db.session.scalar(select(Tool).where(Tool.slug == effect["tool"]))
         draft = budgets.current(tool, effect["year"]) if tool else None
@@ -188,8 +188,7 @@ def _act(motion: Motion, effect: dict[str, Any], label: str,
                 or _budget_basis(draft) != motion.effect_basis:
             raise Invalid(_("the draft budget changed after the vote opened."))
         budgets.adopt(draft, actor_label=label, decision_motion_id=motion.id)
-        return _("The budget of %(tool)s for %(year)s (version %(version)s) is adopted.",
-                 tool=draft.tool.name, year=draft.year, version=draft.version)
+        return change_text({**effect, "version": draft.version}, [])
     if kind == "adopt_fees":
         schedule = fee_schedules.fee_schedule(effect["year"])
         if schedule is None or schedule.adopted_at is not None:
@@ -199,7 +198,7 @@ def _act(motion: Motion, effect: dict[str, Any], label: str,
         schedule.adopted_at = clock.now()
         record("fees.adopt", "fee_schedule", schedule.year, after={"decision": motion.id},
                note=label, actor_label=label)
-        return _("The membership fees of %(year)s are adopted.", year=schedule.year)
+        return change_text(effect, [])
     board = db.session.get(Council, effect["council"])
     if board is None or not elected:
         raise Invalid(_("no one was elected to seat."))
@@ -208,8 +207,39 @@ def _act(motion: Motion, effect: dict[str, Any], label: str,
     record("council.seats", "council", board.id,
            after={"seats": sorted(m.code for m in elected), "from": effect["from"]},
            note=label, actor_label=label)
-    return _("%(board)s: %(names)s hold the seats from %(date)s.", board=board.name,
-             names=", ".join(f"{m.name} ({m.code})" for m in elected), date=start.isoformat())
+    return change_text(effect, [(m.name, m.code) for m in elected])
+
+
+def change_text(effect: dict[str, Any], elected: list[tuple[str, str | None]]) -> str:
+    """What an applied effect changed, in the reader's language."""
+    kind = effect["kind"]
+    if kind == "admit_member":
+        return _("%(code)s is a member from %(date)s.", code=_name(effect["municipality"]),
+                 date=effect["on"])
+    if kind == "end_membership":
+        return _("%(code)s leaves the consortium on %(date)s.",
+                 code=_name(effect["municipality"]), date=effect["on"])
+    if kind == "adopt_budget":
+        return _("The budget of %(tool)s for %(year)s is adopted.", tool=effect["tool"],
+                 year=effect["year"])
+    if kind == "adopt_fees":
+        return _("The membership fees of %(year)s are adopted.", year=effect["year"])
+    board = db.session.get(Council, effect["council"])
+    return _("%(board)s: %(names)s hold the seats from %(date)s.",
+             board=board.name if board else effect["council"],
+             names=", ".join(f"{name} ({code})" if code else name for name, code in elected),
+             date=effect["from"])
+
+
+def result_text(effect: dict[str, Any] | None, applied: bool | None, note: str,
+                elected: list[tuple[str, str | None]]) -> str:
+    """The result's word on the effect, in the reader's language: what changed, or why not
+    (a reason the services gave is kept as it was written when the vote closed)."""
+    if not effect or applied is None:
+        return ""
+    if applied:
+        return _("Applied: %(change)s", change=change_text(effect, elected))
+    return note
 
 
 def describe(effect: dict[str, Any] | None) -> str:

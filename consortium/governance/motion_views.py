@@ -268,7 +268,10 @@ def vote(motion_id: int, code: str | None = None) -> Any:
         elif found.status is not MotionStatus.OPEN or motions.is_due(found):
             problem = _("The motion is not open for voting.")
         elif not any(m.id == municipality.id for m, _w, _c in results.seat_rows(found)):
-            problem = _("%(name)s has no seat in this vote.", name=municipality.name)
+            reason = disqualification.reason_of(found, municipality)
+            problem = _("%(name)s is disqualified from this vote: %(reason)s",
+                        name=municipality.name, reason=reason) if reason is not None else \
+                _("%(name)s has no seat in this vote.", name=municipality.name)
     if problem is None and form.validate_on_submit():
         assert municipality is not None
         try:

@@ -17,7 +17,7 @@ from consortium.audit.service import record
 from consortium.auth.models import Role, User
 from consortium.db import app_config, insert_once
 from consortium.errors import Conflict, Forbidden, Invalid, NotFound
-from consortium.governance import effects, notices, polls, proxies, sealing
+from consortium.governance import disqualification, effects, notices, polls, proxies, sealing
 from consortium.governance import weights as weighing
 from consortium.governance.councils import seats_on
 from consortium.governance.models import (
@@ -331,9 +331,7 @@ def cast_ballot(motion_id: int, code: str, choice: str | None, user: User, *,
         raise Forbidden(_("Only a representative of %(name)s, or the holder of its proxy for "
                           "this vote, can cast its ballot.", name=municipality.name))
     if seat is None:
-        reason = db.session.scalar(select(Disqualification.reason).where(
-            Disqualification.motion_id == motion.id,
-            Disqualification.municipality_id == municipality.id))
+        reason = disqualification.reason_of(motion, municipality)
         if reason is not None:
             raise Forbidden(_("%(name)s is disqualified from this vote: %(reason)s",
                               name=municipality.name, reason=reason))

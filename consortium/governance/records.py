@@ -19,8 +19,8 @@ from sqlalchemy.orm import selectinload
 
 from consortium import db
 from consortium.auth.models import User
+from consortium.governance import effects, polls
 from consortium.governance import motions as motion_rules
-from consortium.governance import polls
 from consortium.governance.models import (
     AgendaItem,
     Attendance,
@@ -169,6 +169,14 @@ class MotionRecord:
             if self.result else {}
         return sorted(chosen, key=lambda o: (-(o.score or 0), lot.get(o.label, 0)))
 
+    def effect_outcome(self) -> str:
+        """What the decision's effect changed, or why it did not, in the reader's language."""
+        result = self.result
+        if result is None:
+            return ""
+        return effects.result_text(self.effect, result.effect_applied, result.effect_note,
+                                   [(o.text, o.code) for o in self.elected])
+
     def seat_of(self, municipality_id: int) -> Seat | None:
         return next((seat for seat in self.seats if seat.municipality_id == municipality_id),
                     None)
@@ -193,19 +201,20 @@ class MotionRecord:
             # their hash
             **({"disqualified": [[d.code, d.reason] for d in self.disqualified]}
                if self.disqualified else {}),
-            **(self._options_content() if self.kind != "motion" else {})}
+            **(self._options_content() if self.kind != "motion" else {}),
+            # only when there is one: minutes signed before effects existed keep their hash
+            **({"effect": [self.effect, result.effect_applied if result else None,
+                           result.effect_note if result else None]} if self.effect else {})}
 
     def _options_content(self) -> dict[str, Any]:
         result = self.result
-        return {"kind": self.kind, "positions": self.positions, "effect": self.effect,
+        return {"kind": self.kind, "positions": self.positions,
                 "options": [[o.number, o.label, o.text, o.score, o.elected]
                             for o in self.options],
                 "marks": [[seat.code, list(seat.marks)] for seat in self.seats],
                 "adopted_option": result.adopted_option if result else None,
                 "vacant": result.vacant if result else None,
-                "lot": [result.lot_seed, list(result.lot_group)] if result else None,
-                "effect_applied": [result.effect_applied, result.effect_note]
-                if result else None}
+                "lot": [result.lot_seed, list(result.lot_group)] if result else None}
 
 
 @dataclass(frozen=True)
