@@ -69,12 +69,14 @@ def motion_opened(motion: Motion) -> None:
                f"/motions/{motion.id}/vote/{seat.code}", once=f"motion{motion.id}:{seat.code}")
 
 
-def motion_closed(motion: Motion, outcome: str) -> None:
+def motion_closed(motion: Motion, outcome: str, chosen: list[str] | None = None) -> None:
+    """The result to every seat; `chosen`: the elected, or the adopted proposal's text."""
     seats = _seat_ids(motion)
     users: Iterable[User] = db.session.scalars(select(User).where(
         User.role == Role.REPRESENTATIVE, User.municipality_id.in_(sorted(seats)))) \
         if seats else []
-    notify(users, "motion_result", {**_motion_params(motion), "outcome": outcome},
+    notify(users, "motion_result", {**_motion_params(motion), "outcome": outcome,
+                                    "kind": motion.kind.value, "chosen": chosen or []},
            f"/motions/{motion.id}", once=f"motion{motion.id}")
 
 

@@ -93,7 +93,10 @@ def close_motion(motion_id: int, *, actor: User | None = None,
         after["effect"] = {"applied": result.effect_applied, "note": result.effect_note}
     record("motion.close", "motion", motion.id, after=after, actor=actor,
            actor_label=actor_label)
-    notices.motion_closed(motion, result.outcome.value)
+    notices.motion_closed(motion, result.outcome.value, [
+        option.text for option, _label in polls.options_of(motion)
+        if option.elected or (motion.kind is PollKind.PROPOSALS
+                              and option.number == result.adopted_option)])
     db.session.flush()
     return result
 

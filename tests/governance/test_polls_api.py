@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import hashlib
 
+from sqlalchemy import select
+
+from consortium import db
+from consortium.auth.models import User
 from consortium.governance.election_counting import lot_order
+from consortium.notices.models import Notice
+from consortium.notices.service import render
 from tests.governance.test_governance_api import council
 
 FEES = ["Styrelsens förslag: avgifterna 2027 oförändrade",
@@ -138,7 +144,7 @@ def test_an_election_counts_weighted_marks_and_the_lot_orders_the_boundary(clien
     assert result["vacant"] == 0 and result["outcome"] == "adopted"
 
 
-def test_an_election_leaves_positions_vacant_and_needs_its_quorum(client, consortium):
+def test_an_election_leaves_positions_vacant_and_needs_its_quorum(app, client, consortium):
     c = consortium
     assembly = council(client, c)
     eid = election(client, c, assembly["id"], [{"name": "Eva"}, {"name": "Olle"}],
@@ -148,6 +154,11 @@ def test_an_election_leaves_positions_vacant_and_needs_its_quorum(client, consor
     mark(client, c, eid, "1280", ["Eva"])
     result = client.post(f"/api/v1/elections/{eid}/close", headers=c["admin"]).json
     assert (result["elected"], result["vacant"], "lot_seed" in result) == (["Eva"], 2, False)
+    told = db.session.scalars(select(Notice).where(Notice.kind == "motion_result")).all()
+    assert len(told) == 4 and {tuple(n.params["chosen"]) for n in told} == {("Eva",)}
+    with app.app_context():
+        _subject, text, _html = render(told[0], db.session.get(User, told[0].user_id), app)
+    assert "Eva" in text
     late = election(client, c, assembly["id"], [{"name": "Eva"}], positions=1)["id"]
     client.post(f"/api/v1/elections/{late}/open", headers=c["admin"])
     mark(client, c, late, "0180", ["Eva"])
