@@ -64,6 +64,7 @@ instance/secret_key:
 
 run: install instance/secret_key
 	CONSORTIUM_DEMO=1 $(APP) db upgrade
+	CONSORTIUM_DEMO=1 $(APP) documents demo-certificate
 	CONSORTIUM_DEMO=1 $(APP) seed-demo
 	@echo
 	@echo "  Consortium Registry: http://$(HOST):$(PORT)/"

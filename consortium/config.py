@@ -91,6 +91,17 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         PASSWORD_HASH_METHOD=os.environ.get("PASSWORD_HASH_METHOD") or "scrypt",
         # A folder an access point's connector collects e-invoices from (unset: none written)
         INVOICE_OUTBOX_DIR=os.environ.get("INVOICE_OUTBOX_DIR") or None,
+        # The certificate that seals signed protocols (PAdES): PEM files, or a PKCS#12 file
+        # with its password; `make run` makes a demo CA and certificate in instance/signing/
+        SIGNING_CERT=os.environ.get("SIGNING_CERT") or _existing(instance / "signing" /
+                                                                  "cert.pem"),
+        SIGNING_KEY=os.environ.get("SIGNING_KEY") or _existing(instance / "signing" / "key.pem"),
+        SIGNING_KEY_PASSWORD=os.environ.get("SIGNING_KEY_PASSWORD") or None,
+        SIGNING_PKCS12=os.environ.get("SIGNING_PKCS12") or None,
+        SIGNING_PKCS12_PASSWORD=os.environ.get("SIGNING_PKCS12_PASSWORD") or None,
+        SIGNING_TRUST_ROOT=os.environ.get("SIGNING_TRUST_ROOT") or _existing(
+            instance / "signing" / "ca.pem"),
+        SIGNING_TSA_URL=os.environ.get("SIGNING_TSA_URL") or None,
     )
     if overrides:
         app.config.update(overrides)
@@ -111,6 +122,10 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
                 "AUDIT_KEY is not set. Set the AUDIT_KEY environment variable (or write one "
                 "into instance/audit_key), kept apart from the database, before serving the "
                 "registry: it keys the audit log's hash chain.")
+
+
+def _existing(path: Path) -> str | None:
+    return str(path) if path.exists() else None
 
 
 def _secret_from_instance(instance: Path, name: str = "secret_key") -> str | None:

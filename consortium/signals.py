@@ -40,6 +40,17 @@ Sent by `flask --app app audit verify` (sender None). The documents domain re-ha
 kept document and answers (number checked, [names of those whose content no longer matches
 the SHA-256 kept with them]).""")
 
+minutes_signed = _signals.signal("minutes-signed", doc="""
+Sent by governance when the last signer confirms a meeting's minutes, with the `Meeting` as
+sender, inside that transaction. The documents domain renders, seals and keeps the protocol
+then (SPEC "Sealed protocols": the signature is made once, when the minutes are signed).""")
+
+
+sealing_status = _signals.signal("sealing-status", doc="""
+Sent by the meeting page (sender None). The documents domain answers (a signing certificate
+is configured, what it says: the certificate's subject or what is missing).""")
+
+
 def answers(signal_results: list[tuple[Any, Any]]) -> list[Any]:
     """The receivers' answers to a `send`, without the Nones of those that had nothing."""
     return [value for _receiver, value in signal_results if value is not None]

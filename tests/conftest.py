@@ -11,6 +11,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from consortium import db
 from consortium.auth import service as auth_service
 from consortium.auth.models import Role, User
 from consortium.cli import alembic_config
+from consortium.documents.certificates import make_demo_certificate
 from consortium.extensions import limiter
 from consortium.members.models import Municipality
 from consortium.web.app import create_app
@@ -104,6 +106,9 @@ def migrate(url: str, revision: str = "head", *, down: bool = False) -> None:
     engine.dispose()
 
 
+# The suite's own CA and signing certificate (the same kind `make run` makes for the demo)
+SIGNING = make_demo_certificate(Path(tempfile.mkdtemp(prefix="signing-")), "Testförbundet")
+
 TEST_CONFIG: dict[str, Any] = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",
@@ -116,6 +121,8 @@ TEST_CONFIG: dict[str, Any] = {
     # scrypt with a small work factor: the suite makes a thousand users (tests/auth checks
     # the default, which is werkzeug's full scrypt)
     "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+    "SIGNING_CERT": str(SIGNING.cert), "SIGNING_KEY": str(SIGNING.key),
+    "SIGNING_TRUST_ROOT": str(SIGNING.root), "SIGNING_PKCS12": None, "SIGNING_TSA_URL": None,
 }
 
 

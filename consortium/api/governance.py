@@ -43,7 +43,7 @@ def council_json(council: Council) -> dict[str, Any]:
         "id": council.id, "kind": council.kind.value, "name": council.name,
         "tool": council.tool.slug if council.tool else None,
         "chair": council.chair_municipality.code if council.chair_municipality else None,
-        "proxy_limit": council.proxy_limit,
+        "proxy_limit": council.proxy_limit, "public": council.public,
         "seats": [m.code for m in councils.seats_on(council, clock.today())]})
 
 
@@ -68,6 +68,16 @@ def create_council(data: dict[str, Any]) -> Any:
 @operation("One council with its seats today", tags=TAGS, response=s.CouncilOut)
 def get_council(council_id: int) -> Any:
     return jsonify(council_json(councils.get_council(council_id)))
+
+
+@bp.patch("/councils/<int:council_id>")
+@admin_only
+@operation("Put the council's signed protocols on the public notice board, or take them off",
+           tags=TAGS, body=s.CouncilPatch, response=s.CouncilOut)
+def patch_council(council_id: int, data: dict[str, Any]) -> Any:
+    council = councils.get_council(council_id)
+    councils.set_public(council, data["public"], actor=acting_user())
+    return jsonify(council_json(council))
 
 
 @bp.put("/councils/<int:council_id>/seats")

@@ -208,7 +208,7 @@ def _governance() -> None:
     )
 
     assembly = councils.create_council({"kind": "assembly", "name": "Föreningsstämma",
-                                   "chair": "0483"}, actor_label=LABEL)
+                                   "chair": "0483", "public": True}, actor_label=LABEL)
     board = councils.create_council({"kind": "board", "name": "Styrelse", "chair": "1980"},
                                actor_label=LABEL)
     councils.set_board_seats(board, ["0483", "0180", "1280", "1980", "0380"], actor_label=LABEL)
@@ -285,6 +285,34 @@ def _governance() -> None:
         disqualification.disqualify(discharge, code, "Styrelseledamot: jäv i frågan om "
                                     "styrelsens ansvarsfrihet", actor_label=LABEL)
     _stamma_2027(stamma, board, reps)
+    _extra_stamma(assembly, reps)
+
+
+def _extra_stamma(assembly: Any, reps: dict[str, User]) -> None:
+    """An extra föreningsstämma held three days ago whose minutes wait for their last
+    justering: Katrineholm's representative signs in the browser, the protocol is sealed
+    (PDF/A, the consortium's signature) and posted on the public notice board."""
+    from consortium.governance import meetings
+
+    extra = meetings.create_meeting(assembly, clock.today() - timedelta(days=3), "Stockholm",
+                                    "0180", starts_at=time(13, 0), actor_label=LABEL)
+    for code in ("0180", "0483", "1280", "1980", "0380"):
+        meetings.add_attendance(extra, reps[code].display_name, "ordinary", code,
+                                actor_label=LABEL)
+    meetings.add_attendance(extra, "Kansliet", "other", None, actor_label=LABEL)
+    meetings.set_officer(extra, "chair", 1, reps["0180"].display_name, reps["0180"].email,
+                         actor_label=LABEL)
+    meetings.set_officer(extra, "secretary", 1, "Kansliet", None, actor_label=LABEL)
+    meetings.set_officer(extra, "adjuster", 1, reps["0483"].display_name, reps["0483"].email,
+                         actor_label=LABEL)
+    meetings.add_item(extra, "Ändrade stadgar", diary_number=f"{extra.year}/31",
+                      summary="Styrelsen har föreslagit ändrade stadgar om digitala "
+                              "stämmor och elektronisk justering.",
+                      decision="Stämman beslutar att anta de ändrade stadgarna.",
+                      basis="Förslag till ändrade stadgar.", sent_to="Samtliga medlemmar",
+                      actor_label=LABEL)
+    meetings.set_meeting_status(extra, "held")
+    meetings.sign_minutes(extra, reps["0180"])  # the chair has confirmed; the adjuster waits
 
 
 def _stamma_2027(stamma: Any, board: Any, reps: dict[str, User]) -> None:

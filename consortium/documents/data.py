@@ -3,7 +3,7 @@ the templates). Labels are translated here, in the document's language."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from consortium import clock, db
 from consortium.costs.allocation import as_decimal
+from consortium.documents import board
 from consortium.governance import effects, roll
 from consortium.governance.labels import (
     CHOICE_LABELS,
@@ -32,8 +33,6 @@ from consortium.governance.models import (
 )
 from consortium.governance.records import MotionRecord, meeting_record, motion_record
 from consortium.money import format_sek
-
-NOTICE_DAYS = 21  # the notice of adjustment stays up three weeks
 
 
 def frame(title: str) -> dict[str, Any]:
@@ -169,7 +168,8 @@ def protocol_data(meeting: Meeting) -> dict[str, Any]:
                            "sent_to": item.sent_to,
                            "adjusted_at_once": item.adjusted_at_once, "vote": vote})
     signatures = [{"role": str(OFFICER_LABELS[s.officer.role]).lower(),
-                   "person": s.officer.person, "time": _time(s.signed_at)}
+                   "person": s.officer.person, "time": _time(s.signed_at),
+                   "sha256": s.sha256 or ""}
                   for s in record.signatures if s.signed_at is not None]
     locked = record.minutes_locked_at
     local_locked = clock.local(locked).date() if locked else None
@@ -192,14 +192,22 @@ def protocol_data(meeting: Meeting) -> dict[str, Any]:
                         if local_locked else None),
         "first": numbers[0] if numbers else 0, "last": numbers[-1] if numbers else 0,
         "paragraphs": paragraphs, "signatures": signatures, "signed": locked is not None,
-        "notice_up": local_locked.isoformat() if local_locked else "",
-        "notice_down": (local_locked + timedelta(days=NOTICE_DAYS)).isoformat()
-        if local_locked else "",
+        **_notice_dates(locked),
         "kept_at": _("The office of %(name)s", name=current_app.config["CONSORTIUM_NAME"]),
         "sha256": record.minutes_sha256 or "",
         "open_votes": any(item.motion is not None and item.motion.status == "open"
                           for item in record.paragraphs),
     }
+
+
+def _notice_dates(locked: Any) -> dict[str, str]:
+    """The notice of adjustment (anslag): posted on the day of justering, appealable for
+    three weeks, taken down the day after (board.notice_dates)."""
+    if not locked:
+        return {"notice_up": "", "appeal_until": "", "notice_down": ""}
+    dates = board.notice_dates(locked)
+    return {"notice_up": dates.posted.isoformat(), "appeal_until": dates.appeal_until.isoformat(),
+            "notice_down": dates.taken_down.isoformat()}
 
 
 def money(ore: int | None) -> str:

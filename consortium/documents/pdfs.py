@@ -3,6 +3,7 @@ its record can no longer change. Used by the download pages, the API and the bul
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Response
@@ -11,9 +12,11 @@ from flask_babel import gettext as _
 from consortium.costs import queries, years
 from consortium.costs import service as costs
 from consortium.costs.models import BudgetStatus
-from consortium.documents import data, renderer
+from consortium.documents import data, renderer, signing
 from consortium.documents.service import pdf
 from consortium.governance.models import Meeting, MotionStatus
+
+log = logging.getLogger(__name__)
 
 
 def pdf_response(content: bytes, filename: str, digest: str) -> Response:
@@ -23,12 +26,27 @@ def pdf_response(content: bytes, filename: str, digest: str) -> Response:
 
 
 def protocol_pdf(meeting: Meeting) -> tuple[bytes, str]:
+    """The protocol; once the minutes are signed, the kept one: PDF/A-2b with the page of
+    confirmations, sealed with the consortium's signature (SPEC "Sealed protocols"). Without
+    a configured certificate the PDF/A is kept unsigned (the meeting page and /healthz say
+    so)."""
+    sealed = meeting.minutes_locked_at is not None
+
     def render() -> bytes:
         title = _("Minutes %(council)s %(number)s", council=meeting.council.name,
                   number=f"{meeting.year}:{meeting.number}")
-        return renderer.render("protocol", doc=data.frame(title), p=data.protocol_data(meeting))
+        content = renderer.render("protocol", pdf_variant="pdf/a-2b" if sealed else None,
+                                  doc=data.frame(title), p=data.protocol_data(meeting))
+        if not sealed:
+            return content
+        try:
+            return signing.seal(content, reason=_("Adjusted minutes (justerat protokoll)"),
+                                location=meeting.place or meeting.council.name)
+        except signing.NotConfigured as error:
+            log.warning("protocol %s kept unsigned: %s", meeting.id, error)
+            return content
 
-    return pdf("protocol", str(meeting.id), meeting.minutes_locked_at is not None, render)
+    return pdf("protocol", str(meeting.id), sealed, render)
 
 
 def protocol_filename(meeting: Meeting) -> str:

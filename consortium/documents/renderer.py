@@ -6,6 +6,7 @@ the network: the URL fetcher serves files from static/ and refuses everything el
 from __future__ import annotations
 
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -53,12 +54,19 @@ def html_of(template: str, **context: Any) -> str:
     return render_template(f"documents/{template}.html", **context)
 
 
-def pdf_from_html(html: str) -> bytes:
+def pdf_from_html(html: str, pdf_variant: str | None = None) -> bytes:
+    """The PDF; `pdf_variant` "pdf/a-2b" makes it PDF/A-2b for the archive (embedded fonts,
+    an sRGB output intent and the XMP metadata that declares it)."""
     loaded = _weasyprint()
     document = loaded["module"].HTML(string=html, base_url=STATIC.as_uri() + "/",
                                      url_fetcher=fetch)
-    return document.write_pdf(stylesheets=[loaded["css"]], font_config=loaded["fonts"])
+    with warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile for the PDF/A output intent and leaves the
+        # file to the garbage collector (a ResourceWarning, nothing more)
+        warnings.simplefilter("ignore", ResourceWarning)
+        return document.write_pdf(stylesheets=[loaded["css"]], font_config=loaded["fonts"],
+                                  pdf_variant=pdf_variant)
 
 
-def render(template: str, **context: Any) -> bytes:
-    return pdf_from_html(html_of(template, **context))
+def render(template: str, pdf_variant: str | None = None, **context: Any) -> bytes:
+    return pdf_from_html(html_of(template, **context), pdf_variant)

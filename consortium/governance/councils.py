@@ -71,14 +71,24 @@ def create_council(data: dict[str, Any], *, actor: User | None = None,
     if errors:
         raise Invalid(_("The council could not be saved."), errors)
     council = Council(kind=kind, name=name, tool=tool, chair_municipality=chair,
-                      proxy_limit=limit)
+                      proxy_limit=limit, public=bool(data.get("public", False)))
     db.session.add(council)
     db.session.flush()
     record("council.create", "council", council.id,
            after={"kind": kind.value, "name": name, "tool": tool.slug if tool else None,
-                  "chair": chair.code if chair else None, "proxy_limit": limit},
+                  "chair": chair.code if chair else None, "proxy_limit": limit,
+                  "public": council.public},
            actor=actor, actor_label=actor_label)
     return council
+
+
+def set_public(council: Council, public: bool, *, actor: User | None = None) -> None:
+    """Whether the council's signed protocols go on the public notice board (anslagstavla)."""
+    if council.public == public:
+        return
+    council.public = public
+    record("council.public", "council", council.id, before={"public": not public},
+           after={"public": public}, actor=actor)
 
 
 def set_board_seats(council: Council, codes: list[str], *, actor: User | None = None,

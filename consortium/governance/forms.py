@@ -49,6 +49,10 @@ class CouncilForm(FlaskForm):
     submit = SubmitField(_l("Create council"))
 
 
+class PublicForm(FlaskForm):
+    public = BooleanField()
+
+
 class SeatsForm(FlaskForm):
     seats = TextAreaField(_l("Seats: one municipality per line, by name or kommunkod"))
     submit = SubmitField(_l("Save the seats"))

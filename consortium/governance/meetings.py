@@ -32,6 +32,7 @@ from consortium.governance.models import (
     Proxy,
 )
 from consortium.governance.records import meeting_record
+from consortium.signals import minutes_signed
 
 OPENING_ITEMS = ("Mötets öppnande", "Val av justerare", "Godkännande av dagordning")
 
@@ -376,4 +377,6 @@ def sign_minutes(meeting: Meeting, user: User) -> MeetingSignature:
         meeting.minutes_locked_at = clock.now()
         record("meeting.minutes_signed", "meeting", meeting.id, after={"sha256": digest},
                actor=user)
+        db.session.flush()
+        minutes_signed.send(meeting)
     return signature

@@ -106,6 +106,8 @@ class Council(Base):
     tool_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
     chair_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     proxy_limit: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Its signed protocols go on the public notice board (anslagstavla)
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     tool: Mapped[Tool | None] = relationship()

@@ -31,6 +31,7 @@ from consortium.governance.forms import (
     MeetingForm,
     MotionForm,
     OfficerForm,
+    PublicForm,
     RollChangeForm,
     SeatsForm,
 )
@@ -133,7 +134,19 @@ def council(council_id: int) -> Any:
         "governance/council.html", council=found, meetings=council_meetings,
         motions=council_motions, seats=seats, labels=LABELS, is_admin=is_admin(),
         meeting_form=meeting_form, motion_form=motion_form, seats_form=seats_form,
-        election_form=election_form)
+        election_form=election_form, public_form=PublicForm(formdata=None))
+
+
+@bp.route("/councils/<int:council_id>/public", methods=["POST"])
+@admin_only
+def council_public(council_id: int) -> Any:
+    found = or_404(councils.get_council, council_id)
+    form = PublicForm()
+    if form.validate_on_submit():
+        councils.set_public(found, bool(form.public.data), actor=require_user())
+        flash(_("Its signed protocols are posted on the public notice board.") if found.public
+              else _("The council's protocols are no longer on the notice board."), "success")
+    return redirect(url_for("governance.council", council_id=council_id))
 
 
 @bp.route("/councils/<int:council_id>/seats", methods=["POST"])
@@ -199,10 +212,19 @@ def meeting(meeting_id: int) -> Any:
         item_form=ItemForm(formdata=None), action_form=ActionForm(formdata=None),
         kept_hash=kept_hash("protocol", str(found.id)),
         roll_lines=roll.current(found), roll_changes=roll.changes(found),
-        roll_form=RollChangeForm(formdata=None),
+        roll_form=RollChangeForm(formdata=None), sealing=_sealing() if is_admin() else None,
         change_form=MeetingChangeForm(formdata=None, held_on=found.held_on,
                                       starts_at=found.starts_at, place=found.place),
         cancel_form=CancelMeetingForm(formdata=None))
+
+
+def _sealing() -> tuple[bool, str]:
+    """Whether signed protocols will be sealed (the documents domain answers; nobody
+    answering means they will not be)."""
+    from consortium.signals import answers, sealing_status
+
+    found = answers(sealing_status.send(None))
+    return found[0] if found else (False, _("No documents domain seals protocols."))
 
 
 @bp.route("/meetings/<int:meeting_id>/change", methods=["POST"])

@@ -93,6 +93,8 @@ def select_locale() -> str:
         return "en"
     if request.path.startswith("/api/"):
         return request.accept_languages.best_match(("en", "sv")) or "en"
+    if request.args.get("lang") in LANGUAGES:  # a public page's language links
+        return str(request.args["lang"])
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen

@@ -30,6 +30,7 @@ from consortium.frame.redirects import local_path
 from consortium.governance.models import Motion, MotionStatus
 from consortium.members.models import standing_condition
 from consortium.notices.service import troubled_count
+from consortium.signals import answers, sealing_status
 from consortium.tools.models import Tool
 
 bp = Blueprint("web", __name__)
@@ -125,5 +126,8 @@ def health() -> Any:
     if used:
         parts["redis"] = "ok" if all(redis_answers_at(url) for url in dict.fromkeys(used)) \
             else "down"
+    # Sealed protocols: without a certificate they are kept unsigned (not down: said)
+    sealing = answers(sealing_status.send(None))
+    parts["signing"] = "ok" if sealing and sealing[0][0] else "not configured"
     status = 503 if "down" in parts.values() else 200
     return jsonify({"status": "ok" if status == 200 else "down", "parts": parts}), status

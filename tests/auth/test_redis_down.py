@@ -36,4 +36,5 @@ def test_health_names_redis_when_it_is_down(app):
         db.engine_of(broken).dispose()
         db.bind_to(app, app.extensions.get("db_bind"))
     assert response.status_code == 503
-    assert response.json == {"status": "down", "parts": {"database": "ok", "redis": "down"}}
+    assert response.json == {"status": "down", "parts": {"database": "ok", "redis": "down",
+                                                         "signing": "ok"}}

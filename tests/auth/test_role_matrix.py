@@ -49,6 +49,9 @@ EXPECTED: dict[str, set[str]] = {
     "api.open_election": ADMIN, "api.close_election": ADMIN,
     "governance.create_election": ADMIN, "api.change_meeting": ADMIN, "api.cancel_meeting": ADMIN,
     "governance.meeting_change": ADMIN, "governance.meeting_cancel": ADMIN,
+    "api.patch_council": ADMIN, "governance.council_public": ADMIN,
+    # checking a PDF one holds: anyone signed in (it writes nothing)
+    "documents.verify": EVERYONE,
     "api.call_meeting": ADMIN, "governance.meeting_call": ADMIN,
     "api.put_invoicing_settings": ADMIN, "invoicing.settings": ADMIN,
     "api.issue_invoices": FINANCE, "invoicing.issue": FINANCE,

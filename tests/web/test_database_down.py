@@ -22,8 +22,8 @@ def unreachable(app):
 def test_health_says_the_database_is_down(unreachable):
     response = unreachable.get("/healthz")
     assert response.status_code == 503
-    assert response.json == {"status": "down",
-                             "parts": {"database": "down", "redis": "not used"}}
+    assert response.json == {"status": "down", "parts": {
+        "database": "down", "redis": "not used", "signing": "ok"}}
 
 
 def test_pages_and_the_api_answer_503(unreachable):

@@ -74,8 +74,8 @@ def test_server_error_page_shows_no_internals(database_url):
 
 def test_health_check_answers_without_login(client):
     # The tests run jobs inline and count logins in memory: Redis is not used here
-    assert client.get("/healthz").json == {"status": "ok",
-                                           "parts": {"database": "ok", "redis": "not used"}}
+    assert client.get("/healthz").json == {"status": "ok", "parts": {
+        "database": "ok", "redis": "not used", "signing": "ok"}}
 
 
 def test_static_stylesheet_ships_with_the_app(client):

@@ -16,6 +16,13 @@ class CouncilIn(Schema):
                      metadata={"description": "The chair's municipality code."})
     proxy_limit = f.Integer(load_default=1, strict=True, validate=validate.Range(1, 50),
                             metadata={"description": "Proxies one holder may hold at once."})
+    public = f.Boolean(load_default=False, metadata={
+        "description": "Its signed protocols go on the public notice board."})
+
+
+class CouncilPatch(Schema):
+    public = f.Boolean(required=True, metadata={
+        "description": "Its signed protocols go on the public notice board (anslagstavla)."})
 
 
 class SeatsIn(Schema):
@@ -29,6 +36,7 @@ class CouncilOut(Schema):
     tool = f.String(allow_none=True)
     chair = f.String(allow_none=True)
     proxy_limit = f.Integer()
+    public = f.Boolean()
     seats = f.List(f.String(), metadata={"description": "Seat municipality codes today."})
 
 
