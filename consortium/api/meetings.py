@@ -11,8 +11,8 @@ from consortium.api import bp
 from consortium.api.governance import TAGS
 from consortium.api.schemas import governance as s
 from consortium.api.spec import answer, operation
-from consortium.auth.access import acting_user, admin_only, readers, require_user
-from consortium.documents import pdfs
+from consortium.auth.access import acting_user, admin_only, public, readers, require_user
+from consortium.documents import board_views, pdfs
 from consortium.governance import councils, meetings, roll
 from consortium.governance.models import Meeting
 from consortium.governance.records import meeting_record
@@ -200,3 +200,11 @@ def change_roll(meeting_id: int, data: dict[str, Any]) -> Any:
     roll.change(meeting, data["municipality"], data["represented_by"], data["reason"],
                 actor=acting_user())
     return answer(roll_json(meeting), 201)
+
+
+@bp.get("/anslagstavla.atom")
+@public
+@operation("The notice board's Atom feed: the sealed protocols of public councils (no login)",
+           tags=TAGS, content_type="application/atom+xml")
+def notice_board_feed() -> Any:
+    return board_views.notice_board_feed()

@@ -109,3 +109,13 @@ def test_the_board_is_one_statement_and_answers_not_modified(app, client, consor
         page = public.get("/anslagstavla", headers=EN)
     assert page.status_code == 200 and page.headers["ETag"] != first.headers["ETag"]
     assert many.count == few.count <= 3
+
+
+def test_the_api_serves_the_same_feed_without_a_token(app, client, consortium, make_user):
+    c = consortium
+    sign_via_api(client, c, make_user)
+    public = app.test_client()
+    answer = public.get("/api/v1/anslagstavla.atom", headers=EN)
+    assert answer.status_code == 200 and answer.mimetype == "application/atom+xml"
+    (entry,) = feedparser.parse(answer.data).entries
+    assert entry.title == "Minutes Föreningsstämma 2026:1"

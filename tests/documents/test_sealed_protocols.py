@@ -171,3 +171,37 @@ def test_without_a_certificate_the_protocol_is_kept_unsigned_and_it_is_said(
     office = client_as("admin")
     page = office.get(f"/meetings/{meeting['id']}", headers=EN).get_data(as_text=True)
     assert "No signing certificate is configured" in page
+
+
+@pytest.fixture
+def pkcs12_only(app, tmp_path):
+    """The certificate and key as one PKCS#12 file with a password (as an organisation
+    certificate is often delivered)."""
+    from cryptography.hazmat.primitives.serialization import (
+        BestAvailableEncryption,
+        load_pem_private_key,
+        pkcs12,
+    )
+    from cryptography.x509 import load_pem_x509_certificate
+
+    key = load_pem_private_key(SIGNING.key.read_bytes(), password=None)
+    cert = load_pem_x509_certificate(SIGNING.cert.read_bytes())
+    bundle = tmp_path / "org.p12"
+    bundle.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"org", key, cert, None, BestAvailableEncryption(b"hemligt")))
+    saved = {key: app.config[key] for key in ("SIGNING_CERT", "SIGNING_KEY", "SIGNING_PKCS12",
+                                               "SIGNING_PKCS12_PASSWORD")}
+    app.config.update(SIGNING_CERT=None, SIGNING_KEY=None, SIGNING_PKCS12=str(bundle),
+                      SIGNING_PKCS12_PASSWORD="hemligt")
+    yield
+    app.config.update(saved)
+
+
+def test_a_pkcs12_certificate_with_a_password_seals_as_well(client, consortium, make_user,
+                                                            pkcs12_only):
+    c = consortium
+    _assembly, meeting = sign_via_api(client, c, make_user)
+    content = client.get(f"/api/v1/meetings/{meeting['id']}/protocol.pdf",
+                         headers={**c["observer"], "Accept-Language": "sv"}).data
+    status = validate(content)
+    assert (status.intact, status.valid, status.trusted) == (True, True, True)
