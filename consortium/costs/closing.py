@@ -4,36 +4,48 @@ missing; once closed, the year's statements are final (issued and kept when prin
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from consortium import db
 from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.costs import notices
-from consortium.costs.fee_schedules import fee_schedule
-from consortium.costs.models import BudgetStatus, ClosedYear
-from consortium.costs.queries import fees_by_code, latest_budgets
-from consortium.costs.years import closed
+from consortium.costs.fee_schedules import fee_problem
+from consortium.costs.models import BudgetStatus, ClosedYear, FeeSchedule
+from consortium.costs.queries import latest_by_year
 from consortium.errors import Conflict
 from consortium.jobs import service as jobs
 
 
 def reasons_not_to_close(year: int) -> list[str]:
     """Why the year cannot be closed yet (empty: it can)."""
-    reasons = []
-    if closed(year) is not None:
-        reasons.append(_("%(year)s is already closed.", year=year))
-        return reasons
-    for budget in latest_budgets(year):
-        if budget.status is not BudgetStatus.ADOPTED:
-            reasons.append(_("The budget of %(tool)s (version %(version)s) is not adopted.",
-                             tool=budget.tool.name, version=budget.version))
-    if fee_schedule(year) is None:
-        reasons.append(_("There is no membership fee schedule for %(year)s.", year=year))
-    else:
-        _fees, problem = fees_by_code(year)
-        if problem:
+    return reasons_for_years([year])[year]
+
+
+def reasons_for_years(wanted: list[int]) -> dict[int, list[str]]:
+    """Why each year cannot be closed yet, read in a fixed number of statements whatever the
+    number of years, tools or municipalities: the closed years, the tools' current budgets,
+    the fee schedules with the problem stored with them."""
+    done = set(db.session.scalars(select(ClosedYear.year).where(ClosedYear.year.in_(wanted))))
+    open_years = [year for year in wanted if year not in done]
+    budgets = latest_by_year(open_years)
+    schedules = {schedule.year: schedule for schedule in db.session.scalars(
+        select(FeeSchedule).where(FeeSchedule.year.in_(open_years)))} if open_years else {}
+    found: dict[int, list[str]] = {}
+    for year in wanted:
+        if year in done:
+            found[year] = [_("%(year)s is already closed.", year=year)]
+            continue
+        reasons = [_("The budget of %(tool)s (version %(version)s) is not adopted.",
+                     tool=budget.tool.name, version=budget.version)
+                   for budget in budgets[year] if budget.status is not BudgetStatus.ADOPTED]
+        schedule = schedules.get(year)
+        if schedule is None:
+            reasons.append(_("There is no membership fee schedule for %(year)s.", year=year))
+        elif problem := fee_problem(schedule):
             reasons.append(problem)
-    return reasons
+        found[year] = reasons
+    return found
 
 
 def close_year(year: int, *, actor: User | None = None, actor_label: str | None = None

@@ -65,6 +65,18 @@ def latest_budgets(year: int, closing: object = _UNKNOWN) -> list[Budget]:
     return sorted(latest.values(), key=lambda b: b.tool.name)
 
 
+def latest_by_year(years: list[int]) -> dict[int, list[Budget]]:
+    """Each tool's current version for each of the (open) years, in one statement."""
+    found: dict[int, dict[int, Budget]] = {year: {} for year in years}
+    if years:
+        for budget in db.session.scalars(
+                select(Budget).where(Budget.year.in_(years)).options(joinedload(Budget.tool))
+                .order_by(Budget.year, Budget.tool_id, Budget.version)):
+            found[budget.year][budget.tool_id] = budget
+    return {year: sorted(latest.values(), key=lambda b: b.tool.name)
+            for year, latest in found.items()}
+
+
 def year_allocations(year: int, with_lines: bool = True) -> list[ToolYear]:
     """Every tool's current budget for the year with its stored allocation (frozen lines when
     adopted, the lines stored at a draft's last input change otherwise): nothing computed.

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from consortium import clock, db
 from consortium.auth.models import User
-from consortium.costs.closing import reasons_not_to_close
+from consortium.costs.closing import reasons_for_years
 from consortium.costs.models import Budget, BudgetStatus, ClosedYear
-from consortium.costs.queries import latest_budgets
+from consortium.costs.queries import latest_by_year
 
 
 @dataclass
@@ -30,15 +30,14 @@ def worklist(user: User, today: date | None = None) -> Worklist:
     years = sorted(set(db.session.scalars(select(Budget.year).distinct())) | {today.year})
     closed = set(db.session.scalars(select(ClosedYear.year)))
     found.closed = sorted(closed, reverse=True)[:5]
-    for year in years:
-        if year in closed:
-            continue
-        drafts = [b for b in latest_budgets(year, None) if b.status is BudgetStatus.DRAFT]
-        found.drafts += drafts
-        if year <= today.year:
-            reasons = reasons_not_to_close(year)
-            if reasons:
-                found.open_reasons[year] = reasons
+    open_years = [year for year in years if year not in closed]
+    budgets = latest_by_year(open_years)
+    reasons = reasons_for_years([year for year in open_years if year <= today.year])
+    for year in open_years:
+        found.drafts += [b for b in budgets[year] if b.status is BudgetStatus.DRAFT]
+        if year in reasons:
+            if reasons[year]:
+                found.open_reasons[year] = reasons[year]
             else:
                 found.closable.append(year)
     return found

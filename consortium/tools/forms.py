@@ -65,8 +65,10 @@ class ParticipationForm(FlaskForm):
 
 
 class EndParticipationForm(FlaskForm):
-    left_on = DateField(_l("Last day"), validators=[InputRequired()])
-    submit = SubmitField(_l("End"))
+    municipality = MunicipalityField(_l("Municipality"), validators=[DataRequired()])
+    left_on = DateField(_l("Last day"), validators=[InputRequired(
+        message=_l("Give the last day of the participation."))])
+    submit = SubmitField(_l("End the participation"))
 
 
 class UsageForm(FlaskForm):

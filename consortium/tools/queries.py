@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from consortium import clock, db
-from consortium.members.models import Municipality, swedish_key
+from consortium.members.models import Municipality
 from consortium.members.queries import status_condition
 from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
 
@@ -31,38 +31,78 @@ def tools_with_counts(on: date) -> list[tuple[Tool, int, int]]:
         select(Tool, current, ever).order_by(Tool.name))]
 
 
+PAGE = 50  # participants per page of the tool page
+
+
 @dataclass
 class ToolDetail:
+    """The tool page, a page of each list at a time: its size and its statements do not
+    grow with the number of participants."""
+
     tool: Tool
-    periods: list[Participation]
+    current: list[Participation]  # taking part today, this page
+    current_count: int
+    other: list[Participation]  # earlier and future periods, the first page
+    other_count: int
     usage_year: int
-    usage: dict[int, int]
+    usage_rows: list[tuple[Municipality, int | None]]  # participants in the year, this page
+    usage_count: int
     usage_years: list[int]
-    participants_in_year: list[Municipality]
+    page: int
+    usage_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.current_count // PAGE))
+
+    @property
+    def usage_pages(self) -> int:
+        return max(1, -(-self.usage_count // PAGE))
 
 
-def detail(slug: str, usage_year: int) -> ToolDetail | None:
+def detail(slug: str, usage_year: int, page: int = 1, usage_page: int = 1,
+           today: date | None = None) -> ToolDetail | None:
     tool = db.session.scalar(select(Tool).where(Tool.slug == slug))
     if tool is None:
         return None
-    periods = list(db.session.scalars(
-        select(Participation).where(Participation.tool_id == tool.id)
-        .options(joinedload(Participation.municipality))
-        .join(Municipality, Municipality.id == Participation.municipality_id)
-        .order_by(Municipality.sort_name, Participation.joined_on)))
-    usage = dict(db.session.execute(
-        select(UsageFigure.municipality_id, UsageFigure.units)
-        .where(UsageFigure.tool_id == tool.id, UsageFigure.year == usage_year)).all())
+    today = today or clock.today()
+    ongoing = and_(Participation.joined_on <= today,
+                   or_(Participation.left_on.is_(None), Participation.left_on >= today))
+
+    def periods(condition: Any, offset: int) -> tuple[list[Participation], int]:
+        where = and_(Participation.tool_id == tool.id, condition)
+        count = db.session.scalar(select(func.count()).select_from(Participation).where(
+            where)) or 0
+        rows = list(db.session.scalars(
+            select(Participation).where(where).options(joinedload(Participation.municipality))
+            .join(Municipality, Municipality.id == Participation.municipality_id)
+            .order_by(Municipality.sort_name, Participation.joined_on)
+            .limit(PAGE).offset(offset)))
+        return rows, count
+
+    page, usage_page = max(1, page), max(1, usage_page)
+    current, current_count = periods(ongoing, (page - 1) * PAGE)
+    other, other_count = periods(~ongoing, 0)
+    start, end = date(usage_year, 1, 1), date(usage_year, 12, 31)
+    in_year = exists().where(Participation.tool_id == tool.id,
+                             Participation.municipality_id == Municipality.id,
+                             Participation.joined_on <= end,
+                             or_(Participation.left_on.is_(None), Participation.left_on >= start))
+    usage_count = db.session.scalar(select(func.count()).select_from(Municipality)
+                                    .where(in_year)) or 0
+    usage_rows: list[tuple[Municipality, int | None]] = [
+        (m, units) for m, units in db.session.execute(
+        select(Municipality, UsageFigure.units)
+        .outerjoin(UsageFigure, and_(UsageFigure.municipality_id == Municipality.id,
+                                     UsageFigure.tool_id == tool.id,
+                                     UsageFigure.year == usage_year))
+        .where(in_year).order_by(Municipality.sort_name)
+        .limit(PAGE).offset((usage_page - 1) * PAGE))]
     years = list(db.session.scalars(
         select(UsageFigure.year).where(UsageFigure.tool_id == tool.id).distinct()
         .order_by(UsageFigure.year)))
-    start, end = date(usage_year, 1, 1), date(usage_year, 12, 31)
-    seen: dict[int, Municipality] = {}
-    for period in periods:
-        if period.joined_on <= end and (period.left_on is None or period.left_on >= start):
-            seen.setdefault(period.municipality_id, period.municipality)
-    return ToolDetail(tool, periods, usage_year, usage, years,
-                      sorted(seen.values(), key=lambda m: swedish_key(m.name)))
+    return ToolDetail(tool, current, current_count, other, other_count, usage_year, usage_rows,
+                      usage_count, years, page, usage_page)
 
 
 @dataclass

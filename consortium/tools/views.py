@@ -14,7 +14,7 @@ from consortium.auth.models import Role
 from consortium.errors import DomainError
 from consortium.frame.confirm import confirmation
 from consortium.frame.exports import table_response
-from consortium.frame.forms import choices, show_domain_error
+from consortium.frame.forms import show_domain_error
 from consortium.members.labels import MEMBERSHIP_LABELS
 from consortium.members.models import Municipality
 from consortium.tools import queries, service
@@ -84,21 +84,17 @@ def edit(slug: str) -> Any:
 def _render_detail(slug: str, participation_form: ParticipationForm | None = None,
                    usage_form: UsageForm | None = None, status: int = 200) -> Any:
     year = request.args.get("year", clock.today().year, type=int) or clock.today().year
-    found = queries.detail(slug, year)
+    found = queries.detail(slug, year, page=request.args.get("page", 1, type=int) or 1,
+                           usage_page=request.args.get("upage", 1, type=int) or 1)
     if found is None:
         abort(404)
     today = clock.today()
     participation_form = participation_form or ParticipationForm(formdata=None, joined_on=today)
     usage_form = usage_form or UsageForm(formdata=None, year=year)
-    usage_form.municipality.choices = choices((m.code, f"{m.name} ({m.code})")
-                                              for m in found.participants_in_year)
     user = acting_user()
-    current = [p for p in found.periods if p.joined_on <= today
-               and (p.left_on is None or p.left_on >= today)]
-    other = [p for p in found.periods if p not in current]
     return render_template(
-        "tools/detail.html", d=found, tool=found.tool, current=current, other=other,
-        participation_form=participation_form, usage_form=usage_form,
+        "tools/detail.html", d=found, tool=found.tool, current=found.current,
+        other=found.other, participation_form=participation_form, usage_form=usage_form,
         end_form=EndParticipationForm(formdata=None, left_on=today),
         can_edit=user is not None and user.role is Role.ADMIN, today=today,
     ), status
@@ -131,34 +127,44 @@ def add_participant(slug: str) -> Any:
     return _render_detail(slug, participation_form=form, status=422)
 
 
-@bp.route("/<slug>/participants/<int:participation_id>/end", methods=["POST"])
+@bp.route("/<slug>/participants/end", methods=["POST"])
 @admin_only
-def end_participation(slug: str, participation_id: int) -> Any:
+def end_participation(slug: str) -> Any:
+    """One form for ending any participation: the municipality and its last day (the page
+    carries no form per row, so its size does not grow with the number of participants)."""
     tool = _tool_or_404(slug)
-    participation = db.session.get(Participation, participation_id)
-    if participation is None or participation.tool_id != tool.id:
-        abort(404)
     form = EndParticipationForm()
     if not form.validate_on_submit():
-        flash(_("Give the last day of the participation."), "error")
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(url_for("tools.detail", slug=slug) + "#end-participation")
+    participation = db.session.scalar(
+        select(Participation).join(Municipality, Municipality.id == Participation.municipality_id)
+        .where(Participation.tool_id == tool.id, Municipality.code == form.municipality.data)
+        .order_by(Participation.left_on.is_(None).desc(), Participation.joined_on.desc())
+        .limit(1))
+    if participation is None:
+        flash(_("%(code)s does not take part in %(tool)s.", code=form.municipality.data,
+                tool=tool.name), "error")
+        return redirect(url_for("tools.detail", slug=slug) + "#end-participation")
+    asked = confirmation(
+        _("End the participation"),
+        _("End the participation of %(name)s in %(tool)s on %(date)s?",
+          name=participation.municipality.name, tool=tool.name,
+          date=form.left_on.data.isoformat()),
+        _("End the participation"), url_for("tools.detail", slug=slug) + "#participants",
+        warning=_("From the day after, %(name)s has no seat in the förvaltningsråd and no "
+                  "share of the costs.", name=participation.municipality.name))
+    if asked is not None:
+        return asked
+    try:
+        service.set_participation(tool, participation.municipality, participation.joined_on,
+                                  form.left_on.data, actor=acting_user())
+    except DomainError as error:
+        show_domain_error(None, error)
     else:
-        asked = confirmation(
-            _("End the participation"),
-            _("End the participation of %(name)s in %(tool)s on %(date)s?",
-              name=participation.municipality.name, tool=tool.name,
-              date=form.left_on.data.isoformat()),
-            _("End the participation"), url_for("tools.detail", slug=slug) + "#participants",
-            warning=_("From the day after, %(name)s has no seat in the förvaltningsråd and no "
-                      "share of the costs.", name=participation.municipality.name))
-        if asked is not None:
-            return asked
-        try:
-            service.set_participation(tool, participation.municipality, participation.joined_on,
-                                      form.left_on.data, actor=acting_user())
-        except DomainError as error:
-            show_domain_error(None, error)
-        else:
-            flash(_("The participation was ended."), "success")
+        flash(_("The participation was ended."), "success")
     return redirect(url_for("tools.detail", slug=slug) + "#participants")
 
 

@@ -115,13 +115,16 @@ def test_admin_adds_and_ends_a_participation_in_the_browser(client_as, make_tool
         "joined_on": "2020-01-01", "left_on": ""})
     assert added.status_code == 302
     period = db.session.scalars(select(Participation)).one()
-    asked = admin.post(f"{page}/participants/{period.id}/end", headers={"Accept-Language": "en"},
-                       data={"csrf_token": csrf_token(admin, page), "left_on": "2023-06-30"})
+    assert period.left_on is None
+    asked = admin.post(f"{page}/participants/end", headers={"Accept-Language": "en"},
+                       data={"csrf_token": csrf_token(admin, page), "municipality": "Laxå",
+                             "left_on": "2023-06-30"})
     assert asked.status_code == 200
     assert "End the participation of Laxå in Egil on 2023-06-30?" in asked.get_data(as_text=True)
     assert db.session.scalars(select(Participation)).one().left_on is None
-    ended = admin.post(f"{page}/participants/{period.id}/end", data={
-        "csrf_token": csrf_token(admin, page), "left_on": "2023-06-30", "confirmed": "yes"})
+    ended = admin.post(f"{page}/participants/end", data={
+        "csrf_token": csrf_token(admin, page), "municipality": "1860", "left_on": "2023-06-30",
+        "confirmed": "yes"})
     assert ended.status_code == 302
     assert db.session.scalars(select(Participation)).one().left_on == date(2023, 6, 30)
 
