@@ -102,6 +102,8 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         SIGNING_TRUST_ROOT=os.environ.get("SIGNING_TRUST_ROOT") or _existing(
             instance / "signing" / "ca.pem"),
         SIGNING_TSA_URL=os.environ.get("SIGNING_TSA_URL") or None,
+        # The worker walks the audit events written since its last verification this often
+        AUDIT_VERIFY_MINUTES=float(os.environ.get("AUDIT_VERIFY_MINUTES", "10")),
     )
     if overrides:
         app.config.update(overrides)

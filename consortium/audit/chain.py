@@ -80,17 +80,23 @@ class Report:
                 and not self.checkpoint_breaks)
 
 
-def verify(documents: bool = True, checkpoints: list[dict[str, Any]] | None = None) -> Report:
-    """Walk the chain from the first event, compare it with the checkpoints given (held
-    elsewhere: they show a chain shortened or rewritten since), re-hash every kept
-    document."""
+def verify(documents: bool = True, checkpoints: list[dict[str, Any]] | None = None,
+           after: tuple[int, str, int] | None = None) -> Report:
+    """Walk the chain from the first event (or from the event after `after`: (id, its
+    SHA-256, its hash version), a point an earlier walk found whole), compare it with the
+    checkpoints given (held elsewhere: they show a chain shortened or rewritten since),
+    re-hash every kept document."""
     report = Report()
     wanted = {int(c["sequence"]): str(c["sha256"]) for c in checkpoints or []}
     found: dict[int, str] = {}
     previous = GENESIS
     keyed_since = 1  # plain SHA-256 only for the events written before the key
-    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)  # as stored now
-                                .execution_options(yield_per=1000, populate_existing=True))
+    query = select(AuditEvent).order_by(AuditEvent.id)  # as stored now
+    if after is not None:
+        previous, keyed_since = after[1], after[2]
+        query = query.where(AuditEvent.id > after[0])
+    events = db.session.scalars(query.execution_options(yield_per=1000,
+                                                        populate_existing=True))
     try:
         for event in events:
             report.events += 1

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from consortium import db
-from consortium.audit import checkpoints
+from consortium import clock, db
+from consortium.audit import checkpoints, verification
 from consortium.audit.chain import verify
 
 
@@ -37,7 +37,11 @@ def verify_command(checkpoints_file: str | None) -> None:
         except (ValueError, AssertionError):
             raise click.ClickException(f"{checkpoints_file}: not a JSON list of "
                                        "checkpoints.") from None
+    started = clock.now()
     report = verify(checkpoints=held)
+    with db.unit_of_work():  # the audit page shows this walk as the newest verification
+        verification.record(report, full=True, start=0, by="flask audit verify",
+                            started=started)
     if report.first_break is not None:
         where = "the head of the chain" if report.first_break == -1 \
             else f"event #{report.first_break}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium import clock
@@ -61,3 +61,25 @@ class AuditCheckpoint(Base):
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     public_key: Mapped[str] = mapped_column(String(64))  # Ed25519, hex
     signature: Mapped[str] = mapped_column(String(128))  # hex
+
+
+class AuditVerification(Base):
+    """One walk of the chain and what it found. Incremental walks start after the newest
+    whole one (`through_event_id`, `through_sha256`: the stored checkpoint) and check that
+    anchor again; a full walk (`flask audit verify`) starts at the first event. The audit
+    page shows the newest row and never walks the chain itself."""
+
+    __tablename__ = "audit_verifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    full: Mapped[bool] = mapped_column(Boolean, default=False)
+    from_event_id: Mapped[int] = mapped_column(Integer, default=0)  # the events after it
+    through_event_id: Mapped[int] = mapped_column(Integer, default=0)
+    through_sha256: Mapped[str] = mapped_column(String(64))
+    events: Mapped[int] = mapped_column(Integer, default=0)  # read by this walk
+    whole: Mapped[bool] = mapped_column(Boolean)
+    first_break: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(String(100), default="worker")

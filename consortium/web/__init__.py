@@ -14,6 +14,9 @@ def init_app(app: Flask) -> None:
     del me, notices_page  # settings, calendar and the office's notices: routes of views.bp
     app.register_blueprint(views.bp)
     app.register_blueprint(audit_log.bp)
+    from consortium import wiring
+
+    wiring.job_handler(app, audit_log.VERIFY_KIND, audit_log.verification_job)
     errors.register(app)
     security.register(app)
     navigation.register(app)

@@ -4,11 +4,12 @@ Administrators and observers (revisorer) read it; nobody changes it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +19,8 @@ from sqlalchemy.orm import joinedload
 from consortium import db
 from consortium.audit.filters import PAGE_SIZE, filtered
 from consortium.audit.models import AuditEvent
-from consortium.auth.access import acting_user, roles
+from consortium.auth.access import acting_user, require_user, roles
+from consortium.auth.forms import EmptyForm
 from consortium.auth.models import Role, User
 from consortium.frame.exports import csv_response
 from consortium.governance.models import Council, Meeting, Motion
@@ -194,12 +196,42 @@ def log() -> Any:
                                 .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     pages = max(1, -(-total // PAGE_SIZE))
     actions = sorted(SENTENCES, key=lambda a: str(SENTENCES[a]))
-    from consortium.audit.chain import verify
+    from consortium.audit.verification import latest
 
     return render_template("audit/log.html", lines=lines(events), filters=filters,
-                           chain=verify(documents=False),
+                           chain=latest(), verify_form=EmptyForm(formdata=None),
                            errors=errors, total=total, page=page, pages=pages, kinds=KINDS,
                            actions=[(a, _action_label(a)) for a in actions])
+
+
+VERIFY_KIND = "audit.verify"
+
+
+def verification_job(_params: dict[str, Any], progress: Any) -> Any:
+    """A walk asked for on the audit page (the worker's job; inline in tests)."""
+    from consortium.audit.verification import verify_incrementally
+    from consortium.jobs.service import Result
+
+    progress(0, 1)
+    found = verify_incrementally(by="on demand")
+    db.session.commit()
+    progress(1, 1)
+    return Result(json.dumps({"events": found.events, "whole": found.whole}).encode(),
+                  "verification.json", "application/json")
+
+
+@bp.route("/admin/audit/verify", methods=["POST"])
+@auditors
+def verify_now() -> Any:
+    from consortium.jobs import service as jobs
+
+    if EmptyForm().validate_on_submit():
+        job = jobs.submit(VERIFY_KIND, {}, user_id=require_user().id)
+        db.commit()
+        jobs.start(job.id)
+        flash(_("The verification is started; its result shows here when it is done."),
+              "success")
+    return redirect(url_for("audit.log") + "#chain")
 
 
 def _action_label(action: str) -> str:
@@ -211,7 +243,6 @@ def _action_label(action: str) -> str:
 @bp.route("/admin/audit.csv")
 @auditors
 def log_csv() -> Any:
-    import json
 
     query, _filters, _errors = filtered(request.args)
     events = db.session.scalars(query.options(joinedload(AuditEvent.actor)).limit(50_000)).all()
@@ -232,7 +263,6 @@ def log_csv() -> Any:
 def checkpoints_feed() -> Any:
     """The signed checkpoints of the chain's head as an Atom feed: a feed reader (or a
     script with a token of an auditor) keeps copies where the database cannot reach them."""
-    import json
 
     from feedgen.feed import FeedGenerator
     from flask import Response, current_app

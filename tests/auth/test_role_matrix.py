@@ -52,6 +52,7 @@ EXPECTED: dict[str, set[str]] = {
     "api.patch_council": ADMIN, "governance.council_public": ADMIN,
     # checking a PDF one holds: anyone signed in (it writes nothing)
     "documents.verify": EVERYONE,
+    "audit.verify_now": {"admin", "observer"},
     "api.call_meeting": ADMIN, "governance.meeting_call": ADMIN,
     "api.put_invoicing_settings": ADMIN, "invoicing.settings": ADMIN,
     "api.issue_invoices": FINANCE, "invoicing.issue": FINANCE,
