@@ -388,7 +388,8 @@ def open_motions_for(municipality: Municipality) -> list[tuple[Motion, bool]]:
 
 def votable_seats(user: User) -> list[tuple[Motion, Municipality, Proxy | None, bool]]:
     """Every open motion where the user may cast a seat's ballot today: (motion, the seat's
-    municipality, the proxy it is cast under or None for the own municipality, voted)."""
+    municipality, the proxy it is cast under or None for the own municipality, voted). A
+    fixed number of statements, whatever the number of proxies held or motions open."""
     found: list[tuple[Motion, Municipality, Proxy | None, bool]] = []
     if user.role is not Role.REPRESENTATIVE:
         return found
@@ -396,12 +397,25 @@ def votable_seats(user: User) -> list[tuple[Motion, Municipality, Proxy | None, 
         found += [(motion, user.municipality, None, voted)
                   for motion, voted in open_motions_for(user.municipality)]
     day = clock.today()
-    for proxy in proxies.held_by(user, day):
-        for motion, voted in open_motions_for(proxy.principal):
-            if motion.council_id != proxy.council_id:
-                continue
-            if proxies.proxy_for(user, motion, proxy.principal_id, day) is proxy:
-                found.append((motion, proxy.principal, proxy, voted))
+    held = proxies.held_by(user, day)
+    if not held:
+        return found
+    by_principal = {proxy.principal_id: proxy.principal for proxy in held}
+    for motion, seat_id, ballot_id, meeting_id in db.session.execute(
+            select(Motion, MotionSeat.municipality_id, Ballot.id, AgendaItem.meeting_id)
+            .join(MotionSeat, MotionSeat.motion_id == Motion.id)
+            .outerjoin(Ballot, and_(Ballot.motion_id == Motion.id,
+                                    Ballot.municipality_id == MotionSeat.municipality_id))
+            .outerjoin(AgendaItem, AgendaItem.id == Motion.agenda_item_id)
+            .where(MotionSeat.municipality_id.in_(list(by_principal)),
+                   Motion.status == MotionStatus.OPEN,
+                   or_(Motion.closes_at.is_(None), Motion.closes_at > clock.now()))
+            .order_by(Motion.opened_at)):
+        proxy = next((p for p in held if p.principal_id == seat_id
+                      and p.council_id == motion.council_id
+                      and proxies.applies(p, meeting_id, day)), None)
+        if proxy is not None:
+            found.append((motion, by_principal[seat_id], proxy, ballot_id is not None))
     return found
 
 

@@ -177,13 +177,18 @@ def proxy_for(user: User, motion: Motion, principal_id: int, day: date | None = 
     for proxy in db.session.scalars(select(Proxy).where(
             Proxy.council_id == motion.council_id, Proxy.holder_id == user.id,
             Proxy.principal_id == principal_id)):
-        if proxy.meeting_id is not None:
-            if proxy.meeting_id == meeting_id and (proxy.revoked_on is None
-                                                   or proxy.revoked_on > day):
-                return proxy
-        elif valid_on(proxy, day):
+        if applies(proxy, meeting_id, day):
             return proxy
     return None
+
+
+def applies(proxy: Proxy, meeting_id: int | None, day: date) -> bool:
+    """A proxy of the poll's council and seat lets its holder cast that ballot on `day`: one
+    for the poll's meeting (not revoked by then), or one whose period covers the day."""
+    if proxy.meeting_id is not None:
+        return proxy.meeting_id == meeting_id and (proxy.revoked_on is None
+                                                   or proxy.revoked_on > day)
+    return valid_on(proxy, day)
 
 
 def held_by(user: User, day: date | None = None) -> list[Proxy]:
