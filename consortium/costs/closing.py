@@ -59,8 +59,11 @@ def close_year(year: int, *, actor: User | None = None, actor_label: str | None 
     db.session.flush()
     # Issuing every statement of the year (kept, and as one ZIP) is long work: the job row is
     # written in this transaction and handed to the worker after the commit.
-    issuing = jobs.submit("statements_zip", {"year": year},
-                          user_id=actor.id if actor else None)
+    # ... in every language, the consortium's own first (kept documents: issue "Fast at any
+    # size"), whatever the language of the request that closed it
+    issuing = jobs.submit("statements_zip", {"year": year, "every_language": True},
+                          user_id=actor.id if actor else None,
+                          lang=str(db.app_config()["BABEL_DEFAULT_LOCALE"]))
     record("year.close", "year", year, after={"year": year}, actor=actor,
            actor_label=actor_label)
     notices.year_closed(year)

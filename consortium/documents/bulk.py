@@ -8,10 +8,11 @@ import io
 import zipfile
 from collections.abc import Callable
 
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from sqlalchemy import select
 
 from consortium import db
+from consortium.config import LANGUAGES
 from consortium.costs import queries, years
 from consortium.documents.models import StoredDocument
 from consortium.documents.pdfs import statement_pdf
@@ -67,8 +68,23 @@ def statements_zip(year: int, progress: Callable[[int, int], None] | None = None
 
 def statements_zip_job(params: dict[str, object], progress: Callable[[int, int], None]
                        ) -> Result:
+    """The year's ZIP in the job's language; when a year is closed (`every_language`), its
+    statements and ZIP are issued and kept in every language the installation speaks, so no
+    reader meets a first render (the job runs in the consortium's language, then the
+    others)."""
     year = int(str(params["year"]))
-    return Result(statements_zip(year, progress), filename(year), "application/zip")
+    if not params.get("every_language"):
+        return Result(statements_zip(year, progress), filename(year), "application/zip")
+    own = str(get_locale())
+    languages = [own, *(lang for lang in LANGUAGES if lang != own)]
+    contents = {}
+    for index, lang in enumerate(languages):
+        def part(done: int, total: int, index: int = index) -> None:
+            progress(index * total + done, total * len(languages))
+
+        with force_locale(lang):
+            contents[lang] = statements_zip(year, part)
+    return Result(contents[own], filename(year), "application/zip")
 
 
 INVOICES_KIND = "invoices_zip"

@@ -114,3 +114,17 @@ def test_the_close_button_lists_what_is_missing(client_as, setup):  # noqa: F811
     page = client_as("finance").get("/costs/?year=2026").get_data(as_text=True)
     assert "2026 kan inte avslutas ännu" in page
     assert "Det finns ingen medlemsavgiftstabell för 2026." in page
+
+
+def test_closing_through_the_api_keeps_every_statement_in_every_language(client, closed_2026):
+    """The API answers in English, but the closing job issues the year in the consortium's
+    language first and then in the others: no reader meets a first render."""
+    from consortium.documents.models import StoredDocument
+
+    kept = set(db.session.execute(select(StoredDocument.kind, StoredDocument.lang)).all())
+    assert {("statement", "sv"), ("statement", "en"), ("statements_zip", "sv"),
+            ("statements_zip", "en")} <= kept
+    statements = db.session.scalar(select(func.count()).select_from(StoredDocument).where(
+        StoredDocument.kind == "statement", StoredDocument.lang == "sv"))
+    assert statements == db.session.scalar(select(func.count()).select_from(
+        StoredDocument).where(StoredDocument.kind == "statement", StoredDocument.lang == "en"))
