@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic import command
-from alembic.config import Config
 from flask import current_app
 from flask.cli import with_appcontext
+
+if TYPE_CHECKING:  # Alembic is imported by the commands that use it, not at start-up
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 FILE_TEMPLATE = (
@@ -17,6 +19,8 @@ FILE_TEMPLATE = (
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("file_template", FILE_TEMPLATE)
@@ -38,6 +42,8 @@ def db_cli() -> None:
 @with_appcontext
 def upgrade(revision: str) -> None:
     """Upgrade the database to REVISION (default: head)."""
+    from alembic import command
+
     command.upgrade(_config(), revision)
 
 
@@ -46,6 +52,8 @@ def upgrade(revision: str) -> None:
 @with_appcontext
 def downgrade(revision: str) -> None:
     """Downgrade the database to REVISION (default: one step back; 'base' empties it)."""
+    from alembic import command
+
     command.downgrade(_config(), revision)
 
 
@@ -56,6 +64,8 @@ def downgrade(revision: str) -> None:
 @with_appcontext
 def revision(message: str, autogenerate: bool) -> None:
     """Write a new, dated migration file into migrations/versions."""
+    from alembic import command
+
     command.revision(_config(), message=message, autogenerate=autogenerate)
 
 
@@ -63,6 +73,8 @@ def revision(message: str, autogenerate: bool) -> None:
 @with_appcontext
 def current() -> None:
     """Show the database's revision."""
+    from alembic import command
+
     command.current(_config())
 
 
@@ -70,6 +82,8 @@ def current() -> None:
 @with_appcontext
 def history() -> None:
     """List the migrations."""
+    from alembic import command
+
     command.history(_config())
 
 
@@ -77,4 +91,6 @@ def history() -> None:
 @with_appcontext
 def check() -> None:
     """Fail when the models and the migrated database differ."""
+    from alembic import command
+
     command.check(_config())
