@@ -288,7 +288,8 @@ def measure(admin_url: str, grow: bool) -> dict[str, Any]:
     pages = build(url, grow)
     counts = sql_counts(url, pages)
     app, app_port = gunicorn("app:app", {
-        "DATABASE_URL": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": "0",
+        "DATABASE_URL": url, "SECRET_KEY": "bench", "AUDIT_KEY": "bench",
+        "SESSION_COOKIE_SECURE": "0",
         "JOBS_MODE": "thread", "LOGIN_THROTTLE": "100 per minute"})
     floor = None
     try:
