@@ -1,7 +1,9 @@
-"""290 representatives cast their ballots at the same time, over HTTP, against gunicorn on
-PostgreSQL. Prints the time to the last ballot, ballots stored, lost or duplicated (must be
-0) and the p50/p95 of a ballot request; then every municipality tries a second ballot, which
-must be refused.
+"""647 representatives (Sweden's 290 municipalities and Norway's 357) cast their ballots at the
+same time, over HTTP, against gunicorn (gunicorn.conf.py: gthread workers) on PostgreSQL,
+while a poller reads the motion's live count every 100 ms. Prints the time to the last
+ballot, ballots stored, lost or duplicated (must be 0), the p50/p95 of a ballot request and
+of the poller's reads, and whether the count it read ever went back; then every municipality
+tries a second ballot, which must be refused.
 Usage: python bench/ballots.py [POSTGRES_ADMIN_URL]  (default postgresql://postgres@127.0.0.1)"""
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -35,6 +38,8 @@ from consortium.web.app import create_app  # noqa: E402
 from tests.conftest import TEST_CONFIG, migrate  # noqa: E402
 
 DATABASE = "consortium_bench_ballots"
+NORWAY = os.environ.get("BENCH_NORWAY", "1") != "0"
+POLL_SECONDS = 0.1
 WORKERS = 4
 CLIENT_THREADS = 48
 
@@ -59,6 +64,15 @@ def prepare(url: str) -> tuple[int, dict[str, str]]:
         data = source.read_bytes()
         importing.apply(importing.read(data), source="bench", data=data,
                         actor_label="bench")
+        if NORWAY:  # Norway's municipalities under free four-digit codes (3000-3356)
+            import csv
+
+            norway = ROOT / "consortium" / "demo" / "data" / "no_municipalities.csv"
+            with norway.open(encoding="utf-8") as handle:
+                for index, row in enumerate(csv.DictReader(handle)):
+                    db.session.add(Municipality(code=f"{3000 + index}", name=row["name"],
+                                                county=row["county"]))
+            db.session.flush()
         everyone = list(db.session.scalars(select(Municipality).order_by(Municipality.code)))
         for municipality in everyone:
             db.session.add(MembershipPeriod(municipality_id=municipality.id,
@@ -111,25 +125,54 @@ def ballot(port: int, motion_id: int, code: str, token: str) -> tuple[int, float
     return status, (time.perf_counter() - started) * 1000
 
 
-def wave(port: int, motion_id: int, tokens: dict[str, str]) -> tuple[list[tuple[int, float]],
-                                                                       float]:
+def live_count(port: int, motion_id: int, token: str) -> tuple[int, float]:
+    """The number of ballots cast, as the motion's page and API read it; and the time taken."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", f"/api/v1/motions/{motion_id}",
+                       headers={"Authorization": f"Bearer {token}"})
+    body = json.loads(connection.getresponse().read())
+    connection.close()
+    return int(body["ballots"]), (time.perf_counter() - started) * 1000
+
+
+def wave(port: int, motion_id: int, tokens: dict[str, str], poll_token: str | None = None
+         ) -> tuple[list[tuple[int, float]], float, list[tuple[int, float]]]:
     def run(item: tuple[str, str]) -> tuple[int, float]:
         code, token = item
         return ballot(port, motion_id, code, token)
 
+    polled: list[tuple[int, float]] = []
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.is_set():
+            started = time.perf_counter()
+            polled.append(live_count(port, motion_id, poll_token or ""))
+            time.sleep(max(0.0, POLL_SECONDS - (time.perf_counter() - started)))
+
+    poller = threading.Thread(target=poll) if poll_token else None
     started = time.perf_counter()
+    if poller:
+        poller.start()
     with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
         results = list(pool.map(run, tokens.items()))
-    return results, time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    done.set()
+    if poller:
+        poller.join()
+    return results, elapsed, polled
 
 
 def main() -> None:
     admin_url = sys.argv[1] if len(sys.argv) > 1 else "postgresql://postgres@127.0.0.1:5432/x"
     url = fresh_database(admin_url)
-    print(f"preparing 290 members, representatives and tokens on {DATABASE} ...")
+    print(f"preparing {'647' if NORWAY else '290'} members, representatives and tokens on "
+          f"{DATABASE} ...")
     motion_id, tokens = prepare(url)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret",
+           "AUDIT_KEY": "bench-audit",
            "RATELIMIT_STORAGE_URI": "memory://"}
     log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", str(WORKERS),
@@ -154,19 +197,28 @@ def main() -> None:
 
         with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
             list(pool.map(warm, range(200)))
-        results, elapsed = wave(port, motion_id, tokens)
+        poll_token = tokens.pop(next(iter(tokens)))  # one seat only watches
+        results, elapsed, polled = wave(port, motion_id, tokens, poll_token)
         statuses = [status for status, _ in results]
         latencies = sorted(ms for _, ms in results)
-        print(f"gunicorn -w {WORKERS}, {CLIENT_THREADS} concurrent clients, 290 ballots:")
+        reads = sorted(ms for _, ms in polled)
+        counts = [count for count, _ in polled]
+        print(f"gunicorn -w {WORKERS} (gthread), {CLIENT_THREADS} concurrent clients, "
+              f"{len(tokens)} ballots:")
         print(f"  time to the last ballot: {elapsed:.2f} s "
               f"({len(results) / elapsed:.0f} ballots/s)")
         print(f"  answers: {sorted((s, statuses.count(s)) for s in set(statuses))}")
         print(f"  ballot request p50 {statistics.median(latencies):.0f} ms, "
               f"p95 {latencies[int(len(latencies) * 0.95) - 1]:.0f} ms, "
               f"max {latencies[-1]:.0f} ms")
-        again, _elapsed = wave(port, motion_id, tokens)
+        print(f"  live count read every {POLL_SECONDS * 1000:.0f} ms during the storm: "
+              f"{len(reads)} reads, p50 {statistics.median(reads):.0f} ms, "
+              f"p95 {reads[int(len(reads) * 0.95) - 1]:.0f} ms, max {reads[-1]:.0f} ms; "
+              f"went back: {any(b < a for a, b in zip(counts, counts[1:], strict=False))}")
+        again, _elapsed, _polled = wave(port, motion_id, tokens)
         refused = sum(1 for status, _ in again if status == 409)
-        print(f"  second ballot of every municipality: {refused} of 290 refused (409)")
+        print(f"  second ballot of every municipality: {refused} of {len(tokens)} refused "
+              "(409)")
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -178,7 +230,8 @@ def main() -> None:
             "SELECT count(*) FROM (SELECT municipality_id FROM ballots WHERE motion_id = :m "
             "GROUP BY municipality_id HAVING count(*) > 1) d"), {"m": motion_id}).scalar_one()
     engine.dispose()
-    print(f"  ballots stored: {stored}, lost: {290 - stored}, duplicated: {duplicated}")
+    print(f"  ballots stored: {stored}, lost: {len(tokens) - stored}, "
+          f"duplicated: {duplicated}")
 
 
 if __name__ == "__main__":
