@@ -20,8 +20,12 @@ timeout = 60
 
 def post_fork(server, worker):  # noqa: ARG001 (gunicorn's hook signature)
     """A forked worker opens its own database connections: none made before the fork (by
-    the preloaded app) is shared with the parent or a sibling."""
-    from app import app
-    from consortium import db
+    the preloaded app) is shared with the parent or a sibling. (Only when it is the registry
+    that is served: bench/floor.py is served with this file too.)"""
+    import sys
 
-    db.engine_of(app).dispose(close=False)
+    registry = getattr(sys.modules.get("app"), "app", None)
+    if registry is not None and "db_engine" in getattr(registry, "extensions", {}):
+        from consortium import db
+
+        db.engine_of(registry).dispose(close=False)
