@@ -52,12 +52,13 @@ def test_the_api_starts_a_job_and_follows_it(client, open_2026):
 def test_a_closed_year_issues_its_statements_and_keeps_the_zip(client, closed_2026):  # noqa: F811
     """Closing hands the issuing of every statement to the worker; the ZIP is then kept and
     a second request is answered from it without new work."""
-    kept = db.session.scalar(select(StoredDocument).where(
-        StoredDocument.kind == "statements_zip", StoredDocument.key == "2026"))
+    kept = db.session.scalar(select(StoredDocument).where(  # the API answers in English
+        StoredDocument.kind == "statements_zip", StoredDocument.key == "2026",
+        StoredDocument.lang == "en"))
     assert kept is not None
     statements = db.session.scalar(select(func.count()).select_from(StoredDocument).where(
         StoredDocument.kind == "statement"))
-    assert statements == 3  # each statement issued and kept at closing
+    assert statements == 3 * 2  # each statement issued and kept at closing, sv and en
     before = job_count()
     again = client.post("/api/v1/years/2026/statements.zip", headers=closed_2026["finance"])
     assert again.status_code == 200 and again.data == kept.content
