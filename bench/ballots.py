@@ -129,7 +129,7 @@ def live_count(port: int, motion_id: int, token: str) -> tuple[int, float]:
     """The number of ballots cast, as the motion's page and API read it; and the time taken."""
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    connection.request("GET", f"/api/v1/motions/{motion_id}",
+    connection.request("GET", f"/api/v1/motions/{motion_id}/tally",
                        headers={"Authorization": f"Bearer {token}"})
     body = json.loads(connection.getresponse().read())
     connection.close()

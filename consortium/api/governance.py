@@ -166,6 +166,17 @@ def get_motion(motion_id: int) -> Any:
     return jsonify(motion_json(poll_of(motion_id)))
 
 
+@bp.get("/motions/<int:motion_id>/tally")
+@readers
+@operation("The running count of an open vote: ballots cast and, for an open yes/no vote, "
+           "the weights per choice (none for a secret vote)", tags=TAGS, response=s.TallyOut)
+def get_tally(motion_id: int) -> Any:
+    found = results.live_tally(motions.get_motion(motion_id))
+    return jsonify(s.TallyOut().dump({**found, **{key: None if found[key] is None else
+                                                  str(found[key])
+                                                  for key in ("yes", "no", "abstain", "total")}}))
+
+
 @bp.post("/motions/<int:motion_id>/open")
 @admin_only
 @operation("Open the vote: seats and weights are fixed now", tags=TAGS, response=s.MotionOut)

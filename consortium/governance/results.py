@@ -55,6 +55,30 @@ def current_count(motion: Motion) -> tuple[counting.Count | None, dict[int, str]
     return count, choices, len(choices)
 
 
+def live_tally(motion: Motion) -> dict[str, Any]:
+    """The running count of an open vote, in one statement: how many seats have voted and,
+    for an open yes/no vote, the summed weights per choice (a secret vote has none to show).
+    It reads committed rows only, so it never waits behind the ballots being written."""
+    seats = (select(func.count(), func.coalesce(func.sum(MotionSeat.weight), 0))
+             .where(MotionSeat.motion_id == motion.id))
+    by_choice = (select(Ballot.choice, func.count(), func.coalesce(func.sum(MotionSeat.weight), 0))
+                 .join(MotionSeat, and_(MotionSeat.motion_id == Ballot.motion_id,
+                                        MotionSeat.municipality_id == Ballot.municipality_id))
+                 .where(Ballot.motion_id == motion.id).group_by(Ballot.choice))
+    (seat_count, total), = db.session.execute(seats).all()
+    sums = {"yes": 0, "no": 0, "abstain": 0}
+    ballots = 0
+    for choice, count, weight in db.session.execute(by_choice):
+        ballots += count
+        if choice is not None:
+            sums[choice.value] += int(weight)
+    shown = not motion.secret and motion.kind is PollKind.YES_NO
+    return {"motion": motion.id, "status": motion.status.value, "ballots": ballots,
+            "seats": seat_count, "total": int(total),
+            **({key: value for key, value in sums.items()} if shown else
+               {"yes": None, "no": None, "abstain": None})}
+
+
 def chair_of(motion: Motion) -> Municipality | None:
     """The meeting's chair for a motion on an agenda item, else the council's standing chair."""
     if motion.agenda_item_id is not None:

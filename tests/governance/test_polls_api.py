@@ -195,3 +195,25 @@ def test_bad_election_ballots_and_elections_are_refused_and_write_nothing(client
     other_seat = client.post(f"/api/v1/elections/{eid}/ballots", headers=c["reps"]["0180"],
                              json={"municipality": "1280", "candidates": ["Eva"]})
     assert other.status_code == 201 and other_seat.status_code in (403, 409)
+
+
+def test_the_live_tally_of_an_open_vote_and_of_a_secret_one(client, consortium,
+                                                            count_queries):
+    c = consortium
+    assembly = council(client, c)
+    open_vote = client.post(f"/api/v1/councils/{assembly['id']}/motions", headers=c["admin"],
+                            json={"title": "Öppen", "weighting": "population"}).json["id"]
+    client.post(f"/api/v1/motions/{open_vote}/open", headers=c["admin"])
+    choose(client, c, open_vote, "0180", choice="yes")
+    choose(client, c, open_vote, "1860", choice="no")
+    with count_queries() as counted:
+        tally = client.get(f"/api/v1/motions/{open_vote}/tally", headers=c["observer"]).json
+    assert tally == {"motion": open_vote, "status": "open", "ballots": 2, "seats": 4,
+                     "total": "1303466", "yes": "935619", "no": "5631", "abstain": "0"}
+    assert counted.count <= 8  # the token and its user, the motion, the two counts (+ savepoints)
+    secret = client.post(f"/api/v1/councils/{assembly['id']}/motions", headers=c["admin"],
+                         json={"title": "Sluten", "secret": True}).json["id"]
+    client.post(f"/api/v1/motions/{secret}/open", headers=c["admin"])
+    choose(client, c, secret, "0180", choice="yes")
+    tally = client.get(f"/api/v1/motions/{secret}/tally", headers=c["observer"]).json
+    assert (tally["ballots"], tally["yes"], tally["no"]) == (1, None, None)

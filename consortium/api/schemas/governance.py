@@ -175,6 +175,17 @@ class ElectionResultOut(Schema):
     effect_note = f.String()
 
 
+class TallyOut(Schema):
+    motion = f.Integer()
+    status = f.String()
+    ballots = f.Integer(metadata={"description": "How many seats have voted."})
+    seats = f.Integer()
+    total = f.String(metadata={"description": "W: the weight of every seat."})
+    yes = f.String(allow_none=True)
+    no = f.String(allow_none=True)
+    abstain = f.String(allow_none=True)
+
+
 class MotionOut(Schema):
     id = f.Integer()
     council = f.Integer()
