@@ -8,12 +8,12 @@ from typing import Any
 from flask import jsonify, url_for
 
 from consortium.api import bp
-from consortium.api.governance import TAGS, motion_json, poll_of, voters
+from consortium.api.governance import TAGS, disqualified, motion_json, poll_of, voters
 from consortium.api.schemas import governance as s
 from consortium.api.spec import answer, operation
 from consortium.auth.access import acting_user, admin_only, readers, require_user
 from consortium.errors import Conflict
-from consortium.governance import councils, disqualification, motions, results
+from consortium.governance import councils, motions, results
 from consortium.governance.records import motion_record
 
 
@@ -42,10 +42,7 @@ def get_election(election_id: int) -> Any:
            tags=TAGS, body=s.DisqualifyIn, response=s.MotionOut, status=201,
            extra_status=[404, 409])
 def disqualify_in_election(election_id: int, data: dict[str, Any]) -> Any:
-    election = poll_of(election_id, election=True)
-    disqualification.disqualify(election, data["municipality"], data["reason"],
-                                actor=acting_user())
-    return answer(motion_json(election), 201)
+    return disqualified(poll_of(election_id, election=True), data)
 
 
 @bp.post("/elections/<int:election_id>/open")

@@ -142,10 +142,14 @@ def create_motion(council_id: int, data: dict[str, Any]) -> Any:
            tags=TAGS, body=s.DisqualifyIn, response=s.MotionOut, status=201,
            extra_status=[404, 409])
 def disqualify(motion_id: int, data: dict[str, Any]) -> Any:
-    motion = poll_of(motion_id)
-    disqualification.disqualify(motion, data["municipality"], data["reason"],
+    return disqualified(poll_of(motion_id), data)
+
+
+def disqualified(poll: Motion, data: dict[str, Any]) -> Any:
+    """Disqualify a seat of a motion or an election; 201 with the poll."""
+    disqualification.disqualify(poll, data["municipality"], data["reason"],
                                 actor=acting_user())
-    return answer(motion_json(motion), 201)
+    return answer(motion_json(poll), 201)
 
 
 @bp.delete("/motions/<int:motion_id>/disqualified")

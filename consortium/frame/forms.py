@@ -35,6 +35,13 @@ def show_domain_error(form: FlaskForm | None, error: DomainError,
         flash(error.message, "error")
 
 
+def flash_form_errors(form: FlaskForm) -> None:
+    """A form posted from a page that shows it folded away: its errors as one message at the
+    top, each with its field's label."""
+    flash(" ".join(f"{form[name].label.text}: {' '.join(errors)}"
+                   for name, errors in form.errors.items()), "error")
+
+
 def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 

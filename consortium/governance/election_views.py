@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from consortium import clock
 from consortium.auth.access import acting_user, admin_only
 from consortium.errors import DomainError
-from consortium.frame.forms import show_domain_error
+from consortium.frame.forms import flash_form_errors, show_domain_error
 from consortium.governance import councils, motions
 from consortium.governance.forms import ElectionForm
 from consortium.governance.motion_views import meeting_ids
@@ -26,8 +26,7 @@ def create_election(council_id: int) -> Any:
     form.meeting.choices = meeting_ids(found)
     back = url_for("governance.council", council_id=council_id) + "#new-election"
     if not form.validate_on_submit():
-        flash(" ".join(f"{form[name].label.text}: {' '.join(errors)}"
-                       for name, errors in form.errors.items()), "error")
+        flash_form_errors(form)
         return redirect(back)
     effect = None
     if form.board.data:

@@ -16,7 +16,7 @@ from consortium.auth.models import Role
 from consortium.errors import DomainError
 from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
-from consortium.frame.forms import choices, show_domain_error
+from consortium.frame.forms import choices, flash_form_errors, show_domain_error
 from consortium.governance import councils, disqualification, effects, motions, polls, results
 from consortium.governance.forms import (
     ActionForm,
@@ -50,8 +50,7 @@ def create_motion(council_id: int) -> Any:
     form = MotionForm()
     form.meeting.choices = meeting_ids(found)
     if not form.validate_on_submit():
-        flash(" ".join(f"{form[name].label.text}: {' '.join(errors)}"
-                       for name, errors in form.errors.items()), "error")
+        flash_form_errors(form)
         return redirect(url_for("governance.council", council_id=council_id))
     data = {"title": form.title.data, "text": form.text.data or "",
             "meeting_id": int(form.meeting.data) if form.meeting.data else None,

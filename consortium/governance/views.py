@@ -18,7 +18,7 @@ from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
 from consortium.frame.exports import csv_response, kronor
 from consortium.frame.fields import code_for
-from consortium.frame.forms import choices, show_domain_error
+from consortium.frame.forms import choices, flash_form_errors, show_domain_error
 from consortium.governance import councils, meetings, roll
 from consortium.governance.forms import (
     ActionForm,
@@ -289,8 +289,7 @@ def meeting_roll_csv(meeting_id: int) -> Any:
 def _meeting_action(meeting_id: int, form: Any, action: Any, success: str) -> Any:
     found = or_404(meetings.get_meeting, meeting_id)
     if form is not None and not form.validate_on_submit():
-        flash(" ".join(f"{form[name].label.text}: {' '.join(errors)}"
-                       for name, errors in form.errors.items()), "error")
+        flash_form_errors(form)
     else:
         try:
             action(found)

@@ -157,22 +157,29 @@ class ElectionBallotIn(Schema):
         "a blank ballot."})
 
 
-class ElectionResultOut(Schema):
+class PollResultOut(Schema):
+    """What the result of every kind of poll says (weights as strings)."""
+
+    participating = f.String()
+    total = f.String()
+    quorum_met = f.Boolean()
+    population_year = f.Integer(allow_none=True)
+    secret = f.Boolean()
+    lot_seed = f.String(metadata={"description": "Hex of the 32-byte seed, when the lot "
+                                  "decided."})
+    lot_order = f.List(f.String(), metadata={"description": "The tied labels in the lot's "
+                                             "order: sha256(seed|label) ascending."})
+    effect_applied = f.Boolean(allow_none=True)
+    effect_note = f.String()
+
+
+class ElectionResultOut(PollResultOut):
     election = f.Integer()
     outcome = f.String(metadata={"enum": ["adopted", "no_quorum"]})
     scores = f.List(f.Dict())
     elected = f.List(f.String())
     vacant = f.Integer()
     blank = f.String()
-    participating = f.String()
-    total = f.String()
-    quorum_met = f.Boolean()
-    population_year = f.Integer(allow_none=True)
-    secret = f.Boolean()
-    lot_seed = f.String()
-    lot_order = f.List(f.String())
-    effect_applied = f.Boolean(allow_none=True)
-    effect_note = f.String()
 
 
 class TallyOut(Schema):
@@ -257,29 +264,20 @@ class SeatOut(Schema):
     candidates = f.List(f.String())
 
 
-class ResultOut(Schema):
+class ResultOut(PollResultOut):
     motion = f.Integer()
     outcome = f.String(metadata={"enum": ["adopted", "rejected", "no_quorum"]})
     yes = f.String()
     no = f.String()
     abstain = f.String()
-    participating = f.String()
-    total = f.String()
-    quorum_met = f.Boolean()
     decided_by_chair = f.Boolean()
-    population_year = f.Integer(allow_none=True)
     weighting = f.String()
     majority = f.String()
-    secret = f.Boolean()
     seats = f.List(f.Nested(SeatOut))
     reservations = f.List(f.Dict())
     proposals = f.List(f.Dict(), metadata={"description": "[{number, weight}] between "
                                            "proposals."})
     adopted_proposal = f.Integer(allow_none=True)
-    lot_seed = f.String()
-    lot_order = f.List(f.String())
-    effect_applied = f.Boolean(allow_none=True)
-    effect_note = f.String()
 
 
 class ReservationIn(Schema):
