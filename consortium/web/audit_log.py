@@ -213,8 +213,7 @@ def verification_job(_params: dict[str, Any], progress: Any) -> Any:
     from consortium.jobs.service import Result
 
     progress(0, 1)
-    found = verify_incrementally(by="on demand")
-    db.session.commit()
+    found = verify_incrementally(by="on demand")  # committed with the job's result
     progress(1, 1)
     return Result(json.dumps({"events": found.events, "whole": found.whole}).encode(),
                   "verification.json", "application/json")
@@ -227,8 +226,7 @@ def verify_now() -> Any:
 
     if EmptyForm().validate_on_submit():
         job = jobs.submit(VERIFY_KIND, {}, user_id=require_user().id)
-        db.commit()
-        jobs.start(job.id)
+        db.after_commit(lambda: jobs.start(job.id))  # the request commits the job's row
         flash(_("The verification is started; its result shows here when it is done."),
               "success")
     return redirect(url_for("audit.log") + "#chain")
