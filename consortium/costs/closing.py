@@ -11,7 +11,7 @@ from consortium.audit.service import record
 from consortium.auth.models import User
 from consortium.costs import notices
 from consortium.costs.fee_schedules import fee_problem
-from consortium.costs.models import BudgetStatus, ClosedYear, FeeSchedule
+from consortium.costs.models import Budget, BudgetStatus, ClosedYear, FeeSchedule
 from consortium.costs.queries import latest_by_year
 from consortium.errors import Conflict
 from consortium.jobs import service as jobs
@@ -22,13 +22,15 @@ def reasons_not_to_close(year: int) -> list[str]:
     return reasons_for_years([year])[year]
 
 
-def reasons_for_years(wanted: list[int]) -> dict[int, list[str]]:
+def reasons_for_years(wanted: list[int], budgets: dict[int, list[Budget]] | None = None
+                      ) -> dict[int, list[str]]:
     """Why each year cannot be closed yet, read in a fixed number of statements whatever the
-    number of years, tools or municipalities: the closed years, the tools' current budgets,
-    the fee schedules with the problem stored with them."""
+    number of years, tools or municipalities: the closed years, the tools' current budgets
+    (given when the caller has read them), the fee schedules with the problem stored."""
     done = set(db.session.scalars(select(ClosedYear.year).where(ClosedYear.year.in_(wanted))))
     open_years = [year for year in wanted if year not in done]
-    budgets = latest_by_year(open_years)
+    if budgets is None:
+        budgets = latest_by_year(open_years)
     schedules = {schedule.year: schedule for schedule in db.session.scalars(
         select(FeeSchedule).where(FeeSchedule.year.in_(open_years)))} if open_years else {}
     found: dict[int, list[str]] = {}

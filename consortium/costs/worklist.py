@@ -32,7 +32,7 @@ def worklist(user: User, today: date | None = None) -> Worklist:
     found.closed = sorted(closed, reverse=True)[:5]
     open_years = [year for year in years if year not in closed]
     budgets = latest_by_year(open_years)
-    reasons = reasons_for_years([year for year in open_years if year <= today.year])
+    reasons = reasons_for_years([year for year in open_years if year <= today.year], budgets)
     for year in open_years:
         found.drafts += [b for b in budgets[year] if b.status is BudgetStatus.DRAFT]
         if year in reasons:
