@@ -167,20 +167,23 @@ def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str
 
 
 def lines(events: Sequence[AuditEvent]) -> list[Line]:
+    """Each event in a sentence. Every text is translated once per page, not once per line
+    (a translation look-up costs more than the rest of a line)."""
     names = _names(events)
     result = []
+    labels = {"cli": _("The command line"), "system": _("The registry"),
+              "closes_at": _("The registry (closing time)"), "demo": _("The demo")}
+    sentences = _sentences()
     for event in events:
-        who = event.actor.display_name if event.actor is not None else {
-            "cli": _("The command line"), "system": _("The registry"),
-            "closes_at": _("The registry (closing time)"), "demo": _("The demo"),
-        }.get(event.actor_label, event.actor_label)
+        who = event.actor.display_name if event.actor is not None else \
+            labels.get(event.actor_label, event.actor_label)
         name, link = names.get((event.object_type, event.object_id), (event.object_id, None))
         after = event.after or {}
         code = after.get("municipality") or after.get("principal")
         municipality = names.get(("municipality", code), (code or "", None))[0] \
             if isinstance(code, str) else ""
-        template = SENTENCES.get(event.action)
-        sentence = str(template) % {"who": who, "what": name, "municipality": municipality} \
+        template = sentences.get(event.action)
+        sentence = template % {"who": who, "what": name, "municipality": municipality} \
             if template is not None else f"{who}: {event.action} {event.object_type} {name}"
         result.append(Line(event, who, sentence, link))
     return result
@@ -195,13 +198,14 @@ def log() -> Any:
     events = db.session.scalars(query.options(joinedload(AuditEvent.actor))
                                 .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     pages = max(1, -(-total // PAGE_SIZE))
-    actions = sorted(SENTENCES, key=lambda a: str(SENTENCES[a]))
+    sentences = _sentences()
+    actions = sorted(sentences, key=sentences.__getitem__)
     from consortium.audit.verification import latest
 
     return render_template("audit/log.html", lines=lines(events), filters=filters,
                            chain=latest(), verify_form=EmptyForm(formdata=None),
                            errors=errors, total=total, page=page, pages=pages, kinds=KINDS,
-                           actions=[(a, _action_label(a)) for a in actions])
+                           actions=[(a, _action_label(sentences[a])) for a in actions])
 
 
 VERIFY_KIND = "audit.verify"
@@ -232,10 +236,14 @@ def verify_now() -> Any:
     return redirect(url_for("audit.log") + "#chain")
 
 
-def _action_label(action: str) -> str:
+def _sentences() -> dict[str, str]:
+    """Every kind of event's sentence in the reader's language, translated once per page."""
+    return {action: str(template) for action, template in SENTENCES.items()}
+
+
+def _action_label(sentence: str) -> str:
     """What a kind of event is, for the filter: the sentence without its people."""
-    return (str(SENTENCES[action]) % {"who": "…", "what": "…", "municipality": "…"}) \
-        .replace("… ", "", 1)
+    return (sentence % {"who": "…", "what": "…", "municipality": "…"}).replace("… ", "", 1)
 
 
 @bp.route("/admin/audit.csv")
