@@ -5,17 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from consortium import clock
+from consortium import clock, db
 from consortium.auth.access import acting_user, admin_only
 from consortium.errors import DomainError
-from consortium.frame.forms import flash_form_errors, show_domain_error
+from consortium.frame.forms import choices, flash_form_errors, show_domain_error
 from consortium.governance import councils, motions
 from consortium.governance.forms import ElectionForm
-from consortium.governance.motion_views import meeting_ids
+from consortium.governance.models import Council, CouncilKind
+from consortium.governance.motion_views import meeting_choices, meeting_ids
 from consortium.governance.views import bp, or_404
+
+
+@bp.route("/councils/<int:council_id>/elections/new")
+@admin_only
+def new_election(council_id: int) -> Any:
+    """The form of a new election (a page of its own: the council's page stays light)."""
+    found = or_404(councils.get_council, council_id)
+    form = ElectionForm(formdata=None)
+    form.meeting.choices = meeting_choices(found)
+    form.board.choices = choices([("", _("— none —"))] + [
+        (str(c.id), c.name) for c in db.session.scalars(
+            select(Council).where(Council.kind == CouncilKind.BOARD).order_by(Council.name))])
+    return render_template("governance/new_election.html", council=found, election_form=form)
 
 
 @bp.route("/councils/<int:council_id>/elections", methods=["POST"])
@@ -24,7 +39,7 @@ def create_election(council_id: int) -> Any:
     found = or_404(councils.get_council, council_id)
     form = ElectionForm()
     form.meeting.choices = meeting_ids(found)
-    back = url_for("governance.council", council_id=council_id) + "#new-election"
+    back = url_for("governance.new_election", council_id=council_id)
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(back)

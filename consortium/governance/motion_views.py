@@ -41,6 +41,7 @@ from consortium.governance.poll_models import BallotMark, PollOption
 from consortium.governance.records import motion_record
 from consortium.governance.views import LABELS, bp, is_admin, or_404
 from consortium.members.models import Municipality
+from consortium.tools.models import Tool
 
 
 @bp.route("/councils/<int:council_id>/motions", methods=["POST"])
@@ -51,7 +52,7 @@ def create_motion(council_id: int) -> Any:
     form.meeting.choices = meeting_ids(found)
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return redirect(url_for("governance.council", council_id=council_id))
+        return redirect(url_for("governance.new_motion", council_id=council_id))
     data = {"title": form.title.data, "text": form.text.data or "",
             "meeting_id": int(form.meeting.data) if form.meeting.data else None,
             "paragraph": form.paragraph.data if form.meeting.data else None,
@@ -70,9 +71,30 @@ def create_motion(council_id: int) -> Any:
         motion = motions.create_motion(found, data, actor=acting_user())
     except DomainError as error:
         show_domain_error(None, error)
-        return redirect(url_for("governance.council", council_id=council_id))
+        return redirect(url_for("governance.new_motion", council_id=council_id))
     flash(_("The motion was created as a draft. Open it when the vote starts."), "success")
     return redirect(url_for("governance.motion", motion_id=motion.id))
+
+
+def meeting_choices(council: Any) -> list[Any]:
+    """The meetings a new poll may belong to (those whose minutes are not signed), labelled."""
+    return choices([("", _("— per capsulam —"))] + [
+        (str(m.id), f"{m.held_on.isoformat()} ({m.year}:{m.number})")
+        for m in db.session.scalars(select(Meeting).where(
+            Meeting.council_id == council.id, Meeting.minutes_locked_at.is_(None))
+            .order_by(Meeting.held_on.desc()))])
+
+
+@bp.route("/councils/<int:council_id>/motions/new")
+@admin_only
+def new_motion(council_id: int) -> Any:
+    """The form of a new motion (a page of its own: the council's page stays light)."""
+    found = or_404(councils.get_council, council_id)
+    form = MotionForm(formdata=None)
+    form.meeting.choices = meeting_choices(found)
+    form.effect_tool.choices = choices([("", "")] + [(t.slug, t.name) for t in db.session.scalars(
+        select(Tool).order_by(Tool.name))])
+    return render_template("governance/new_motion.html", council=found, motion_form=form)
 
 
 def meeting_ids(council: Any) -> list[Any]:

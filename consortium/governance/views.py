@@ -25,11 +25,9 @@ from consortium.governance.forms import (
     AttendanceForm,
     CancelMeetingForm,
     CouncilForm,
-    ElectionForm,
     ItemForm,
     MeetingChangeForm,
     MeetingForm,
-    MotionForm,
     OfficerForm,
     PublicForm,
     RollChangeForm,
@@ -114,27 +112,13 @@ def council(council_id: int) -> Any:
         select(Motion, MotionResult).outerjoin(MotionResult, MotionResult.motion_id == Motion.id)
         .where(Motion.council_id == found.id).order_by(Motion.created_at.desc())).all()
     meeting_form = MeetingForm(formdata=None)
-    motion_form = MotionForm(formdata=None)
-    motion_form.meeting.choices = choices(
-        [("", _("— per capsulam —"))] +
-        [(str(m.id), f"{m.held_on.isoformat()} ({m.year}:{m.number})") for m in council_meetings
-         if m.minutes_locked_at is None])
-    election_form = ElectionForm(formdata=None)
-    election_form.meeting.choices = motion_form.meeting.choices
-    election_form.board.choices = choices(
-        [("", _("— none —"))] + [(str(c.id), c.name) for c in db.session.scalars(
-            select(Council).where(Council.kind == CouncilKind.BOARD).order_by(Council.name))])
-    motion_form.effect_tool.choices = choices(
-        [("", "")] + [(t.slug, t.name) for t in db.session.scalars(
-            select(Tool).order_by(Tool.name))])
     seats = councils.seat_names(found, clock.today())
     seats_form = SeatsForm(formdata=None, seats="\n".join(name for _code, name in seats)) \
         if found.kind is CouncilKind.BOARD else None
     return render_template(
         "governance/council.html", council=found, meetings=council_meetings,
         motions=council_motions, seats=seats, labels=LABELS, is_admin=is_admin(),
-        meeting_form=meeting_form, motion_form=motion_form, seats_form=seats_form,
-        election_form=election_form, public_form=PublicForm(formdata=None))
+        meeting_form=meeting_form, seats_form=seats_form, public_form=PublicForm(formdata=None))
 
 
 @bp.route("/councils/<int:council_id>/public", methods=["POST"])

@@ -74,7 +74,7 @@ def test_a_stamma_with_proxies_a_register_notices_and_a_vote_that_closes_itself(
         shoot(page, "41-register-fixed")
         # A motion on the meeting that closes by itself in two hours
         page.goto(council_url)
-        page.locator("summary", has_text="Lägg ett beslutsförslag").click()
+        page.get_by_role("link", name="Lägg ett beslutsförslag").click()
         page.get_by_label("Rubrik").fill("Ansvarsfrihet för styrelsen 2025")
         meeting_field = page.get_by_label("Möte (tomt: per capsulam)")
         today_option = next(label for label in meeting_field.locator("option").all_inner_texts()

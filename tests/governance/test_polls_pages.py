@@ -19,9 +19,15 @@ def test_an_election_is_prepared_voted_and_shown_in_the_browser(client, consorti
     board = council(client, c, "board")
     office = client_as("admin")
     page = office.get(f"/councils/{assembly['id']}", headers=EN).get_data(as_text=True)
-    assert "Prepare an election" in page and "Counter-proposals" in page
+    assert "Prepare an election" in page and "Propose a motion" in page
+    new = office.get(f"/councils/{assembly['id']}/elections/new", headers=EN)
+    assert new.status_code == 200 and "Positions to fill" in new.get_data(as_text=True)
+    assert "Counter-proposals" in office.get(f"/councils/{assembly['id']}/motions/new",
+                                             headers=EN).get_data(as_text=True)
+    assert client_as("observer").get(
+        f"/councils/{assembly['id']}/elections/new").status_code == 403
     made = office.post(f"/councils/{assembly['id']}/elections", data={
-        "csrf_token": csrf_token(office, f"/councils/{assembly['id']}"),
+        "csrf_token": csrf_token(office, f"/councils/{assembly['id']}/elections/new"),
         "title": "Val av styrelse", "meeting": "", "positions": "2", "weighting": "equal",
         "quorum_percent": "50", "secret": "y", "candidates": "0180\n1280\n0483\n1860",
         "board": str(board["id"]), "seats_from": "2026-07-01"})
