@@ -17,6 +17,7 @@ from consortium.errors import Invalid
 from consortium.governance import election_counting
 from consortium.governance.models import Choice, Motion, PollKind
 from consortium.governance.poll_models import PollOption
+from consortium.governance.sealing import CHOICE_WIDTH
 from consortium.members.models import Municipality
 
 MAX_OPTIONS = 50
@@ -118,8 +119,7 @@ class Vote:
 
 
 def seal_width(options: Sequence[Any]) -> int:
-    from consortium.governance.sealing import CHOICE_WIDTH
-
+    """The sealed text's width for every ballot of the poll: a choice, or a mark per option."""
     return max(CHOICE_WIDTH, len(options))
 
 
@@ -165,7 +165,7 @@ def read_vote(motion: Motion, options: Sequence[tuple[PollOption, str]], *,
     return Vote(Choice.YES, tuple(by_label[label] for label in candidates), tuple(candidates))
 
 
-def marked_numbers(sealed_text: str, options: Sequence[tuple[PollOption, str]]
-                   ) -> list[PollOption]:
-    return [option for (option, _label), flag in zip(options, sealed_text, strict=False)
+def marked_labels(sealed_text: str, options: Sequence[tuple[PollOption, str]]) -> list[str]:
+    """The labels a sealed ballot's bitmap marks (one character per option, in order)."""
+    return [label for (_option, label), flag in zip(options, sealed_text, strict=False)
             if flag == "1"]

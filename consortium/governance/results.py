@@ -168,8 +168,7 @@ def _count_options(motion: Motion) -> tuple[MotionResult, dict[str, Any], list[M
                 SealedBallot.motion_id == motion.id))):
             text, weight = sealing.unseal(secret, motion.id, sealed, width)
             weights[f"sealed-{index}"] = weight
-            marks[f"sealed-{index}"] = [label for option, label in options if option in
-                                        polls.marked_numbers(text, options)]
+            marks[f"sealed-{index}"] = polls.marked_labels(text, options)
         weights["not voted"] = total - sum(weights.values())
         db.session.execute(delete(SealedBallot).where(SealedBallot.motion_id == motion.id))
     else:
@@ -219,10 +218,9 @@ def _count_options(motion: Motion) -> tuple[MotionResult, dict[str, Any], list[M
     for option, label in options:
         option.score = scores[label]
         option.elected = label in winners
-    order = {label: index for index, label in enumerate(elected_labels)}
-    elected = [option.municipality for option, label in sorted(
-        (pair for pair in options if pair[1] in order), key=lambda pair: order[pair[1]])
-        if option.municipality is not None]
+    by_label = {label: option for option, label in options}
+    elected = [municipality for label in elected_labels  # in the order of election
+               if (municipality := by_label[label].municipality) is not None]
     return result, {"outcome": result.outcome.value, "scores": scores,
                     "chosen": sorted(winners), "abstain": result.abstain,
                     "total": result.total, "quorum_met": result.quorum_met,

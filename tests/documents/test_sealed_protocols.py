@@ -52,6 +52,12 @@ def sign_via_api(client, c, make_user, held_on=date(2026, 3, 18)):
     return assembly, meeting
 
 
+def kept_protocol(client, c, meeting) -> bytes:
+    """The protocol as kept (in the consortium's language), as an observer downloads it."""
+    return client.get(f"/api/v1/meetings/{meeting['id']}/protocol.pdf",
+                      headers={**c["observer"], "Accept-Language": "sv"}).data
+
+
 def validate(content: bytes):
     """pyHanko's own validation against the suite's CA (in a thread of its own: pyHanko runs
     asyncio, and a browser test may have left an event loop running in this one)."""
@@ -69,9 +75,7 @@ def test_the_signed_minutes_are_sealed_pdf_a_with_their_confirmations(client, co
                                                                     make_user):
     c = consortium
     _assembly, meeting = sign_via_api(client, c, make_user)
-    answer = client.get(f"/api/v1/meetings/{meeting['id']}/protocol.pdf",
-                        headers={**c["observer"], "Accept-Language": "sv"})
-    content = answer.data
+    content = kept_protocol(client, c, meeting)
     status = validate(content)
     assert (status.intact, status.valid, status.trusted) == (True, True, True)
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
@@ -87,9 +91,7 @@ def test_the_signed_minutes_are_sealed_pdf_a_with_their_confirmations(client, co
     assert "Justering" in text and "Åsa Öberg" in text and "Märta Ängström" in text
     assert minutes["minutes_sha256"] in text.replace(" ", "")
     # kept: the same bytes again (sealed once, when the last signer confirmed)
-    again = client.get(f"/api/v1/meetings/{meeting['id']}/protocol.pdf",
-                       headers={**c["observer"], "Accept-Language": "sv"})
-    assert again.data == content
+    assert kept_protocol(client, c, meeting) == content
     with client.application.app_context():
         assert signing.verify(content).ok
 
@@ -98,8 +100,7 @@ def test_a_flipped_byte_or_an_appended_update_breaks_the_seal(client, consortium
                                                              tmp_path):
     c = consortium
     _assembly, meeting = sign_via_api(client, c, make_user)
-    content = client.get(f"/api/v1/meetings/{meeting['id']}/protocol.pdf",
-                         headers={**c["observer"], "Accept-Language": "sv"}).data
+    content = kept_protocol(client, c, meeting)
     flipped = bytearray(content)
     flipped[len(content) // 3] ^= 0x01
     assert not validate(bytes(flipped)).intact
@@ -142,8 +143,7 @@ def test_an_unknown_or_unsigned_pdf_is_not_confirmed(client, consortium, client_
 def test_the_web_page_confirms_a_sealed_protocol(client, consortium, make_user, client_as):
     c = consortium
     _assembly, meeting = sign_via_api(client, c, make_user)
-    content = client.get(f"/api/v1/meetings/{meeting['id']}/protocol.pdf",
-                         headers={**c["observer"], "Accept-Language": "sv"}).data
+    content = kept_protocol(client, c, meeting)
     page = client_as("representative", municipality=c["municipalities"]["0483"])
     checked = page.post("/documents/verify", headers=EN, data={
         "csrf_token": csrf_token(page, "/documents/verify"),
@@ -165,8 +165,7 @@ def test_without_a_certificate_the_protocol_is_kept_unsigned_and_it_is_said(
     c = consortium
     assert client.get("/healthz").json["parts"]["signing"] == "not configured"
     _assembly, meeting = sign_via_api(client, c, make_user)
-    content = client.get(f"/api/v1/meetings/{meeting['id']}/protocol.pdf",
-                         headers={**c["observer"], "Accept-Language": "sv"}).data
+    content = kept_protocol(client, c, meeting)
     assert PdfFileReader(io.BytesIO(content)).embedded_signatures == []
     office = client_as("admin")
     page = office.get(f"/meetings/{meeting['id']}", headers=EN).get_data(as_text=True)
@@ -201,7 +200,6 @@ def test_a_pkcs12_certificate_with_a_password_seals_as_well(client, consortium, 
                                                             pkcs12_only):
     c = consortium
     _assembly, meeting = sign_via_api(client, c, make_user)
-    content = client.get(f"/api/v1/meetings/{meeting['id']}/protocol.pdf",
-                         headers={**c["observer"], "Accept-Language": "sv"}).data
+    content = kept_protocol(client, c, meeting)
     status = validate(content)
     assert (status.intact, status.valid, status.trusted) == (True, True, True)

@@ -13,7 +13,7 @@ from consortium.governance.models import BoardSeat
 from consortium.members.models import Municipality
 from tests.costs.test_costs_api import SAMBRUK_FEES
 from tests.governance.test_governance_api import council
-from tests.governance.test_polls_api import FEES, choose, election, mark, proposals
+from tests.governance.test_polls_api import choose, election, mark, proposals
 
 BUDGET = {"amount": "1000000.00", "key": {"method": "per_capita", "population_year": 2016}}
 
@@ -97,8 +97,6 @@ def test_effects_that_cannot_be_are_refused_when_made(client, consortium, kiruna
     bad_day = motion_with(client, c, assembly["id"], {"kind": "admit_member",
                                                       "municipality": "2584", "on": "snart"})
     assert bad_day.status_code == 422
-    listed = client.get(f"/api/v1/councils/{assembly['id']}", headers=c["observer"])
-    assert listed.status_code == 200
     from consortium.governance.models import Motion
     assert db.session.scalar(select(Motion.id)) is None  # nothing was written
 
@@ -155,7 +153,6 @@ def test_fees_adopted_by_the_main_proposal_and_not_by_the_counter_proposal(clien
     refused = client.put("/api/v1/fees/2027", json={**SAMBRUK_FEES, "population_year": 2016},
                          headers=c["admin"])
     assert refused.status_code == 409
-    assert FEES[0]  # the texts the ballots chose between
 
 
 def test_an_election_seats_the_board_from_a_day_and_keeps_the_past(client, consortium):

@@ -12,6 +12,12 @@ from tests.governance.test_governance_api import council
 EN = {"Accept-Language": "en"}
 
 
+def office_does(office, poll_url: str, action: str) -> None:
+    """The office opens or closes (confirming) the poll from its page."""
+    office.post(f"{poll_url}/{action}", headers=EN, data={
+        "csrf_token": csrf_token(office, poll_url), "confirmed": "yes"})
+
+
 def test_an_election_is_prepared_voted_and_shown_in_the_browser(client, consortium,
                                                                 client_as):
     c = consortium
@@ -36,8 +42,7 @@ def test_an_election_is_prepared_voted_and_shown_in_the_browser(client, consorti
     shown = office.get(made.location, headers=EN).get_data(as_text=True)
     assert "Candidates" in shown and "Laxå (1860)" in shown
     assert "The elected hold the seats of Styrelse from 2026-07-01" in shown
-    office.post(f"/motions/{election_id}/open",
-                data={"csrf_token": csrf_token(office, made.location)})
+    office_does(office, made.location, "open")
     voter = client_as("representative", municipality=c["municipalities"]["0483"])
     vote_page = voter.get(f"/motions/{election_id}/vote", headers=EN).get_data(as_text=True)
     assert 'type="checkbox"' in vote_page and "Mark at most 2 candidates" in vote_page
@@ -54,9 +59,7 @@ def test_an_election_is_prepared_voted_and_shown_in_the_browser(client, consorti
     for code, marks in (("0180", ["0483"]), ("1280", ["0483", "1280"])):
         client.post(f"/api/v1/elections/{election_id}/ballots", headers=c["reps"][code],
                     json={"municipality": code, "candidates": marks})
-    office.post(f"/motions/{election_id}/close",
-                data={"csrf_token": csrf_token(office, made.location), "confirmed": "yes"},
-                headers=EN)
+    office_does(office, made.location, "close")
     result_page = office.get(made.location, headers=EN).get_data(as_text=True)
     assert "Elected: Katrineholm, " in result_page
     assert "hold the seats from 2026-07-01" in result_page
@@ -82,8 +85,7 @@ def test_a_vote_between_proposals_in_the_browser(client, consortium, client_as):
         "quorum_percent": "50", "tie_break": "rejected"})
     assert made.status_code == 302 and "/motions/" in made.location
     motion_id = int(made.location.rsplit("/", 1)[1])
-    office.post(f"/motions/{motion_id}/open",
-                data={"csrf_token": csrf_token(office, made.location)})
+    office_does(office, made.location, "open")
     voter = client_as("representative", municipality=c["municipalities"]["1280"])
     page = voter.get(f"/motions/{motion_id}/vote", headers=EN).get_data(as_text=True)
     assert "1. Oförändrade avgifter" in page and "2. Sänkta avgifter" in page
@@ -95,8 +97,6 @@ def test_a_vote_between_proposals_in_the_browser(client, consortium, client_as):
     for code, number in (("0180", 2), ("0483", 1)):
         client.post(f"/api/v1/motions/{motion_id}/ballots", headers=c["reps"][code],
                     json={"municipality": code, "proposal": number})
-    office.post(f"/motions/{motion_id}/close",
-                data={"csrf_token": csrf_token(office, made.location), "confirmed": "yes"},
-                headers=EN)
+    office_does(office, made.location, "close")
     shown = office.get(made.location, headers=EN).get_data(as_text=True)
     assert "Proposal 2 is adopted" in shown and "By lot (between proposals)" in shown
