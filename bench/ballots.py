@@ -1,9 +1,12 @@
 """647 representatives (Sweden's 290 municipalities and Norway's 357) cast their ballots at the
 same time, over HTTP, against gunicorn (gunicorn.conf.py: gthread workers) on PostgreSQL,
-while a poller reads the motion's live count every 100 ms. Prints the time to the last
-ballot, ballots stored, lost or duplicated (must be 0), the p50/p95 of a ballot request and
-of the poller's reads, and whether the count it read ever went back; then every municipality
-tries a second ballot, which must be refused.
+while two pollers read the motion's live count every 100 ms: one through the pool that takes
+the ballots, one through a read pool (a second gunicorn of the same app, one worker, where
+the proxy sends the live counts: README, "Production"). Prints the time to the last ballot,
+ballots stored, lost or duplicated (must be 0), the p50/p95 of a ballot request and of each
+poller's reads, whether a count read ever went back, and how many database sessions were
+waiting for a lock (sampled every 5 ms); then every municipality tries a second ballot,
+which must be refused.
 Usage: python bench/ballots.py [POSTGRES_ADMIN_URL]  (default postgresql://postgres@127.0.0.1)"""
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ DATABASE = "consortium_bench_ballots"
 NORWAY = os.environ.get("BENCH_NORWAY", "1") != "0"
 POLL_SECONDS = 0.1
 WORKERS = 4
+READ_WORKERS = 1
 CLIENT_THREADS = 48
 
 
@@ -136,32 +140,85 @@ def live_count(port: int, motion_id: int, token: str) -> tuple[int, float]:
     return int(body["ballots"]), (time.perf_counter() - started) * 1000
 
 
-def wave(port: int, motion_id: int, tokens: dict[str, str], poll_token: str | None = None
-         ) -> tuple[list[tuple[int, float]], float, list[tuple[int, float]]]:
+def poll_every(port: int, motion_id: int, token: str, done: threading.Event
+               ) -> list[tuple[int, float]]:
+    polled: list[tuple[int, float]] = []
+    while not done.is_set():
+        started = time.perf_counter()
+        polled.append(live_count(port, motion_id, token))
+        time.sleep(max(0.0, POLL_SECONDS - (time.perf_counter() - started)))
+    return polled
+
+
+def lock_waits(url: str, done: threading.Event) -> list[int]:
+    """Every 5 ms: how many of the database's sessions wait for a lock (a row, a
+    transaction) rather than work."""
+    engine = db.make_engine(url, isolation_level="AUTOCOMMIT")
+    samples = []
+    with engine.connect() as conn:
+        while not done.is_set():
+            samples.append(conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar_one())
+            time.sleep(0.005)
+    engine.dispose()
+    return samples
+
+
+Polled = dict[str, list[tuple[int, float]]]
+
+
+def wave(port: int, motion_id: int, tokens: dict[str, str], pollers: dict[str, int] | None
+         = None, poll_token: str = "", url: str = ""
+         ) -> tuple[list[tuple[int, float]], float, Polled, list[int]]:
     def run(item: tuple[str, str]) -> tuple[int, float]:
         code, token = item
         return ballot(port, motion_id, code, token)
 
-    polled: list[tuple[int, float]] = []
     done = threading.Event()
+    polled: Polled = {}
+    waits: list[int] = []
 
-    def poll() -> None:
-        while not done.is_set():
-            started = time.perf_counter()
-            polled.append(live_count(port, motion_id, poll_token or ""))
-            time.sleep(max(0.0, POLL_SECONDS - (time.perf_counter() - started)))
+    def watch(name: str, at: int) -> None:
+        polled[name] = poll_every(at, motion_id, poll_token, done)
 
-    poller = threading.Thread(target=poll) if poll_token else None
+    watchers = [threading.Thread(target=watch, args=item) for item in (pollers or {}).items()]
+    if url:
+        watchers.append(threading.Thread(target=lambda: waits.extend(lock_waits(url, done))))
     started = time.perf_counter()
-    if poller:
-        poller.start()
+    for watcher in watchers:
+        watcher.start()
     with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
         results = list(pool.map(run, tokens.items()))
     elapsed = time.perf_counter() - started
     done.set()
-    if poller:
-        poller.join()
-    return results, elapsed, polled
+    for watcher in watchers:
+        watcher.join()
+    return results, elapsed, polled, waits
+
+
+def serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret",
+           "AUDIT_KEY": "bench-audit", "RATELIMIT_STORAGE_URI": "memory://"}
+    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers),
+                               "-b", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
+                              stdout=log, stderr=log)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, port
+
+
+def percentiles(values: list[float]) -> str:
+    ordered = sorted(values)
+    return (f"p50 {statistics.median(ordered):.0f} ms, "
+            f"p95 {ordered[max(0, int(len(ordered) * 0.95) - 1)]:.0f} ms, "
+            f"max {ordered[-1]:.0f} ms")
 
 
 def main() -> None:
@@ -170,58 +227,48 @@ def main() -> None:
     print(f"preparing {'647' if NORWAY else '290'} members, representatives and tokens on "
           f"{DATABASE} ...")
     motion_id, tokens = prepare(url)
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret",
-           "AUDIT_KEY": "bench-audit",
-           "RATELIMIT_STORAGE_URI": "memory://"}
-    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", str(WORKERS),
-                               "-b", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
-                              stdout=log, stderr=log)
+    server, port = serve(url, WORKERS)
+    reader, read_port = serve(url, READ_WORKERS)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         time.sleep(0.5)
         warm_token = next(iter(tokens.values()))
 
-        def warm(_index: int) -> None:  # every worker imports and connects before timing
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        def warm(at: int) -> None:  # every worker imports and connects before timing
+            connection = http.client.HTTPConnection("127.0.0.1", at, timeout=60)
             connection.request("GET", f"/api/v1/motions/{motion_id}",
                                headers={"Authorization": f"Bearer {warm_token}"})
             connection.getresponse().read()
             connection.close()
 
         with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
-            list(pool.map(warm, range(200)))
+            list(pool.map(warm, [port] * 200 + [read_port] * 20))
         poll_token = tokens.pop(next(iter(tokens)))  # one seat only watches
-        results, elapsed, polled = wave(port, motion_id, tokens, poll_token)
+        results, elapsed, polled, waits = wave(
+            port, motion_id, tokens, {"the ballots' pool": port, "the read pool": read_port},
+            poll_token, url)
         statuses = [status for status, _ in results]
-        latencies = sorted(ms for _, ms in results)
-        reads = sorted(ms for _, ms in polled)
-        counts = [count for count, _ in polled]
-        print(f"gunicorn -w {WORKERS} (gthread), {CLIENT_THREADS} concurrent clients, "
-              f"{len(tokens)} ballots:")
+        print(f"gunicorn -w {WORKERS} (gthread) for the ballots, -w {READ_WORKERS} for the "
+              f"live counts; {CLIENT_THREADS} concurrent clients, {len(tokens)} ballots:")
         print(f"  time to the last ballot: {elapsed:.2f} s "
               f"({len(results) / elapsed:.0f} ballots/s)")
         print(f"  answers: {sorted((s, statuses.count(s)) for s in set(statuses))}")
-        print(f"  ballot request p50 {statistics.median(latencies):.0f} ms, "
-              f"p95 {latencies[int(len(latencies) * 0.95) - 1]:.0f} ms, "
-              f"max {latencies[-1]:.0f} ms")
-        print(f"  live count read every {POLL_SECONDS * 1000:.0f} ms during the storm: "
-              f"{len(reads)} reads, p50 {statistics.median(reads):.0f} ms, "
-              f"p95 {reads[int(len(reads) * 0.95) - 1]:.0f} ms, max {reads[-1]:.0f} ms; "
-              f"went back: {any(b < a for a, b in zip(counts, counts[1:], strict=False))}")
-        again, _elapsed, _polled = wave(port, motion_id, tokens)
+        print("  ballot request " + percentiles([ms for _, ms in results]))
+        for name, reads in polled.items():
+            counts = [count for count, _ in reads]
+            back = any(b < a for a, b in zip(counts, counts[1:], strict=False))
+            print(f"  live count every {POLL_SECONDS * 1000:.0f} ms through {name}: "
+                  f"{len(reads)} reads, {percentiles([ms for _, ms in reads])}; "
+                  f"went back: {back}")
+        print(f"  sessions waiting for a lock: mean {statistics.mean(waits):.2f}, "
+              f"max {max(waits)} ({len(waits)} samples)")
+        again, _elapsed, _polled, _waits = wave(port, motion_id, tokens)
         refused = sum(1 for status, _ in again if status == 409)
         print(f"  second ballot of every municipality: {refused} of {len(tokens)} refused "
               "(409)")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for running in (server, reader):
+            running.terminate()
+            running.wait(timeout=10)
     engine = db.make_engine(url)
     with engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(Ballot)

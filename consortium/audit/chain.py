@@ -2,9 +2,14 @@
 together with the hash of the event before it, so an event changed, removed or inserted
 behind the application's back breaks every hash after it.
 
-One chain, one head: `audit_chain` holds the hash of the newest event, and writing an event
-locks that row (SELECT … FOR UPDATE on PostgreSQL; SQLite's writers are serialised by BEGIN
-IMMEDIATE), so concurrent writers append one after the other and ids follow the chain.
+One chain, one head: `audit_chain` holds the hash of the newest event. An event is chained as
+its transaction commits, not when it is recorded: `record` keeps it in the session, and just
+before the commit the head row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's writers
+are serialised by BEGIN IMMEDIATE), the transaction's events are chained and inserted, and the
+commit releases the lock. The head is held for an insert and a commit, not for the rest of a
+request, so the registry's writers do their work side by side and queue only to append; ids
+are given under the lock, so they still follow the chain. An event recorded inside a savepoint
+that rolls back is dropped with it.
 
 The canonical form (version 1) must never change: the migration that hashed the events
 written before the chain existed uses the same one."""
@@ -18,7 +23,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import event as orm_event
 from sqlalchemy import select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from consortium import db
 from consortium.audit.models import AuditChainHead, AuditEvent
@@ -50,18 +57,65 @@ def digest(previous: str, content: dict[str, Any], version: int = 1) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def link(event: AuditEvent) -> None:
-    """Chain a new event to the head, in the caller's transaction (the head stays locked until
-    it commits)."""
-    head = db.session.scalar(select(AuditChainHead).where(AuditChainHead.id == 1)
-                             .with_for_update())
+UNCHAINED = "audit_unchained"  # session.info: [(event, the savepoint it was recorded in)]
+
+
+def append(event: AuditEvent) -> None:
+    """Keep a recorded event for the chain; it is chained and inserted as the caller's
+    transaction commits (`_chain_at_commit`)."""
+    session = db.session()
+    session.info.setdefault(UNCHAINED, []).append((event, session.get_nested_transaction()))
+
+
+def _chain_at_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint's release: the events wait for the end
+        return
+    waiting = session.info.pop(UNCHAINED, None)
+    if not waiting:
+        return
+    head = session.scalar(select(AuditChainHead).where(AuditChainHead.id == 1)
+                          .with_for_update())
     if head is None:  # a database made before the chain, without its migration: start one
         head = AuditChainHead(id=1, last_sha256=GENESIS)
-        db.session.add(head)
-    event.previous_sha256 = head.last_sha256
-    event.hash_version = KEYED
-    event.sha256 = digest(head.last_sha256, content_of(event), KEYED)
-    head.last_sha256 = event.sha256
+        session.add(head)
+    for event, _savepoint in waiting:
+        event.previous_sha256 = head.last_sha256
+        event.hash_version = KEYED
+        event.sha256 = digest(head.last_sha256, content_of(event), KEYED)
+        head.last_sha256 = event.sha256
+        session.add(event)
+        session.flush()  # one at a time: ids in the order of the chain
+
+
+def _within(savepoint: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while savepoint is not None:
+        if savepoint is ended:
+            return True
+        savepoint = savepoint.parent
+    return False
+
+
+def _drop_rolled_back(session: Session, ended: SessionTransaction) -> None:
+    waiting = session.info.get(UNCHAINED)
+    if not waiting:
+        return
+    if ended.parent is None:
+        session.info.pop(UNCHAINED, None)
+    else:
+        session.info[UNCHAINED] = [(event, savepoint) for event, savepoint in waiting
+                                   if not _within(savepoint, ended)]
+
+
+def _forget_at_end(session: Session, ended: SessionTransaction) -> None:
+    if ended.parent is None:  # committed (chained already), rolled back or closed
+        session.info.pop(UNCHAINED, None)
+
+
+# Registered when the chain is imported, which `record` does: an event can never be recorded
+# without the hook that writes it.
+orm_event.listen(Session, "before_commit", _chain_at_commit)
+orm_event.listen(Session, "after_soft_rollback", _drop_rolled_back)
+orm_event.listen(Session, "after_transaction_end", _forget_at_end)
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The one way to write the audit log. Every service calls `record` inside its transaction,
-so the event and the change commit (or roll back) together."""
+so the event and the change commit (or roll back) together: the event is written to the
+table as the transaction commits (see chain.py), so it is not read back before that."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask import g, has_request_context, request
 
-from consortium import clock, db
-from consortium.audit.chain import link
+from consortium import clock
+from consortium.audit.chain import append
 from consortium.audit.models import AuditEvent
 
 if TYPE_CHECKING:  # named for types only: the ORM finds the class by its name
@@ -67,6 +68,5 @@ def record(
         remote_addr=request.remote_addr if has_request_context() else None,
         occurred_at=clock.now(),
     )
-    link(event)
-    db.session.add(event)
+    append(event)  # chained and inserted as the transaction commits
     return event

@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select, table
 from consortium import db
 from consortium.auth.models import Role
 from tests.auth.test_role_matrix import VALUES, WRITES
-from tests.conftest import bearer
+from tests.conftest import bearer, end_the_test_s_unit_of_work
 
 
 def counts():
@@ -22,6 +22,7 @@ def counts():
 def test_every_refused_api_write_changes_nothing(app, client, consortium, api_token):
     admin = bearer(api_token(Role.ADMIN))
     tied = bearer(api_token(Role.FINANCE, municipality=consortium["municipalities"]["0483"]))
+    end_the_test_s_unit_of_work()  # the setting up, audit events included, is written
     before = counts()
     changed, answered = [], []
     for rule in app.url_map.iter_rules():

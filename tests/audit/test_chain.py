@@ -125,6 +125,89 @@ def test_concurrent_writers_make_one_chain(tmp_path_factory):
     assert sorted(set(labels)) == ["w0", "w1", "w2"]
 
 
+# --- issue 26, item 5: chained as the transaction commits --------------------------------
+
+def test_an_event_is_written_with_its_commit_and_dropped_with_its_savepoint(app):
+    actions = lambda: db.session.scalars(  # noqa: E731
+        select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    before = actions()
+    record("test.kept", "tool", "1", actor_label="test")
+    try:
+        with db.session.begin_nested():
+            record("test.in_rolled_back_savepoint", "tool", "2", actor_label="test")
+            raise RuntimeError("the savepoint rolls back")
+    except RuntimeError:
+        pass
+    with db.session.begin_nested():
+        record("test.in_released_savepoint", "tool", "3", actor_label="test")
+    assert actions() == before  # written at the commit, not before
+    db.session.commit()
+    assert actions() == [*before, "test.kept", "test.in_released_savepoint"]
+    record("test.rolled_back", "tool", "4", actor_label="test")
+    db.session.rollback()
+    db.session.commit()
+    assert actions() == [*before, "test.kept", "test.in_released_savepoint"]
+    assert verify(documents=False).whole
+
+
+def test_a_writer_does_not_wait_for_another_transaction_that_recorded_an_event(
+        tmp_path_factory):
+    """The head is locked only while a transaction commits: a writer that recorded an event
+    and is still working holds nothing that another writer needs (before, every writer waited
+    for it to end). SQLite serialises whole write transactions itself."""
+    from consortium.web.app import create_app
+    from tests.conftest import POSTGRES_URL, TEST_CONFIG, fresh_database, migrate
+
+    if not POSTGRES_URL:
+        import pytest
+
+        pytest.skip("SQLite has one writer at a time")
+    with fresh_database(tmp_path_factory, "chain_commit") as url:
+        migrate(url)
+        shared = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+        recorded, may_commit, committed_meanwhile = (threading.Event(), threading.Event(),
+                                                     threading.Event())
+        failures = []
+
+        def slow():
+            with shared.app_context():
+                try:
+                    record("test.slow", "tool", "1", actor_label="slow")
+                    db.session.flush()
+                    recorded.set()
+                    may_commit.wait(timeout=30)
+                    db.session.commit()
+                except Exception as error:  # noqa: BLE001 - reported below
+                    failures.append(error)
+                finally:
+                    db.session.remove()
+
+        def quick():
+            with shared.app_context():
+                try:
+                    recorded.wait(timeout=30)
+                    write(1, "quick")
+                    committed_meanwhile.set()
+                finally:
+                    db.session.remove()
+
+        threads = [threading.Thread(target=slow), threading.Thread(target=quick)]
+        for thread in threads:
+            thread.start()
+        meanwhile = committed_meanwhile.wait(timeout=10)
+        may_commit.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        with shared.app_context():
+            report = verify(documents=False)
+            labels = db.session.scalars(select(AuditEvent.actor_label)
+                                        .order_by(AuditEvent.id)).all()
+            db.session.remove()
+        db.engine_of(shared).dispose()
+    assert failures == [] and meanwhile
+    assert report.whole and labels[-2:] == ["quick", "slow"]  # ids follow the chain
+
+
 # --- issue 22, item 4: a chain that cannot be shortened or rewritten unseen -----------------
 
 def as_the_owner(sql, **params):

@@ -201,6 +201,7 @@ def test_a_rename_is_explicit_and_recorded(make_municipality):
     assert [(r.kind, r.name_before, r.name_after, r.year, r.population_after)
             for r in kept.rows] == [("renamed", "Malung", "Malung-Sälen", None, None),
                                     ("new_figure", None, None, 2016, 10091)]
+    db.commit()  # the audit log is written as the unit of work commits
     event = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "municipality.update", AuditEvent.object_id == "2023"))
     assert (event.before, event.after) == ({"name": "Malung"}, {"name": "Malung-Sälen"})

@@ -24,6 +24,7 @@ def test_create_writes_the_municipality_and_an_audit_event():
     municipality = create(org_number="2120001884")
     assert municipality.code == "1860" and municipality.status is None
     assert municipality.org_number == "212000-1884"
+    db.commit()  # the audit log is written as the unit of work commits
     event = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "municipality.create")).one()
     assert event.after["name"] == "Laxå" and event.object_id == "1860"
@@ -113,6 +114,7 @@ def test_population_is_added_then_corrected():
     assert created and figure.population == 5631
     figure, created = service.set_population(municipality, 2024, 5640, actor_label="test")
     assert not created and figure.population == 5640
+    db.commit()
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "population.set").order_by(AuditEvent.id)).all()
     assert [e.before for e in events] == [None, {"year": 2024, "population": 5631}]
@@ -146,5 +148,6 @@ def test_a_mistaken_entry_without_history_can_be_deleted(make_user):
     municipality = create()
     service.delete_municipality(municipality, actor=admin)
     assert db.session.scalar(select(Municipality).where(Municipality.code == "1860")) is None
+    db.commit()
     assert db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "municipality.delete")).one().before["name"] == "Laxå"
