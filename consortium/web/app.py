@@ -107,11 +107,13 @@ def register_extensions(app: Flask) -> None:
     from consortium import models  # noqa: F401  (every table known to the metadata)
     from consortium.cli import db_cli
     from consortium.extensions import babel, csrf, limiter
+    from consortium.frame import translating
 
     # The mappers are configured now, once, not by the first requests of several threads at
     # the same time (gthread workers: that race ends in a RecursionError in SQLAlchemy)
     configure_mappers()
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    translating.install(app)
     limiter.init_app(app)
     app.cli.add_command(db_cli)
