@@ -15,6 +15,10 @@ preload_app = True
 # a while; the jitter keeps the workers from all restarting at once.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = 100
+# And a worker that has grown past this many MiB (measured: about 1 MiB kept for each large
+# PDF after the first ten, bench/memory.py) finishes its requests and is replaced: memory
+# stays bounded whatever the mix of requests. 0: never.
+max_rss_mib = int(os.environ.get("GUNICORN_MAX_RSS_MIB", "320"))
 timeout = 60
 
 
@@ -29,3 +33,14 @@ def post_fork(server, worker):  # noqa: ARG001 (gunicorn's hook signature)
         from consortium import db
 
         db.engine_of(registry).dispose(close=False)
+
+
+def post_request(worker, req, environ, resp):  # noqa: ARG001 (gunicorn's hook signature)
+    """Replace a worker that has grown past `max_rss_mib` once its requests are done."""
+    import resource
+
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    if max_rss_mib and worker.alive and peak_mib > max_rss_mib:
+        worker.log.info("Worker at %.0f MiB (over %s): replaced after its requests",
+                        peak_mib, max_rss_mib)
+        worker.alive = False

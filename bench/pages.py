@@ -179,11 +179,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def gunicorn(target: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+def gunicorn(target: str, env: dict[str, str], workers: int = 2
+             ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         target], cwd=ROOT, env={**os.environ, **env})
+        [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", target], cwd=ROOT, env={**os.environ, **env})
     for _ in range(200):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
