@@ -107,7 +107,7 @@ lint: install
 	$(BIN)/mypy
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in $$(grep -l '__main__' bench/*.py); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts tests/browser/axe/node_modules
