@@ -51,18 +51,38 @@ def latest_budgets(year: int, closing: object = _UNKNOWN) -> list[Budget]:
     is billed as adjustments on a later statement, never changes an issued one). `closing`:
     the year's ClosedYear (or None) when the caller has read it already."""
     if closing is _UNKNOWN:
-        closing = years.closed(year)
-    query = select(Budget).where(Budget.year == year)
-    if closing is not None:
-        assert isinstance(closing, ClosedYear)
-        query = query.where(Budget.status == BudgetStatus.ADOPTED,
-                            Budget.adopted_at <= closing.closed_at)
-    rows = db.session.scalars(query.options(joinedload(Budget.tool))
-                              .order_by(Budget.tool_id, Budget.version))
-    latest: dict[int, Budget] = {}
-    for budget in rows:
-        latest[budget.tool_id] = budget
-    return sorted(latest.values(), key=lambda b: b.tool.name)
+        return latest_budgets_of([year])[year]
+    assert closing is None or isinstance(closing, ClosedYear)
+    budgets = db.session.scalars(select(Budget).where(Budget.year == year)
+                                 .options(joinedload(Budget.tool))
+                                 .order_by(Budget.tool_id, Budget.version))
+    return _current_of(budgets, {year: closing} if closing else {}, [year])[year]
+
+
+def latest_budgets_of(years_: list[int]) -> dict[int, list[Budget]]:
+    """`latest_budgets` of several years: two statements whatever their number."""
+    closings = {closing.year: closing for closing in db.session.scalars(
+        select(ClosedYear).where(ClosedYear.year.in_(years_)))}
+    budgets = db.session.scalars(select(Budget).where(Budget.year.in_(years_))
+                                 .options(joinedload(Budget.tool))
+                                 .order_by(Budget.year, Budget.tool_id, Budget.version))
+    return _current_of(budgets, closings, years_)
+
+
+def _current_of(budgets: Any, closings: dict[int, ClosedYear], years_: list[int]
+                ) -> dict[int, list[Budget]]:
+    """The newest version of each tool's budget per year (in the order read: by version),
+    of a closed year the newest adopted before it closed; sorted by the tools' names."""
+    latest: dict[int, dict[int, Budget]] = {year: {} for year in years_}
+    for budget in budgets:
+        closing = closings.get(budget.year)
+        if closing is not None and not (budget.status is BudgetStatus.ADOPTED
+                                        and budget.adopted_at is not None
+                                        and budget.adopted_at <= closing.closed_at):
+            continue
+        latest[budget.year][budget.tool_id] = budget
+    return {year: sorted(found.values(), key=lambda b: b.tool.name)
+            for year, found in latest.items()}
 
 
 def latest_by_year(years: list[int]) -> dict[int, list[Budget]]:
@@ -77,11 +97,13 @@ def latest_by_year(years: list[int]) -> dict[int, list[Budget]]:
             for year, latest in found.items()}
 
 
-def year_allocations(year: int, with_lines: bool = True) -> list[ToolYear]:
+def year_allocations(year: int, with_lines: bool = True,
+                     budgets: list[Budget] | None = None) -> list[ToolYear]:
     """Every tool's current budget for the year with its stored allocation (frozen lines when
     adopted, the lines stored at a draft's last input change otherwise): nothing computed.
-    Without lines, each view is empty (the budgets and their problems only)."""
-    budgets = latest_budgets(year)
+    Without lines, each view is empty (the budgets and their problems only). `budgets`: the
+    year's `latest_budgets` when the caller has read them already."""
+    budgets = latest_budgets(year) if budgets is None else budgets
     lines = stored_lines([b.id for b in budgets]) if with_lines \
         else {b.id: [] for b in budgets}
     result = []
@@ -205,7 +227,7 @@ def statement(municipality: Municipality, year: int) -> Statement:
 
 @dataclass
 class OverviewRow:
-    municipality: Municipality
+    municipality: Any  # a row of id, code, name, county
     amounts: list[int | None]  # per tool, in the order of Overview.tools
     fee: int | None
     previous_total: int | None
@@ -242,29 +264,34 @@ class Overview:
 OVERVIEW_PAGE = 100
 
 
-def _fees_ok(year: int) -> tuple[bool, str | None]:
+def _schedules(years_: list[int]) -> dict[int, FeeSchedule]:
+    return {schedule.year: schedule for schedule in db.session.scalars(
+        select(FeeSchedule).where(FeeSchedule.year.in_(years_)))}
+
+
+def _fees_ok(schedule: FeeSchedule | None) -> tuple[bool, str | None]:
     """Whether the year's stored fees can be read, and the problem when they cannot."""
-    schedule = db.session.scalar(select(FeeSchedule).where(FeeSchedule.year == year))
     if schedule is None:
         return False, None
     problem = fee_problem(schedule)
     return problem is None, problem
 
 
-def _totals_by_id(year: int, municipality_ids: list[int]) -> dict[int, int]:
-    """Each of the municipalities' total of the year (stored lines of the current budgets and
-    fees), summed by the database in one statement."""
+def _totals_by_id(year: int, municipality_ids: list[int], budgets: list[Budget],
+                  schedule: FeeSchedule | None) -> dict[int, int]:
+    """Each of the municipalities' total of the year (stored lines of the year's current
+    `budgets` and fees), summed by the database in one statement."""
     totals: dict[int, int] = defaultdict(int)
     if not municipality_ids:
         return totals
-    ids = [budget.id for budget in latest_budgets(year) if problem_of(budget) is None]
+    ids = [budget.id for budget in budgets if problem_of(budget) is None]
     parts = []
     if ids:
         parts.append(select(AllocationLine.municipality_id.label("municipality_id"),
                             AllocationLine.amount.label("amount"))
                      .where(db.any_of(AllocationLine.budget_id, ids),
                             db.any_of(AllocationLine.municipality_id, municipality_ids)))
-    if _fees_ok(year)[0]:
+    if _fees_ok(schedule)[0]:
         parts.append(select(StoredFee.municipality_id.label("municipality_id"),
                             (StoredFee.annual + StoredFee.entry).label("amount"))
                      .where(StoredFee.year == year,
@@ -283,14 +310,16 @@ def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
     """The costs of the year per municipality: a page of rows (every row with per_page None)
     and the totals of everything the filters select. A fixed number of statements; the work
     of a request grows with the page, not with the consortium."""
-    tool_years = [t for t in year_allocations(year, with_lines=False)
+    budgets = latest_budgets_of([year, year - 1])  # this year's and last year's: at once
+    schedules = _schedules([year, year - 1]) if not tool_slug else {}
+    tool_years = [t for t in year_allocations(year, with_lines=False, budgets=budgets[year])
                   if not tool_slug or t.tool.slug == tool_slug]
     budget_ids = [t.budget.id for t in tool_years if t.view is not None]
     problems = [f"{t.tool.name}: {t.problem}" for t in tool_years if t.problem]
     with_fees = not tool_slug
     fees_ok = False
     if with_fees:
-        fees_ok, fee_problem_text = _fees_ok(year)
+        fees_ok, fee_problem_text = _fees_ok(schedules.get(year))
         if fee_problem_text:
             problems.append(fee_problem_text)
     sources = []
@@ -332,11 +361,14 @@ def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
             sums[budget_id] = int(value)
     pages = max(1, -(-count // per_page)) if per_page else 1
     page = min(max(1, page), pages)
-    rows_query = (select(Municipality).where(Municipality.id.in_(selected))
+    # Plain columns, not entities: a page of a hundred loaded municipalities costs more than
+    # the statements of the page together.
+    rows_query = (select(Municipality.id, Municipality.code, Municipality.name,
+                         Municipality.county).where(Municipality.id.in_(selected))
                   .order_by(Municipality.sort_name, Municipality.code))
     if per_page:
         rows_query = rows_query.limit(per_page).offset((page - 1) * per_page)
-    shown = list(db.session.scalars(rows_query))
+    shown = list(db.session.execute(rows_query))
     ids = [m.id for m in shown]
     # The page's amounts per budget and its fees: one statement.
     amounts: dict[tuple[int, int], int] = {}
@@ -357,7 +389,8 @@ def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
                 fees[mid] = amount
             else:
                 amounts[(budget_id, mid)] = amount
-    previous = _totals_by_id(year - 1, ids) if with_fees else {}
+    previous = _totals_by_id(year - 1, ids, budgets[year - 1], schedules.get(year - 1)) \
+        if with_fees else {}
     rows = [OverviewRow(m, [amounts.get((t.budget.id, m.id)) for t in tool_years],
                         fees.get(m.id) if with_fees else None,
                         previous.get(m.id) if with_fees else None) for m in shown]
