@@ -44,6 +44,7 @@ def index() -> Any:
     pages = max(1, -(-total // queries.PAGE_SIZE))
     return render_template("members/index.html", rows=rows, total=total, counties=counties,
                            filters=filters, page=filters.page, pages=pages, columns=columns,
+                           today=clock.today(),
                            statuses=["member", "admitted", "applicant", "resigned"])
 
 

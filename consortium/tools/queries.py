@@ -144,7 +144,7 @@ class Matrix:
     municipality the filters select."""
 
     tools: list[Tool]
-    rows: list[tuple[Municipality, list[bool]]]
+    rows: list[tuple[Any, list[bool]]]  # (a row of id, code, name, county, status; cells)
     counties: list[str]
     totals: list[int]
     count: int
@@ -173,22 +173,24 @@ def matrix(filters: MatrixFilters, page: int = 1, per_page: int | None = MATRIX_
         selected.append(Municipality.id.in_(
             select(Participation.municipality_id)
             .where(active_on(filters.on), db.any_of(Participation.tool_id, tool_ids))))
-    query = (select(Municipality, func.count().over())
+    # Plain columns (what a row shows and the export writes), not entities
+    query = (select(Municipality.id, Municipality.code, Municipality.name, Municipality.county,
+                    Municipality.status, func.count().over().label("total"))
              .where(*selected).order_by(Municipality.sort_name, Municipality.code))
     if per_page:
         query = query.limit(per_page).offset((page - 1) * per_page)
     found = db.session.execute(query).all()
-    count = found[0][1] if found else 0
+    count = found[0].total if found else 0
     if not found and page > 1:  # a page beyond the last: how many there are
         count = db.session.scalar(select(func.count(Municipality.id)).where(*selected)) or 0
     pages = max(1, -(-count // per_page)) if per_page else 1
-    ids = [municipality.id for municipality, _count in found]
+    ids = [municipality.id for municipality in found]
     pairs = set(db.session.execute(
         select(Participation.municipality_id, Participation.tool_id)
         .where(active_on(filters.on), db.any_of(Participation.municipality_id, ids)))
         .all())
     rows = [(municipality, [(municipality.id, tool.id) in pairs for tool in tools])
-            for municipality, _count in found]
+            for municipality in found]
     by_tool = dict(db.session.execute(
         select(Participation.tool_id, func.count(func.distinct(Participation.municipality_id)))
         .where(active_on(filters.on), db.any_of(Participation.tool_id, tool_ids),

@@ -166,14 +166,14 @@ def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str
     return found
 
 
-def lines(events: Sequence[AuditEvent]) -> list[Line]:
+def lines(events: Sequence[AuditEvent], sentences: dict[str, str] | None = None) -> list[Line]:
     """Each event in a sentence. Every text is translated once per page, not once per line
     (a translation look-up costs more than the rest of a line)."""
     names = _names(events)
     result = []
     labels = {"cli": _("The command line"), "system": _("The registry"),
               "closes_at": _("The registry (closing time)"), "demo": _("The demo")}
-    sentences = _sentences()
+    sentences = sentences if sentences is not None else _sentences()
     for event in events:
         who = event.actor.display_name if event.actor is not None else \
             labels.get(event.actor_label, event.actor_label)
@@ -202,7 +202,7 @@ def log() -> Any:
     actions = sorted(sentences, key=sentences.__getitem__)
     from consortium.audit.verification import latest
 
-    return render_template("audit/log.html", lines=lines(events), filters=filters,
+    return render_template("audit/log.html", lines=lines(events, sentences), filters=filters,
                            chain=latest(), verify_form=EmptyForm(formdata=None),
                            errors=errors, total=total, page=page, pages=pages, kinds=KINDS,
                            actions=[(a, _action_label(sentences[a])) for a in actions])
