@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 
 from consortium import clock, db
 from consortium.audit.service import record
@@ -170,12 +170,16 @@ def seats_on(council: Council, on: date) -> list[Municipality]:
                                    .order_by(Municipality.sort_name)))
 
 
-def seat_names(council: Council, on: date) -> list[tuple[str, str]]:
-    """(kommunkod, name) of each seat on a date, for a page that lists them."""
-    query = select(Municipality.code, Municipality.name).order_by(Municipality.sort_name)
+def seat_names(council: Council, on: date, limit: int | None = None
+               ) -> tuple[list[tuple[str, str]], int]:
+    """(kommunkod, name) of each seat on a date (the first `limit` of them), for a page that
+    lists them, and how many seats there are: one statement."""
+    query = (select(Municipality.code, Municipality.name, func.count().over())
+             .order_by(Municipality.sort_name))
     if council.kind is CouncilKind.BOARD:
         query = query.join(BoardSeat, BoardSeat.municipality_id == Municipality.id).where(
             BoardSeat.council_id == council.id, _held_on(on))
     else:
         query = query.where(_seat_condition(council, on))
-    return [(code, name) for code, name in db.session.execute(query)]
+    rows = db.session.execute(query.limit(limit)).all()
+    return [(code, name) for code, name, _total in rows], (rows[0][2] if rows else 0)

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from consortium import clock, db
@@ -102,22 +102,37 @@ def council_list() -> Any:
                            labels=LABELS, is_admin=is_admin()), 422 if form.errors else 200
 
 
+SHOWN_SEATS, SHOWN_MEETINGS, SHOWN_MOTIONS = 40, 20, 30
+
+
 @bp.route("/councils/<int:council_id>")
 @readers
 def council(council_id: int) -> Any:
     found: Council = or_404(councils.get_council, council_id)
-    council_meetings = list(db.session.scalars(select(Meeting).where(Meeting.council_id == found.id)
-                                       .order_by(Meeting.held_on.desc())))
+    # The newest meetings and motions and the first seats; a council's page does not grow
+    # with its history or with the consortium (`?all=1` lists everything).
+    everything = request.args.get("all") == "1"
+    council_meetings = db.session.execute(
+        select(Meeting, func.count().over()).where(Meeting.council_id == found.id)
+        .order_by(Meeting.held_on.desc()).limit(None if everything else SHOWN_MEETINGS)).all()
     council_motions = db.session.execute(
-        select(Motion, MotionResult).outerjoin(MotionResult, MotionResult.motion_id == Motion.id)
-        .where(Motion.council_id == found.id).order_by(Motion.created_at.desc())).all()
+        select(Motion, MotionResult, func.count().over())
+        .outerjoin(MotionResult, MotionResult.motion_id == Motion.id)
+        .where(Motion.council_id == found.id).order_by(Motion.created_at.desc())
+        .limit(None if everything else SHOWN_MOTIONS)).all()
     meeting_form = MeetingForm(formdata=None)
-    seats = councils.seat_names(found, clock.today())
+    board = found.kind is CouncilKind.BOARD
+    seats, seat_count = councils.seat_names(found, clock.today(),
+                                            None if everything or board else SHOWN_SEATS)
     seats_form = SeatsForm(formdata=None, seats="\n".join(name for _code, name in seats)) \
-        if found.kind is CouncilKind.BOARD else None
+        if board else None
     return render_template(
-        "governance/council.html", council=found, meetings=council_meetings,
-        motions=council_motions, seats=seats, labels=LABELS, is_admin=is_admin(),
+        "governance/council.html", council=found,
+        meetings=[meeting for meeting, _count in council_meetings],
+        meeting_count=council_meetings[0][1] if council_meetings else 0,
+        motions=[(motion, result) for motion, result, _count in council_motions],
+        motion_count=council_motions[0][2] if council_motions else 0,
+        seats=seats, seat_count=seat_count, labels=LABELS, is_admin=is_admin(),
         meeting_form=meeting_form, seats_form=seats_form, public_form=PublicForm(formdata=None))
 
 
