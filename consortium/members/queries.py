@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from consortium import clock, db
 from consortium.auth.models import Role, User
 from consortium.members.models import Municipality, PopulationFigure, standing_condition
-from consortium.members.service import latest_population_columns
 from consortium.signals import answers, register_columns
 
 SORTS = {"code", "name", "county", "status", "population"}
@@ -75,14 +74,7 @@ def status_condition(status: str, on: date | None = None) -> Any:
     return standing_condition(status, on or clock.today())
 
 
-def register_query(filters: Filters, columns: list[RegisterColumn] | None = None
-                   ) -> Select[Any]:
-    """Municipalities with their newest population, then the `columns` other domains add:
-    rows of (municipality, population, population year, *extra values)."""
-    latest = latest_population_columns()
-    extras = {column.key: column.expression.label(column.key) for column in columns or []}
-    query = (select(Municipality, latest.c.population, latest.c.year, *extras.values())
-             .outerjoin(latest, latest.c.municipality_id == Municipality.id))
+def _filtered(query: Select[Any], filters: Filters) -> Select[Any]:
     if filters.q:
         pattern = f"%{filters.q.lower()}%"
         query = query.where(or_(func.lower(Municipality.name).like(pattern),
@@ -91,10 +83,28 @@ def register_query(filters: Filters, columns: list[RegisterColumn] | None = None
         query = query.where(Municipality.county == filters.county)
     if (condition := status_condition(filters.status)) is not None:
         query = query.where(condition)
+    return query
+
+
+def register_query(filters: Filters, columns: list[RegisterColumn] | None = None
+                   ) -> Select[Any]:
+    """Municipalities with their newest population, then the `columns` other domains add:
+    rows of (municipality, population, population year, *extra values). The population is
+    read for each row shown (correlated), not for every municipality before the page is cut."""
+    newest = (select(PopulationFigure.year).where(
+        PopulationFigure.municipality_id == Municipality.id)
+        .order_by(PopulationFigure.year.desc()).limit(1).correlate(Municipality)
+        .scalar_subquery())
+    population = (select(PopulationFigure.population).where(
+        PopulationFigure.municipality_id == Municipality.id, PopulationFigure.year == newest)
+        .correlate(Municipality).scalar_subquery())
+    extras = {column.key: column.expression.label(column.key) for column in columns or []}
+    query = _filtered(select(Municipality, population.label("population"),
+                             newest.label("year"), *extras.values()), filters)
     order: Any = {
         "code": Municipality.code, "name": Municipality.sort_name,
         "county": Municipality.county,
-        "status": Municipality.status, "population": latest.c.population, **extras,
+        "status": Municipality.status, "population": population, **extras,
     }.get(filters.sort, Municipality.sort_name)
     order = order.desc() if filters.desc else order.asc()
     return query.order_by(order.nulls_last() if filters.sort == "population" else order,
@@ -103,17 +113,13 @@ def register_query(filters: Filters, columns: list[RegisterColumn] | None = None
 
 def register_page(filters: Filters, columns: list[RegisterColumn]
                   ) -> tuple[list[Any], int, list[str]]:
-    """A page of the register, how many rows the filters select in all, and the counties. The
-    total comes with the page (a window count), so a page is one statement, not two."""
-    query = register_query(filters, columns)
-    found = db.session.execute(query.add_columns(func.count().over().label("total"))
-                               .limit(PAGE_SIZE)
-                               .offset((filters.page - 1) * PAGE_SIZE)).all()
-    rows = [tuple(row)[:-1] for row in found]
-    total = found[0][-1] if found else 0
-    if not found and filters.page > 1:  # a page beyond the last: how many there are
-        total = db.session.scalar(select(func.count()).select_from(
-            query.order_by(None).subquery())) or 0
+    """A page of the register, how many rows the filters select in all, and the counties:
+    three statements, none of which reads more than the page's rows' figures."""
+    rows = [tuple(row) for row in db.session.execute(
+        register_query(filters, columns).limit(PAGE_SIZE)
+        .offset((filters.page - 1) * PAGE_SIZE))]
+    total = db.session.scalar(_filtered(select(func.count()).select_from(Municipality),
+                                        filters)) or 0
     counties = list(db.session.scalars(
         select(Municipality.county).distinct().order_by(Municipality.county)))
     return rows, total, counties
