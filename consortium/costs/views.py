@@ -35,7 +35,7 @@ from consortium.frame.exports import kronor, table_response
 from consortium.frame.forms import show_domain_error
 from consortium.members import service as members
 from consortium.members.models import Municipality
-from consortium.money import to_api
+from consortium.money import sek_formatter, to_api
 from consortium.tools import service as tools
 from consortium.tools.models import Tool
 
@@ -109,7 +109,16 @@ def overview(year: int) -> Any:
         select(Municipality.county).distinct().order_by(Municipality.county)))
     all_tools = list(db.session.scalars(select(Tool).order_by(Tool.name)))
     user = acting_user()
+    # Each row's amounts as the reader writes them, formatted here in one pass: a page of a
+    # hundred rows has eight hundred of them.
+    sek, new = sek_formatter(str(get_locale())), _("new")
+    texts = [{"amounts": [sek(a) if a is not None else "" for a in row.amounts],
+              "fee": sek(row.fee) if row.fee is not None else "", "total": sek(row.total),
+              "previous": sek(row.previous_total) if row.previous_total is not None else "—",
+              "change": sek(row.change) if row.change is not None else new}
+             for row in found.rows]
     return render_template("costs/overview.html", o=found, year=year, county=county,
+                           rows=list(zip(found.rows, texts, strict=True)),
                            tool=tool, counties=counties, all_tools=all_tools,
                            reads_every_statement=user is not None and (
                                user.role in (Role.ADMIN, Role.OBSERVER) or (
