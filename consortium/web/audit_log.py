@@ -97,6 +97,17 @@ class Line:
     who: str
     sentence: str
     link: str | None
+    before: str = ""  # the fields before and after, one "name: value" a line
+    after: str = ""
+
+
+def fields_text(values: dict[str, Any] | None) -> str:
+    """An event's before/after as lines of "name: value", each value in JSON (compact: the
+    C encoder, not the indenting one, which cost more than the rest of the page's lines)."""
+    if not values:
+        return ""
+    return "\n".join(f"{name}: {json.dumps(value, ensure_ascii=False, separators=(', ', ': '))}"
+                     for name, value in values.items())
 
 
 def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str | None]]:
@@ -185,7 +196,8 @@ def lines(events: Sequence[AuditEvent], sentences: dict[str, str] | None = None)
         template = sentences.get(event.action)
         sentence = template % {"who": who, "what": name, "municipality": municipality} \
             if template is not None else f"{who}: {event.action} {event.object_type} {name}"
-        result.append(Line(event, who, sentence, link))
+        result.append(Line(event, who, sentence, link, fields_text(event.before),
+                           fields_text(event.after)))
     return result
 
 

@@ -93,6 +93,18 @@ def test_audit_page_filters_by_action_and_object(client_as):
     assert "Egil" in html and "Laxå" not in html
 
 
+def test_audit_page_shows_the_fields_before_and_after_a_line_each(client_as):
+    import html as markup
+
+    record("municipality.update", "municipality", 7, before={"name": "Laxa", "seats": [1, 2]},
+           after={"name": "Laxå", "note": None}, actor_label="t")
+    db.session.commit()
+    page = markup.unescape(client_as(Role.ADMIN).get("/admin/audit?action=municipality")
+                           .get_data(as_text=True))
+    assert '<pre class="json">name: "Laxa"\nseats: [1, 2]</pre>' in page
+    assert '<pre class="json">name: "Laxå"\nnote: null</pre>' in page
+
+
 def test_audit_page_reports_a_bad_date_instead_of_failing(client_as):
     response = client_as(Role.ADMIN).get("/admin/audit?from=yesterday")
     assert response.status_code == 200
