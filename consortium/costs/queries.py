@@ -3,7 +3,6 @@ finance overview: a fixed number of statements however many tools and municipali
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -277,13 +276,12 @@ def _fees_ok(schedule: FeeSchedule | None) -> tuple[bool, str | None]:
     return problem is None, problem
 
 
-def _totals_by_id(year: int, municipality_ids: list[int], budgets: list[Budget],
-                  schedule: FeeSchedule | None) -> dict[int, int]:
-    """Each of the municipalities' total of the year (stored lines of the year's current
-    `budgets` and fees), summed by the database in one statement."""
-    totals: dict[int, int] = defaultdict(int)
+def _totals_query(year: int, municipality_ids: list[int], budgets: list[Budget],
+                  schedule: FeeSchedule | None) -> Any:
+    """A subquery of each of the municipalities' total of the year (stored lines of the year's
+    current `budgets` and fees): columns municipality_id, amount. None when nothing counts."""
     if not municipality_ids:
-        return totals
+        return None
     ids = [budget.id for budget in budgets if problem_of(budget) is None]
     parts = []
     if ids:
@@ -296,13 +294,11 @@ def _totals_by_id(year: int, municipality_ids: list[int], budgets: list[Budget],
                             (StoredFee.annual + StoredFee.entry).label("amount"))
                      .where(StoredFee.year == year,
                             db.any_of(StoredFee.municipality_id, municipality_ids)))
-    if parts:
-        both = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-        for mid, amount in db.session.execute(
-                select(both.c.municipality_id, func.sum(both.c.amount))
-                .group_by(both.c.municipality_id)):
-            totals[mid] += int(amount)
-    return totals
+    if not parts:
+        return None
+    both = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    return (select(both.c.municipality_id, func.sum(both.c.amount).label("amount"))
+            .group_by(both.c.municipality_id).subquery())
 
 
 def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
@@ -333,64 +329,64 @@ def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
     selected = select(Municipality.id).where(Municipality.id.in_(union(*sources)))
     if county:
         selected = selected.where(Municipality.county == county)
-    # How many are selected, each budget's sum and the fees' sum over all of them: one statement.
-    # Without a county every stored line counts, and no line needs to be matched to the
-    # selection.
-    aggregates: list[Any] = [select(literal("count"), null(), func.count())
-                  .select_from(selected.subquery())]
-    if budget_ids:
-        aggregates.append(select(literal("budget"), AllocationLine.budget_id,
-                                 func.sum(AllocationLine.amount))
-                          .where(db.any_of(AllocationLine.budget_id, budget_ids),
-                                 AllocationLine.municipality_id.in_(selected) if county
-                                 else true())
-                          .group_by(AllocationLine.budget_id))
-    if fees_ok:
-        aggregates.append(select(literal("fees"), null(),
-                                 func.sum(StoredFee.annual + StoredFee.entry))
-                          .where(StoredFee.year == year,
-                                 StoredFee.municipality_id.in_(selected) if county
-                                 else true()))
-    count, fee_total, sums = 0, 0, dict[int, int]()
-    for kind, budget_id, value in db.session.execute(union_all(*aggregates)):
-        if kind == "count":
-            count = int(value or 0)
-        elif kind == "fees":
-            fee_total = int(value or 0)
-        else:
-            sums[budget_id] = int(value)
-    pages = max(1, -(-count // per_page)) if per_page else 1
-    page = min(max(1, page), pages)
+    # A page of rows with, in the same statement, how many are selected and each budget's and
+    # the fees' sums over all of them (uncorrelated subqueries: computed once). Without a
+    # county every stored line counts, and no line needs to be matched to the selection.
+    sum_columns = [select(func.coalesce(func.sum(AllocationLine.amount), 0)).where(
+        AllocationLine.budget_id == budget_id,
+        AllocationLine.municipality_id.in_(selected) if county else true()).scalar_subquery()
+        for budget_id in budget_ids]
+    fee_column = select(func.coalesce(func.sum(StoredFee.annual + StoredFee.entry), 0)).where(
+        StoredFee.year == year,
+        StoredFee.municipality_id.in_(selected) if county else true()).scalar_subquery()
     # Plain columns, not entities: a page of a hundred loaded municipalities costs more than
     # the statements of the page together.
     rows_query = (select(Municipality.id, Municipality.code, Municipality.name,
-                         Municipality.county).where(Municipality.id.in_(selected))
+                         Municipality.county, func.count().over(), fee_column, *sum_columns)
+                  .where(Municipality.id.in_(selected))
                   .order_by(Municipality.sort_name, Municipality.code))
+    page = max(1, page)
     if per_page:
         rows_query = rows_query.limit(per_page).offset((page - 1) * per_page)
-    shown = list(db.session.execute(rows_query))
+    found = db.session.execute(rows_query).all()
+    if not found and page > 1:  # beyond the last page: show the last
+        count = db.session.scalar(select(func.count()).select_from(selected.subquery())) or 0
+        last = max(1, -(-count // per_page)) if per_page else 1
+        return overview(year, county, tool_slug, last, per_page)
+    count = int(found[0][4]) if found else 0
+    fee_total = int(found[0][5]) if found and fees_ok else 0
+    sums = {budget_id: int(found[0][6 + index]) if found else 0
+            for index, budget_id in enumerate(budget_ids)}
+    pages = max(1, -(-count // per_page)) if per_page else 1
+    shown = found  # rows of id, code, name, county (and the sums, read above)
     ids = [m.id for m in shown]
-    # The page's amounts per budget and its fees: one statement.
+    # The page's amounts per budget, its fees and last year's totals: one statement.
     amounts: dict[tuple[int, int], int] = {}
     fees: dict[int, int] = {}
+    previous: dict[int, int] = {}
     cells: list[Any] = []
     if budget_ids and ids:
-        cells.append(select(AllocationLine.budget_id, AllocationLine.municipality_id,
-                            AllocationLine.amount)
+        cells.append(select(literal("line"), AllocationLine.budget_id,
+                            AllocationLine.municipality_id, AllocationLine.amount)
                      .where(db.any_of(AllocationLine.budget_id, budget_ids),
                             db.any_of(AllocationLine.municipality_id, ids)))
     if fees_ok and ids:
-        cells.append(select(null(), StoredFee.municipality_id,
+        cells.append(select(literal("fee"), null(), StoredFee.municipality_id,
                             StoredFee.annual + StoredFee.entry)
                      .where(StoredFee.year == year, db.any_of(StoredFee.municipality_id, ids)))
+    last_year = _totals_query(year - 1, ids, budgets[year - 1], schedules.get(year - 1)) \
+        if with_fees else None
+    if last_year is not None:
+        cells.append(select(literal("previous"), null(), last_year.c.municipality_id,
+                            last_year.c.amount))
     if cells:
-        for budget_id, mid, amount in db.session.execute(union_all(*cells)):
-            if budget_id is None:
-                fees[mid] = amount
+        for kind, budget_id, mid, amount in db.session.execute(union_all(*cells)):
+            if kind == "line":
+                amounts[(budget_id, mid)] = int(amount)
+            elif kind == "fee":
+                fees[mid] = int(amount)
             else:
-                amounts[(budget_id, mid)] = amount
-    previous = _totals_by_id(year - 1, ids, budgets[year - 1], schedules.get(year - 1)) \
-        if with_fees else {}
+                previous[mid] = int(amount)
     rows = [OverviewRow(m, [amounts.get((t.budget.id, m.id)) for t in tool_years],
                         fees.get(m.id) if with_fees else None,
                         previous.get(m.id) if with_fees else None) for m in shown]

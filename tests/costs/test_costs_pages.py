@@ -179,6 +179,26 @@ def test_overview_pages_rows_and_totals_everything(client_as, provisum, make_mun
     assert len(export.strip().splitlines()) == 4
 
 
+def test_overview_totals_of_a_county_are_that_countys(client_as, provisum, make_municipality):
+    """With a county, the count and the totals are those of its municipalities only, on
+    every page; without one, of everyone."""
+    from consortium.costs import queries
+
+    for code, name in (("0483", "Katrineholm"), ("0484", "Eskilstuna")):
+        municipality = make_municipality(code, name, "Södermanlands län")
+        tools.set_participation(provisum, municipality, date(2019, 1, 1), None)
+    costs.set_budget(provisum, 2026, 400_000, keys.key_from_data({"method": "equal"}))
+    first = queries.overview(2026, county="Södermanlands län", per_page=1)
+    second = queries.overview(2026, county="Södermanlands län", per_page=1, page=2)
+    assert [r.municipality.name for r in first.rows + second.rows] == ["Eskilstuna",
+                                                                      "Katrineholm"]
+    assert first.count == second.count == 2 and first.pages == 2
+    assert first.tool_totals == second.tool_totals == [200_000]
+    everyone = queries.overview(2026)
+    assert everyone.count == 4 and everyone.tool_totals == [400_000]
+    assert [r.amounts for r in everyone.rows] == [[100_000]] * 4
+
+
 def test_overview_query_count_is_fixed(client_as, make_municipality, make_tool, count_queries):
     client = client_as("finance")
     tool_list = [make_tool(f"t{i}", open_to_non_members=True) for i in range(2)]
