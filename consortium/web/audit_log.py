@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from consortium import db
@@ -127,28 +127,48 @@ def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str
     def ids(kind: str) -> list[int]:
         return [int(i) for i in wanted.get(kind, ()) if i.isdigit()]
 
-    if ids("motion"):
-        for mid, title in db.session.execute(select(Motion.id, Motion.title).where(
-                Motion.id.in_(ids("motion")))):
-            found["motion", str(mid)] = (title, url_for("governance.motion", motion_id=mid))
-    if ids("meeting"):
-        for mid, name, year, number in db.session.execute(
-                select(Meeting.id, Council.name, Meeting.year, Meeting.number)
-                .join(Council, Council.id == Meeting.council_id)
-                .where(Meeting.id.in_(ids("meeting")))):
-            found["meeting", str(mid)] = (f"{name} {year}:{number}",
-                                          url_for("governance.meeting", meeting_id=mid))
-    if ids("council"):
-        for cid, name in db.session.execute(select(Council.id, Council.name).where(
-                Council.id.in_(ids("council")))):
-            found["council", str(cid)] = (name, url_for("governance.council", council_id=cid))
-    if wanted.get("municipality"):
-        for code, name in db.session.execute(select(Municipality.code, Municipality.name).where(
-                Municipality.code.in_(sorted(wanted["municipality"])))):
-            found["municipality", code] = (name, url_for("members.detail", code=code))
+    # Every kind's names in one statement: (kind, key, name, year, number)
+    def named(kind: str, key: Any, name: Any, *where: Any) -> Any:
+        return select(literal(kind), cast(key, String), cast(name, String), null(), null()) \
+            .where(*where)
+
     slugs = set(wanted.get("tool", ())) | {i.split("/")[0] for i in wanted.get("budget", ())}
-    tools = dict(db.session.execute(select(Tool.slug, Tool.name).where(
-        Tool.slug.in_(sorted(slugs)))).all()) if slugs else {}
+    candidates: list[tuple[Any, Any]] = [
+        (ids("motion"), lambda: named("motion", Motion.id, Motion.title,
+                                      Motion.id.in_(ids("motion")))),
+        (ids("meeting"), lambda: select(literal("meeting"), cast(Meeting.id, String),
+                                        Council.name, Meeting.year, Meeting.number)
+         .join(Council, Council.id == Meeting.council_id).where(Meeting.id.in_(ids("meeting")))),
+        (ids("council"), lambda: named("council", Council.id, Council.name,
+                                       Council.id.in_(ids("council")))),
+        (wanted.get("municipality"), lambda: named(
+            "municipality", Municipality.code, Municipality.name,
+            Municipality.code.in_(sorted(wanted.get("municipality", ()))))),
+        (slugs, lambda: named("tool", Tool.slug, Tool.name, Tool.slug.in_(sorted(slugs)))),
+        (ids("user"), lambda: named("user", User.id, User.email, User.id.in_(ids("user")))),
+        (ids("import"), lambda: named("import", PopulationImport.id, PopulationImport.filename,
+                                      PopulationImport.id.in_(ids("import")))),
+    ]
+    parts = [make() for present, make in candidates if present]  # only the kinds on the page
+    tools: dict[str, str] = {}
+    for kind, key, name, year, number in (db.session.execute(union_all(*parts))
+                                          if parts else ()):
+        if kind == "motion":
+            found[kind, key] = (name, url_for("governance.motion", motion_id=int(key)))
+        elif kind == "meeting":
+            found[kind, key] = (f"{name} {year}:{number}",
+                                url_for("governance.meeting", meeting_id=int(key)))
+        elif kind == "council":
+            found[kind, key] = (name, url_for("governance.council", council_id=int(key)))
+        elif kind == "municipality":
+            found[kind, key] = (name, url_for("members.detail", code=key))
+        elif kind == "tool":
+            tools[key] = name
+        elif kind == "user":
+            found[kind, key] = (name, url_for("auth.user_detail", user_id=int(key))
+                                if may_see_users else None)
+        else:
+            found[kind, key] = (name, url_for("members.import_detail", import_id=int(key)))
     for slug in wanted.get("tool", ()):
         if slug in tools:
             found["tool", slug] = (tools[slug], url_for("tools.detail", slug=slug))
@@ -157,17 +177,6 @@ def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str
         if slug in tools and text.isdigit():
             found["budget", key] = (f"{tools[slug]} {text}",
                                     url_for("costs.budget", slug=slug, year=int(text)))
-    if ids("user"):
-        for uid, email in db.session.execute(select(User.id, User.email).where(
-                User.id.in_(ids("user")))):
-            found["user", str(uid)] = (email, url_for("auth.user_detail", user_id=uid)
-                                       if may_see_users else None)
-    if ids("import"):
-        for iid, filename in db.session.execute(select(
-                PopulationImport.id, PopulationImport.filename).where(
-                PopulationImport.id.in_(ids("import")))):
-            found["import", str(iid)] = (filename, url_for("members.import_detail",
-                                                           import_id=iid))
     for text in wanted.get("fee_schedule", ()):
         if text.isdigit():
             found["fee_schedule", text] = (text, url_for("costs.fees", year=int(text)))

@@ -105,6 +105,39 @@ def test_audit_page_shows_the_fields_before_and_after_a_line_each(client_as):
     assert '<pre class="json">name: "Laxå"\nnote: null</pre>' in page
 
 
+def test_audit_page_names_and_links_every_kind_of_object_in_one_statement(
+        client_as, consortium, count_queries):
+    """Each line names what changed and links to it: a motion, a meeting, a council, a
+    municipality, a tool, a budget, a user."""
+    from datetime import date
+
+    from consortium.governance import councils, meetings, motions
+
+    board = councils.create_council({"kind": "board", "name": "Styrelse"}, actor_label="t")
+    meeting = meetings.create_meeting(board, date(2026, 3, 18), "Västerås", None,
+                                      actor_label="t")
+    motion = motions.create_motion(board, {"title": "Budget 2027"}, actor_label="t")
+    admin = client_as(Role.ADMIN)
+    for kind, key, after in (("motion", motion.id, None),
+                             ("meeting", meeting.id, None), ("council", board.id, None),
+                             ("municipality", "1860", None), ("tool", "provisum", None),
+                             ("budget", "provisum/2026", None), ("user", admin.user.id, None)):
+        record(f"test.{kind}", kind, key, after=after, actor_label="t")
+    db.session.commit()
+    with count_queries() as counted:
+        page = admin.get("/admin/audit?action=test.").get_data(as_text=True)
+    for href, name in ((f"/motions/{motion.id}", "Budget 2027"),
+                       (f"/meetings/{meeting.id}", "Styrelse 2026:1"),
+                       (f"/councils/{board.id}", "Styrelse"), ("/municipalities/1860", "Laxå"),
+                       ("/tools/provisum", "Provisum"),
+                       ("/costs/budgets/provisum/2026", "Provisum 2026"),
+                       (f"/admin/users/{admin.user.id}", admin.user.email)):
+        assert f'href="{href}"' in page and name in page, (href, name)
+    with count_queries() as fewer:
+        admin.get("/admin/audit?action=test.municipality")
+    assert counted.count == fewer.count  # the names of every kind: one statement
+
+
 def test_audit_page_reports_a_bad_date_instead_of_failing(client_as):
     response = client_as(Role.ADMIN).get("/admin/audit?from=yesterday")
     assert response.status_code == 200
