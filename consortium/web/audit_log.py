@@ -111,8 +111,8 @@ def fields_text(values: dict[str, Any] | None) -> str:
 
 
 def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str | None]]:
-    """(object type, object id) → (name, link) for the events of one page: one query per kind
-    of object that occurs, whatever the number of events."""
+    """(object type, object id) → (name, link) for the events of one page: one statement for
+    every kind of object that occurs, whatever the number of events."""
     wanted: dict[str, set[str]] = {}
     for event in events:
         wanted.setdefault(event.object_type, set()).add(event.object_id)
@@ -127,7 +127,7 @@ def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str
     def ids(kind: str) -> list[int]:
         return [int(i) for i in wanted.get(kind, ()) if i.isdigit()]
 
-    # Every kind's names in one statement: (kind, key, name, year, number)
+    # Rows of (kind, key, name, year, number); year and number for a meeting's name only
     def named(kind: str, key: Any, name: Any, *where: Any) -> Any:
         return select(literal(kind), cast(key, String), cast(name, String), null(), null()) \
             .where(*where)
