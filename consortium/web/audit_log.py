@@ -210,22 +210,32 @@ def lines(events: Sequence[AuditEvent], sentences: dict[str, str] | None = None)
     return result
 
 
+COUNT_CAP = 10_000  # events counted for "N entries"; beyond: "more than 10 000"
+
+
 @bp.route("/admin/audit")
 @auditors
 def log() -> Any:
     query, filters, errors = filtered(request.args)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # Counted up to COUNT_CAP, so that the page costs the same however long the log grows;
+    # beyond it the page says "more than" and pages on by whether a next page exists.
+    total = db.session.scalar(select(func.count()).select_from(
+        query.with_only_columns(AuditEvent.id).order_by(None).limit(COUNT_CAP + 1)
+        .subquery())) or 0
+    beyond = total > COUNT_CAP
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    events = db.session.scalars(query.options(joinedload(AuditEvent.actor))
-                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    pages = max(1, -(-total // PAGE_SIZE))
+    events = list(db.session.scalars(query.options(joinedload(AuditEvent.actor))
+                                     .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    has_next, events = len(events) > PAGE_SIZE, events[:PAGE_SIZE]
+    pages = (page + 1 if has_next else page) if beyond else max(1, -(-total // PAGE_SIZE))
     sentences = _sentences()
     actions = sorted(sentences, key=sentences.__getitem__)
     from consortium.audit.verification import latest
 
     return render_template("audit/log.html", lines=lines(events, sentences), filters=filters,
                            chain=latest(), verify_form=EmptyForm(formdata=None),
-                           errors=errors, total=total, page=page, pages=pages, kinds=KINDS,
+                           errors=errors, total=total, beyond=beyond, count_cap=COUNT_CAP,
+                           page=page, pages=pages, kinds=KINDS,
                            actions=[(a, _action_label(sentences[a])) for a in actions])
 
 

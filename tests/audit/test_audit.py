@@ -138,6 +138,29 @@ def test_audit_page_names_and_links_every_kind_of_object_in_one_statement(
     assert counted.count == fewer.count  # the names of every kind: one statement
 
 
+def test_a_long_log_is_counted_up_to_a_cap_and_paged_by_what_follows(client_as, monkeypatch):
+    """The count stops at COUNT_CAP, so the page costs the same however long the log is;
+    beyond it the page says "more than" and offers a next page while there is one."""
+    from consortium.web import audit_log
+
+    monkeypatch.setattr(audit_log, "COUNT_CAP", 5)
+    monkeypatch.setattr(audit_log, "PAGE_SIZE", 4)
+    for number in range(9):
+        record("test.many", "tool", f"t{number}", actor_label="t")
+    db.session.commit()
+    admin = client_as(Role.ADMIN)
+    first = admin.get("/admin/audit?action=test.many", headers={"Accept-Language": "en"})
+    html = first.get_data(as_text=True)
+    assert "More than 5 entries" in html and "Page 1</span>" in html and 'rel="next"' in html
+    last = admin.get("/admin/audit?action=test.many&page=3",
+                     headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "tool t0" in last and "tool t1" not in last  # the oldest of nine, alone
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    few = admin.get("/admin/audit?action=test.many&object_id=t1",
+                    headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "1 entry" in few and "More than" not in few
+
+
 def test_audit_page_reports_a_bad_date_instead_of_failing(client_as):
     response = client_as(Role.ADMIN).get("/admin/audit?from=yesterday")
     assert response.status_code == 200
