@@ -109,8 +109,12 @@ def motion(motion_id: int) -> Any:
     found: Motion = or_404(motions.get_motion, motion_id)
     record = motion_record(found)
     user = acting_user()
-    count, _choices, ballots = results.current_count(found) \
-        if found.status is not MotionStatus.DRAFT else (None, {}, 0)
+    if found.status is MotionStatus.DRAFT:
+        count, ballots = None, 0
+    elif found.secret:
+        count, _choices, ballots = results.current_count(found)
+    else:  # from the seats the record has read: their weights and choices
+        count, _choices, ballots = results.count_of_seats(record.seats)
     item = db.session.get(AgendaItem, found.agenda_item_id) if found.agenda_item_id else None
     own = user.municipality if user is not None and user.role is Role.REPRESENTATIVE else None
     own_seat = record.seat_of(own.id) if own is not None else None

@@ -79,6 +79,23 @@ def test_a_municipality_without_a_seat_is_told_so(client_as, consortium, open_vo
     assert not db.session.scalars(select(Ballot)).all()
 
 
+def test_the_live_tally_weighs_each_ballot_by_its_seat(client_as, consortium):
+    """The motion page counts from the seats it reads (their weights and choices), and shows
+    the same figures as the API's running count."""
+    board = councils.create_council({"kind": "board", "name": "Styrelse"}, actor_label="test")
+    councils.set_board_seats(board, ["0180", "1280", "0483"])
+    motion = motions.create_motion(board, {"title": "Taxa", "weighting": "population"},
+                                   actor_label="test")
+    motions.open_motion(motion, on=date(2026, 5, 1), actor_label="test")
+    motions.cast_ballot(motion.id, "0180", "yes", rep(client_as, consortium, "0180").user)
+    motions.cast_ballot(motion.id, "1280", "no", rep(client_as, consortium, "1280").user)
+    html = client_as("admin").get(f"/motions/{motion.id}", headers=EN).get_data(as_text=True)
+    assert "Live tally: yes 935,619 · no 328,494 · abstain 0 (of 1,297,835)" in html
+    tally = client_as("admin").get(f"/api/v1/motions/{motion.id}/tally",
+                                   headers=consortium["admin"]).json
+    assert (tally["yes"], tally["no"], tally["total"]) == ("935619", "328494", "1297835")
+
+
 @pytest.mark.parametrize("role", ["admin", "finance", "observer"])
 def test_only_representatives_reach_the_voting_page(client_as, consortium, open_vote, role):
     assert client_as(role).get(f"/motions/{open_vote.id}/vote").status_code == 403
