@@ -14,11 +14,9 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.pages import gunicorn  # noqa: E402
 from consortium import db  # noqa: E402
 from consortium.auth.models import ApiToken, User  # noqa: E402
 from consortium.governance import councils, motions  # noqa: E402
@@ -109,12 +108,6 @@ def prepare(url: str) -> tuple[int, dict[str, str]]:
         db.session.remove()
     db.engine_of(app).dispose()
     return motion_id, tokens
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def ballot(port: int, motion_id: int, code: str, token: str) -> tuple[int, float]:
@@ -198,20 +191,9 @@ def wave(port: int, motion_id: int, tokens: dict[str, str], pollers: dict[str, i
 
 
 def serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret",
-           "AUDIT_KEY": "bench-audit", "RATELIMIT_STORAGE_URI": "memory://"}
-    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers),
-                               "-b", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
-                              stdout=log, stderr=log)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    return server, port
+    return gunicorn("app:app", {"DATABASE_URL": url, "SECRET_KEY": "bench-secret",
+                                "AUDIT_KEY": "bench-audit", "RATELIMIT_STORAGE_URI": "memory://"},
+                    workers)
 
 
 def percentiles(values: list[float]) -> str:

@@ -52,28 +52,28 @@ def latest_budgets(year: int, closing: object = _UNKNOWN) -> list[Budget]:
     if closing is _UNKNOWN:
         return latest_budgets_of([year])[year]
     assert closing is None or isinstance(closing, ClosedYear)
-    budgets = db.session.scalars(select(Budget).where(Budget.year == year)
-                                 .options(joinedload(Budget.tool))
-                                 .order_by(Budget.tool_id, Budget.version))
-    return _current_of(budgets, {year: closing} if closing else {}, [year])[year]
+    return _current_of([year], {year: closing} if closing else {})[year]
 
 
 def latest_budgets_of(years_: list[int]) -> dict[int, list[Budget]]:
     """`latest_budgets` of several years: two statements whatever their number."""
     closings = {closing.year: closing for closing in db.session.scalars(
         select(ClosedYear).where(ClosedYear.year.in_(years_)))}
-    budgets = db.session.scalars(select(Budget).where(Budget.year.in_(years_))
-                                 .options(joinedload(Budget.tool))
-                                 .order_by(Budget.year, Budget.tool_id, Budget.version))
-    return _current_of(budgets, closings, years_)
+    return _current_of(years_, closings)
 
 
-def _current_of(budgets: Any, closings: dict[int, ClosedYear], years_: list[int]
-                ) -> dict[int, list[Budget]]:
-    """The newest version of each tool's budget per year (in the order read: by version),
-    of a closed year the newest adopted before it closed; sorted by the tools' names."""
+def latest_by_year(years: list[int]) -> dict[int, list[Budget]]:
+    """Each tool's current version for each of the (open) years, in one statement."""
+    return _current_of(years, {}) if years else {}
+
+
+def _current_of(years_: list[int], closings: dict[int, ClosedYear]) -> dict[int, list[Budget]]:
+    """The newest version of each tool's budget per year, of a closed year (in `closings`)
+    the newest adopted before it closed; sorted by the tools' names. One statement."""
     latest: dict[int, dict[int, Budget]] = {year: {} for year in years_}
-    for budget in budgets:
+    for budget in db.session.scalars(select(Budget).where(Budget.year.in_(years_))
+                                     .options(joinedload(Budget.tool))
+                                     .order_by(Budget.year, Budget.tool_id, Budget.version)):
         closing = closings.get(budget.year)
         if closing is not None and not (budget.status is BudgetStatus.ADOPTED
                                         and budget.adopted_at is not None
@@ -82,18 +82,6 @@ def _current_of(budgets: Any, closings: dict[int, ClosedYear], years_: list[int]
         latest[budget.year][budget.tool_id] = budget
     return {year: sorted(found.values(), key=lambda b: b.tool.name)
             for year, found in latest.items()}
-
-
-def latest_by_year(years: list[int]) -> dict[int, list[Budget]]:
-    """Each tool's current version for each of the (open) years, in one statement."""
-    found: dict[int, dict[int, Budget]] = {year: {} for year in years}
-    if years:
-        for budget in db.session.scalars(
-                select(Budget).where(Budget.year.in_(years)).options(joinedload(Budget.tool))
-                .order_by(Budget.year, Budget.tool_id, Budget.version)):
-            found[budget.year][budget.tool_id] = budget
-    return {year: sorted(latest.values(), key=lambda b: b.tool.name)
-            for year, latest in found.items()}
 
 
 def year_allocations(year: int, with_lines: bool = True,
