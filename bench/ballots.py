@@ -6,7 +6,9 @@ the proxy sends the live counts: README, "Production"). Prints the time to the l
 ballots stored, lost or duplicated (must be 0), the p50/p95 of a ballot request and of each
 poller's reads, whether a count read ever went back, and how many database sessions were
 waiting for a lock (sampled every 5 ms); then every municipality tries a second ballot,
-which must be refused.
+which must be refused. The worker runs beside them (`flask worker`: its linker puts the
+ballots' audit events into the hash chain); printed at the end: how long after the last
+ballot the chain had every event, and whether it is whole.
 Usage: python bench/ballots.py [POSTGRES_ADMIN_URL]  (default postgresql://postgres@127.0.0.1)"""
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ POLL_SECONDS = 0.1
 WORKERS = 4
 READ_WORKERS = 1
 CLIENT_THREADS = 48
+AUDIT_KEY = "bench-audit"  # the same for the set-up, the servers and the worker
 
 
 def fresh_database(admin_url: str) -> str:
@@ -61,7 +64,7 @@ def fresh_database(admin_url: str) -> str:
 def prepare(url: str) -> tuple[int, dict[str, str]]:
     """290 member municipalities, one representative with a token each, an open motion."""
     migrate(url)
-    app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url, "AUDIT_KEY": AUDIT_KEY})
     with app.app_context():
         source = ROOT / "consortium" / "demo" / "data" / "se_municipalities.csv"
         data = source.read_bytes()
@@ -190,10 +193,40 @@ def wave(port: int, motion_id: int, tokens: dict[str, str], pollers: dict[str, i
     return results, elapsed, polled, waits
 
 
+def environment(url: str) -> dict[str, str]:
+    return {"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "AUDIT_KEY": AUDIT_KEY,
+            "RATELIMIT_STORAGE_URI": "memory://"}
+
+
 def serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
-    return gunicorn("app:app", {"DATABASE_URL": url, "SECRET_KEY": "bench-secret",
-                                "AUDIT_KEY": "bench-audit", "RATELIMIT_STORAGE_URI": "memory://"},
-                    workers)
+    return gunicorn("app:app", environment(url), workers)
+
+
+def worker(url: str) -> subprocess.Popen[bytes]:
+    """The registry's worker, as production runs it (its linker chains the audit events)."""
+    return subprocess.Popen([str(ROOT / ".venv" / "bin" / "flask"), "--app", "app", "worker"],
+                            cwd=ROOT, env={**os.environ, **environment(url)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def linked_after(url: str, stop_waiting: float = 30.0) -> tuple[float, bool, int]:
+    """Seconds until no audit event waits for its place in the chain (from now), whether the
+    chain is then whole, and how many events it has."""
+    from consortium.audit.chain import pending, verify
+
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url, "AUDIT_KEY": AUDIT_KEY})
+    started = time.perf_counter()
+    with app.app_context():
+        try:
+            while pending() and time.perf_counter() - started < stop_waiting:
+                db.session.rollback()
+                time.sleep(0.05)
+            waited = time.perf_counter() - started
+            report = verify(documents=False)
+            return waited, report.whole and report.pending == 0, report.events
+        finally:
+            db.session.remove()
+            db.engine_of(app).dispose()
 
 
 def percentiles(values: list[float]) -> str:
@@ -211,6 +244,7 @@ def main() -> None:
     motion_id, tokens = prepare(url)
     server, port = serve(url, WORKERS)
     reader, read_port = serve(url, READ_WORKERS)
+    linker = worker(url)
     try:
         time.sleep(0.5)
         warm_token = next(iter(tokens.values()))
@@ -243,12 +277,15 @@ def main() -> None:
                   f"went back: {back}")
         print(f"  sessions waiting for a lock: mean {statistics.mean(waits):.2f}, "
               f"max {max(waits)} ({len(waits)} samples)")
+        waited, whole, events = linked_after(url)
+        print(f"  audit events linked into the chain {waited:.2f} s after the last ballot; "
+              f"the chain of {events} events is whole: {whole}")
         again, _elapsed, _polled, _waits = wave(port, motion_id, tokens)
         refused = sum(1 for status, _ in again if status == 409)
         print(f"  second ballot of every municipality: {refused} of {len(tokens)} refused "
               "(409)")
     finally:
-        for running in (server, reader):
+        for running in (server, reader, linker):
             running.terminate()
             running.wait(timeout=10)
     engine = db.make_engine(url)

@@ -104,6 +104,8 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         SIGNING_TSA_URL=os.environ.get("SIGNING_TSA_URL") or None,
         # The worker walks the audit events written since its last verification this often
         AUDIT_VERIFY_MINUTES=float(os.environ.get("AUDIT_VERIFY_MINUTES", "10")),
+        # ... and links the events written since its last round into the chain this often
+        AUDIT_LINK_SECONDS=float(os.environ.get("AUDIT_LINK_SECONDS", "1")),
     )
     if overrides:
         app.config.update(overrides)

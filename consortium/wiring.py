@@ -38,6 +38,8 @@ class PeriodicTask:
     # Tasks of a lane run in a thread of their own in the worker, so that one lane never
     # waits for another (notices are not held up by anything else the sweep does)
     lane: str = "main"
+    # The setting that gives the seconds between a lane's rounds (the shortest of its tasks')
+    every: str = "WORKER_SWEEP_SECONDS"
 
 
 @dataclass
@@ -75,10 +77,11 @@ def job_handler(app: Flask, kind: str, function: JobHandler) -> None:
 
 
 def periodic_task(app: Flask, function: Callable[[], Any], *, order: int,
-                  lane: str = "main") -> None:
-    """Work the worker's sweep does every few seconds, lower `order` first."""
+                  lane: str = "main", every: str = "WORKER_SWEEP_SECONDS") -> None:
+    """Work the worker's sweep does every few seconds (the setting `every`), lower `order`
+    first."""
     tasks = of(app).periodic
-    tasks.append(PeriodicTask(order, function.__name__, function, lane))
+    tasks.append(PeriodicTask(order, function.__name__, function, lane, every))
     tasks.sort(key=lambda task: task.order)
 
 

@@ -40,10 +40,12 @@ def test_each_domain_registers_its_jobs_and_periodic_tasks_in_order(app):
     assert set(registered.job_handlers) == {"statements_zip", "password_reset", "invoices_zip",
                                             "invoice_outbox", "audit.verify"}
     assert [(task.order, task.name) for task in registered.periodic] == [
-        (0, "close_motions_whose_time_has_come"), (5, "remind_before_closing"),
+        (0, "close_motions_whose_time_has_come"), (1, "link_written_events"),
+        (5, "remind_before_closing"),
         (10, "hand_over_due"), (20, "prune_finished"), (30, "sign_daily_checkpoint"),
         (35, "verify_when_due")]
-    assert {task.name: task.lane for task in registered.periodic}["hand_over_due"] == "notices"
+    lanes = {task.name: task.lane for task in registered.periodic}
+    assert (lanes["hand_over_due"], lanes["link_written_events"]) == ("notices", "chain")
     assert set(registered.rules) == set(rules.REQUIRED)
 
 

@@ -2,14 +2,13 @@
 together with the hash of the event before it, so an event changed, removed or inserted
 behind the application's back breaks every hash after it.
 
-One chain, one head: `audit_chain` holds the hash of the newest event. An event is chained as
-its transaction commits, not when it is recorded: `record` keeps it in the session, and just
-before the commit the head row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's writers
-are serialised by BEGIN IMMEDIATE), the transaction's events are chained and inserted, and the
-commit releases the lock. The head is held for an insert and a commit, not for the rest of a
-request, so the registry's writers do their work side by side and queue only to append; ids
-are given under the lock, so they still follow the chain. An event recorded inside a savepoint
-that rolls back is dropped with it.
+One chain, one head: `audit_chain` holds the position and hash of the newest linked event.
+Writers never touch it: `record` inserts an event with its transaction, without a place in
+the chain, so the registry's writers (a storm of ballots) append side by side and queue for
+nothing. The linker (`link_pending`: the worker's sweep, about every second, and `flask audit
+link`) then locks the head, gives each new event the next position in the order of the ids,
+the previous event's hash and its own, and moves the head. The append-only guard lets that
+one update through and no other; a walk of the chain (`verify`) follows the positions.
 
 The canonical form (version 1) must never change: the migration that hashed the events
 written before the chain existed uses the same one."""
@@ -23,15 +22,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event as orm_event
-from sqlalchemy import select
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import func, select
 
 from consortium import db
 from consortium.audit.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
 KEYED = 2
+SEALED = 3  # keyed, and sealed by its writer before it has a place (`seal_of`)
 
 
 def canonical(content: dict[str, Any]) -> str:
@@ -47,75 +45,84 @@ def content_of(event: AuditEvent) -> dict[str, Any]:
             "note": event.note, "remote_addr": event.remote_addr}
 
 
-def digest(previous: str, content: dict[str, Any], version: int = 1) -> str:
-    """Version 1 (events written before the key): plain SHA-256. Version 2: HMAC-SHA256 keyed
-    with AUDIT_KEY, so that nobody without the key can recompute the chain after a change."""
-    message = (previous + "\n" + canonical(content)).encode()
-    if version == 1:
-        return hashlib.sha256(message).hexdigest()
+def _keyed(message: str) -> str:
     key = str(db.app_config()["AUDIT_KEY"]).encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
-UNCHAINED = "audit_unchained"  # session.info: [(event, the savepoint it was recorded in)]
+def digest(previous: str, content: dict[str, Any], version: int = 1) -> str:
+    """Version 1 (events written before the key): plain SHA-256. Versions 2 and 3:
+    HMAC-SHA256 keyed with AUDIT_KEY, so that nobody without the key can recompute the chain
+    after a change."""
+    message = previous + "\n" + canonical(content)
+    if version == 1:
+        return hashlib.sha256(message.encode()).hexdigest()
+    return _keyed(message)
 
 
-def append(event: AuditEvent) -> None:
-    """Keep a recorded event for the chain; it is chained and inserted as the caller's
-    transaction commits (`_chain_at_commit`)."""
+def seal_of(content: dict[str, Any]) -> str:
+    """What the writer of an event (version 3) stores with it before it has a place in the
+    chain: an event slipped into the table behind the registry's back, without the key, is
+    linked like any other but found by the walk."""
+    return _keyed("seal\n" + canonical(content))
+
+
+LINK_BATCH = 2000
+
+
+def link_pending(batch: int = LINK_BATCH) -> int:
+    """Give the events written since the last linking their place in the chain, in the order
+    of their ids, and move the head; returns how many (flushes, the caller commits).
+
+    Only the linker locks the head. On PostgreSQL a second linker at the same moment does not
+    wait for it (SKIP LOCKED) and links nothing: the first links what it sees, and what was
+    committed after that is linked by the next round. SQLite serialises its writers."""
     session = db.session()
-    session.info.setdefault(UNCHAINED, []).append((event, session.get_nested_transaction()))
-
-
-def _chain_at_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint's release: the events wait for the end
-        return
-    waiting = session.info.pop(UNCHAINED, None)
-    if not waiting:
-        return
     head = session.scalar(select(AuditChainHead).where(AuditChainHead.id == 1)
-                          .with_for_update())
-    if head is None:  # a database made before the chain, without its migration: start one
-        head = AuditChainHead(id=1, last_sha256=GENESIS)
+                          .with_for_update(skip_locked=True)
+                          .execution_options(populate_existing=True))
+    if head is None:
+        if session.scalar(select(AuditChainHead.id)) is not None:
+            return 0  # another linker holds it
+        head = AuditChainHead(id=1, last_sha256=GENESIS, last_position=0)
         session.add(head)
-    for event, _savepoint in waiting:
-        event.previous_sha256 = head.last_sha256
-        event.hash_version = KEYED
-        event.sha256 = digest(head.last_sha256, content_of(event), KEYED)
-        head.last_sha256 = event.sha256
-        session.add(event)
-        session.flush()  # one at a time: ids in the order of the chain
+    linked = 0
+    while True:
+        events = session.scalars(select(AuditEvent).where(
+            AuditEvent.position.is_(None), AuditEvent.sha256.is_(None),
+            AuditEvent.previous_sha256.is_(None)).order_by(AuditEvent.id).limit(batch)).all()
+        for event in events:
+            head.last_position += 1
+            event.position = head.last_position
+            event.previous_sha256 = head.last_sha256
+            event.sha256 = digest(head.last_sha256, content_of(event), event.hash_version)
+            head.last_sha256 = event.sha256
+        session.flush()
+        linked += len(events)
+        if len(events) < batch:
+            return linked
 
 
-def _within(savepoint: SessionTransaction | None, ended: SessionTransaction) -> bool:
-    while savepoint is not None:
-        if savepoint is ended:
-            return True
-        savepoint = savepoint.parent
-    return False
+def link_written_events() -> int:
+    """The worker's task: link what was written since its last round, in a unit of work of
+    its own."""
+    with db.unit_of_work():
+        return link_pending()
 
 
-def _drop_rolled_back(session: Session, ended: SessionTransaction) -> None:
-    waiting = session.info.get(UNCHAINED)
-    if not waiting:
-        return
-    if ended.parent is None:
-        session.info.pop(UNCHAINED, None)
-    else:
-        session.info[UNCHAINED] = [(event, savepoint) for event, savepoint in waiting
-                                   if not _within(savepoint, ended)]
+def unlinked() -> tuple[int, int | None]:
+    """How many events wait for their place in the chain (the linker's next round takes
+    them), and the first of those that carry hashes without a place: written behind the
+    registry's back, outside the chain (None when there is none)."""
+    waiting, outside = db.session.execute(
+        select(func.count(AuditEvent.id).filter(AuditEvent.sha256.is_(None)),
+               func.min(AuditEvent.id).filter(AuditEvent.sha256.is_not(None)))
+        .where(AuditEvent.position.is_(None))).one()
+    return waiting, outside
 
 
-def _forget_at_end(session: Session, ended: SessionTransaction) -> None:
-    if ended.parent is None:  # committed (chained already), rolled back or closed
-        session.info.pop(UNCHAINED, None)
-
-
-# Registered when the chain is imported, which `record` does: an event can never be recorded
-# without the hook that writes it.
-orm_event.listen(Session, "before_commit", _chain_at_commit)
-orm_event.listen(Session, "after_soft_rollback", _drop_rolled_back)
-orm_event.listen(Session, "after_transaction_end", _forget_at_end)
+def pending() -> int:
+    return unlinked()[0]
 
 
 @dataclass
@@ -127,6 +134,8 @@ class Report:
     document_breaks: list[str] = field(default_factory=list)
     checkpoints: int = 0
     checkpoint_breaks: list[str] = field(default_factory=list)
+    pending: int = 0  # written, not linked yet: not walked
+    through: tuple[int, str] = (0, GENESIS)  # the last event walked: position and hash
 
     @property
     def whole(self) -> bool:
@@ -136,19 +145,28 @@ class Report:
 
 def verify(documents: bool = True, checkpoints: list[dict[str, Any]] | None = None,
            after: tuple[int, str, int] | None = None) -> Report:
-    """Walk the chain from the first event (or from the event after `after`: (id, its
+    """Walk the linked events from the first (or from the one after `after`: (position, its
     SHA-256, its hash version), a point an earlier walk found whole), compare it with the
     checkpoints given (held elsewhere: they show a chain shortened or rewritten since),
     re-hash every kept document."""
     report = Report()
+    report.pending, outside = unlinked()
     wanted = {int(c["sequence"]): str(c["sha256"]) for c in checkpoints or []}
     found: dict[int, str] = {}
     previous = GENESIS
     keyed_since = 1  # plain SHA-256 only for the events written before the key
-    query = select(AuditEvent).order_by(AuditEvent.id)  # as stored now
+    last_position = 0
+    # the head as it is before the walk: the walk must come past it (the linker may move it
+    # on meanwhile; what it links later is not this walk's to judge)
+    head = db.session.execute(select(AuditChainHead.last_position,
+                                     AuditChainHead.last_sha256)).first()
+    at_head: str | None = None
+    query = (select(AuditEvent).where(AuditEvent.position.is_not(None))
+             .order_by(AuditEvent.position))  # as stored now
     if after is not None:
-        previous, keyed_since = after[1], after[2]
-        query = query.where(AuditEvent.id > after[0])
+        last_position, previous, keyed_since = after
+        query = query.where(AuditEvent.position > last_position)
+    start = (last_position, previous)
     events = db.session.scalars(query.execution_options(yield_per=1000,
                                                         populate_existing=True))
     try:
@@ -161,18 +179,27 @@ def verify(documents: bool = True, checkpoints: list[dict[str, Any]] | None = No
                 report.first_break, report.reason = event.id, "an unkeyed event after keyed ones"
                 break
             keyed_since = max(keyed_since, event.hash_version)
-            if event.sha256 != digest(previous, content_of(event), event.hash_version):
+            content = content_of(event)
+            if event.sha256 != digest(previous, content, event.hash_version):
                 report.first_break, report.reason = event.id, "content does not match its hash"
                 break
-            if event.id in wanted:
-                found[event.id] = event.sha256
-            previous = event.sha256
+            if event.hash_version >= SEALED and event.seal != seal_of(content):
+                report.first_break, report.reason = event.id, "not written by the registry"
+                break
+            position = event.position or 0
+            if head is not None and position == head[0]:
+                at_head = event.sha256
+            if position in wanted:
+                found[position] = event.sha256
+            previous, last_position = event.sha256, position
     finally:
         events.close()  # a server-side cursor on PostgreSQL, left early on a break
-    if report.first_break is None:
-        head = db.session.scalar(select(AuditChainHead.last_sha256))
-        if head is not None and head != previous:
-            report.first_break, report.reason = -1, "the head names another last event"
+    report.through = (last_position, previous)
+    if report.first_break is None and head is not None and (
+            (head[0], head[1]) != start if head[0] <= start[0] else at_head != head[1]):
+        report.first_break, report.reason = -1, "the head names another last event"
+    if report.first_break is None and outside is not None:
+        report.first_break, report.reason = outside, "hashed without a place in the chain"
     if checkpoints:
         from consortium.audit.checkpoints import compare
 

@@ -1,10 +1,11 @@
 """Signed checkpoints of the audit chain's head (SPEC: the audit log is tamper-evident).
 
-Once a day (the worker's sweep) and on demand (`flask audit checkpoint`), the newest event's
-id and keyed hash are signed with the consortium's Ed25519 key. A checkpoint copied out of the
-database (`flask audit checkpoints`, `GET /api/v1/audit/checkpoints`) shows, against the chain
-as it is later, that its newest events were deleted with the head set back (a truncation) or
-that the chain was recomputed (a rewrite): `flask audit verify --checkpoints FILE`."""
+Once a day (the worker's sweep) and on demand (`flask audit checkpoint`), the newest linked
+event's position and keyed hash are signed with the consortium's Ed25519 key. A checkpoint
+copied out of the database (`flask audit checkpoints`, `GET /api/v1/audit/checkpoints`)
+shows, against the chain as it is later, that its newest events were deleted with the head
+set back (a truncation) or that the chain was recomputed (a rewrite): `flask audit verify
+--checkpoints FILE`."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from sqlalchemy import select
 
 from consortium import clock, db
+from consortium.audit.chain import link_pending
 from consortium.audit.models import AuditCheckpoint, AuditEvent
 
 log = logging.getLogger(__name__)
@@ -69,11 +71,13 @@ def as_dict(checkpoint: AuditCheckpoint) -> dict[str, Any]:
 
 
 def make() -> AuditCheckpoint | None:
-    """Sign the head as it is now (None while the log is empty). Flushes; the caller
-    commits."""
-    newest = db.session.execute(select(AuditEvent.id, AuditEvent.sha256)
-                                .order_by(AuditEvent.id.desc()).limit(1)).first()
-    if newest is None or newest[1] is None:
+    """Link what waits, then sign the head (None while the log is empty). Flushes; the
+    caller commits."""
+    link_pending()
+    newest = db.session.execute(select(AuditEvent.position, AuditEvent.sha256)
+                                .where(AuditEvent.position.is_not(None))
+                                .order_by(AuditEvent.position.desc()).limit(1)).first()
+    if newest is None or newest[0] is None or newest[1] is None:
         return None
     key = signing_key()
     now = clock.now()
@@ -126,9 +130,9 @@ def compare(checkpoints: list[dict[str, Any]], found: dict[int, str], events: in
             problems.append(f"{name}: not signed with this registry's key")
             continue
         if sequence not in found:
-            problems.append(f"{name}: the chain was shortened (it has no event #{sequence}; "
-                            f"{events} events read)")
+            problems.append(f"{name}: the chain was shortened (it has no event at place "
+                            f"{sequence}; {events} events read)")
         elif found[sequence] != sha256:
-            problems.append(f"{name}: the chain was rewritten (event #{sequence} has another "
-                            "hash)")
+            problems.append(f"{name}: the chain was rewritten (the event at place {sequence} "
+                            "has another hash)")
     return problems

@@ -1,5 +1,6 @@
-"""`flask --app app audit verify`: walk the audit log's hash chain and re-hash every kept
-document; exit non-zero on the first break."""
+"""`flask --app app audit verify`: link what waits, walk the audit log's hash chain and
+re-hash every kept document; exit non-zero on the first break. `audit link` links the
+events written since the worker last did."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask.cli import with_appcontext
 
 from consortium import clock, db
 from consortium.audit import checkpoints, verification
-from consortium.audit.chain import verify
+from consortium.audit.chain import link_pending, verify
 
 
 @click.group("audit")
@@ -37,6 +38,8 @@ def verify_command(checkpoints_file: str | None) -> None:
         except (ValueError, AssertionError):
             raise click.ClickException(f"{checkpoints_file}: not a JSON list of "
                                        "checkpoints.") from None
+    with db.unit_of_work():  # what the worker has not linked yet is walked too
+        link_pending()
     started = clock.now()
     report = verify(checkpoints=held)
     with db.unit_of_work():  # the audit page shows this walk as the newest verification
@@ -60,6 +63,15 @@ def verify_command(checkpoints_file: str | None) -> None:
                    f"longer match their SHA-256: {', '.join(report.document_breaks)}", err=True)
         sys.exit(1)
     click.echo(f"Kept documents: {report.documents} re-hashed, every one matches.")
+
+
+@audit_cli.command("link")
+@with_appcontext
+@db.committed
+def link_command() -> None:
+    """Give the events written since the last linking their place in the chain (the worker
+    does it about every second)."""
+    click.echo(f"Linked {link_pending()} events into the chain.")
 
 
 @audit_cli.command("checkpoint")

@@ -1,6 +1,7 @@
 """The one way to write the audit log. Every service calls `record` inside its transaction,
-so the event and the change commit (or roll back) together: the event is written to the
-table as the transaction commits (see chain.py), so it is not read back before that."""
+so the event and the change commit (or roll back) together. The event takes its place in the
+hash chain after that, when the linker comes by (see chain.py): writers never wait for the
+chain."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask import g, has_request_context, request
 
-from consortium import clock
-from consortium.audit.chain import append
+from consortium import clock, db
+from consortium.audit.chain import SEALED, content_of, seal_of
 from consortium.audit.models import AuditEvent
 
 if TYPE_CHECKING:  # named for types only: the ORM finds the class by its name
@@ -67,6 +68,8 @@ def record(
         note=note,
         remote_addr=request.remote_addr if has_request_context() else None,
         occurred_at=clock.now(),
+        hash_version=SEALED,
     )
-    append(event)  # chained and inserted as the transaction commits
+    event.seal = seal_of(content_of(event))
+    db.session.add(event)  # linked into the chain after the commit (chain.link_pending)
     return event

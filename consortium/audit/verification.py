@@ -1,7 +1,7 @@
 """Verifying the chain without a page waiting for it (SPEC "audit log"; issue "Fast at any
-size"): the worker walks only the events written since the newest whole verification, from
-the checkpoint it stored (the last event's id and SHA-256), after checking that this anchor
-is still as it was; on a schedule (every AUDIT_VERIFY_MINUTES) and on demand (a job). The
+size"): the worker walks only the events linked since the newest whole verification, from
+the checkpoint it stored (the last event's position and SHA-256), after checking that this
+anchor is still as it was; on a schedule (every AUDIT_VERIFY_MINUTES) and on demand (a job). The
 command line's `audit verify` still walks the whole chain, and records that walk too. The
 audit page reads the newest verification: one statement, whatever the number of events."""
 
@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from consortium import clock, db
-from consortium.audit.chain import GENESIS, Report, content_of, digest, verify
+from consortium.audit.chain import GENESIS, Report, content_of, digest, link_pending, verify
 from consortium.audit.models import AuditEvent, AuditVerification
 
 
@@ -26,9 +26,11 @@ def _anchor() -> tuple[AuditVerification | None, str]:
     (else why not: the walk must then start from the first event)."""
     found = db.session.scalar(select(AuditVerification).where(AuditVerification.whole)
                               .order_by(AuditVerification.id.desc()).limit(1))
-    if found is None or found.through_event_id == 0:
+    if found is None or found.through_position == 0:
         return found, ""
-    event = db.session.get(AuditEvent, found.through_event_id, populate_existing=True)
+    event = db.session.scalar(select(AuditEvent)
+                              .where(AuditEvent.position == found.through_position)
+                              .execution_options(populate_existing=True))
     if event is None or event.sha256 != found.through_sha256 or event.sha256 != digest(
             event.previous_sha256 or GENESIS, content_of(event), event.hash_version):
         return None, "the event of the last checkpoint changed"
@@ -37,13 +39,11 @@ def _anchor() -> tuple[AuditVerification | None, str]:
 
 def record(report: Report, *, full: bool, start: int, by: str,
            started: object) -> AuditVerification:
-    last = db.session.execute(select(AuditEvent.id, AuditEvent.sha256)
-                              .order_by(AuditEvent.id.desc()).limit(1)).first()
-    through_id, through_sha = (last[0], last[1] or GENESIS) if last else (0, GENESIS)
+    whole = report.first_break is None
     row = AuditVerification(
-        started_at=started, finished_at=clock.now(), full=full, from_event_id=start,
-        through_event_id=through_id if report.first_break is None else start,
-        through_sha256=through_sha if report.first_break is None else "",
+        started_at=started, finished_at=clock.now(), full=full, from_position=start,
+        through_position=report.through[0] if whole else start,
+        through_sha256=report.through[1] if whole else "",
         events=report.events, whole=report.first_break is None,
         first_break=report.first_break, reason=report.reason, by=by)
     db.session.add(row)
@@ -52,8 +52,10 @@ def record(report: Report, *, full: bool, start: int, by: str,
 
 
 def verify_incrementally(by: str = "worker") -> AuditVerification:
-    """Walk the events written since the newest whole verification (all of them when there is
-    none, or when its anchor changed)."""
+    """Walk the events linked since the newest whole verification (all of them when there is
+    none, or when its anchor changed). What waits to be linked is linked first, so that a
+    walk on demand covers every event written before it."""
+    link_pending()
     started = clock.now()
     anchor, problem = _anchor()
     if problem:
@@ -64,10 +66,10 @@ def verify_incrementally(by: str = "worker") -> AuditVerification:
     if anchor is None:
         return record(verify(documents=False), full=True, start=0, by=by, started=started)
     version = db.session.scalar(select(AuditEvent.hash_version).where(
-        AuditEvent.id == anchor.through_event_id)) or 2
-    report = verify(documents=False, after=(anchor.through_event_id, anchor.through_sha256,
+        AuditEvent.position == anchor.through_position)) or 2
+    report = verify(documents=False, after=(anchor.through_position, anchor.through_sha256,
                                             version))
-    return record(report, full=False, start=anchor.through_event_id, by=by, started=started)
+    return record(report, full=False, start=anchor.through_position, by=by, started=started)
 
 
 def verify_when_due() -> int:

@@ -61,7 +61,8 @@ def sweep_forever(app: Flask, stop: threading.Event, lane: str) -> None:
                 sweep(lane)
             finally:
                 db.session.remove()
-        stop.wait(app.config["WORKER_SWEEP_SECONDS"])
+        stop.wait(min(float(app.config[task.every]) for task in wiring.of(app).periodic
+                      if task.lane == lane))
 
 
 def start_sweeper(app: Flask) -> threading.Event:

@@ -319,8 +319,8 @@ def checkpoints_feed() -> Any:
         entry = feed.add_entry()
         entry.id(f"urn:consortium:audit-checkpoint:{checkpoint['sequence']}:"
                  f"{checkpoint['sha256']}")
-        entry.title(_("Event #%(sequence)s: %(sha256)s", sequence=checkpoint["sequence"],
-                      sha256=checkpoint["sha256"]))
+        entry.title(_("Place %(sequence)s in the chain: %(sha256)s",
+                      sequence=checkpoint["sequence"], sha256=checkpoint["sha256"]))
         entry.updated(checkpoint["at"])
         entry.content(json.dumps(checkpoint, sort_keys=True), type="text")
     return Response(feed.atom_str(pretty=True), mimetype="application/atom+xml")

@@ -6,20 +6,24 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
-from consortium import db
-from consortium.audit.chain import GENESIS, verify
-from consortium.audit.models import AuditEvent
+from consortium import clock, db
+from consortium.audit.chain import GENESIS, link_pending, pending, verify
+from consortium.audit.models import AuditChainHead, AuditEvent
 from consortium.audit.service import record
 from consortium.auth.models import Role
 
 
-def write(count, label="test"):
+def write(count, label="test", link=True):
+    """`count` events, each committed on its own; then linked, as the worker would."""
     for number in range(count):
         record("tool.update", "tool", f"t{number}", after={"name": f"Verktyg {number}",
                                                            "å": ["ä", 1, 2.5, None]},
                actor_label=label)
+        db.session.commit()
+    if link:
+        link_pending()
         db.session.commit()
 
 
@@ -116,21 +120,27 @@ def test_concurrent_writers_make_one_chain(tmp_path_factory):
         for thread in threads:
             thread.join(timeout=120)
         with shared.app_context():
+            # each writer linked as it finished; one that found the head taken left its
+            # events to the next round, as the worker's next round would take them
+            link_pending()
+            db.session.commit()
             report = verify(documents=False)
             labels = db.session.scalars(select(AuditEvent.actor_label)).all()
             db.session.remove()
         db.engine_of(shared).dispose()
     assert failures == []
-    assert report.whole and report.events == 45
+    assert report.whole and report.events == 45 and report.pending == 0
     assert sorted(set(labels)) == ["w0", "w1", "w2"]
 
 
-# --- issue 26, item 5: chained as the transaction commits --------------------------------
+# --- issue 26, item 5: writers append, the linker chains -------------------------------
 
-def test_an_event_is_written_with_its_commit_and_dropped_with_its_savepoint(app):
-    actions = lambda: db.session.scalars(  # noqa: E731
-        select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    before = actions()
+def test_an_event_is_written_with_its_transaction_and_linked_afterwards(app):
+    rows = lambda: db.session.execute(  # noqa: E731
+        select(AuditEvent.action, AuditEvent.position).order_by(AuditEvent.id)).all()
+    link_pending()
+    db.session.commit()
+    before = rows()
     record("test.kept", "tool", "1", actor_label="test")
     try:
         with db.session.begin_nested():
@@ -138,74 +148,167 @@ def test_an_event_is_written_with_its_commit_and_dropped_with_its_savepoint(app)
             raise RuntimeError("the savepoint rolls back")
     except RuntimeError:
         pass
-    with db.session.begin_nested():
-        record("test.in_released_savepoint", "tool", "3", actor_label="test")
-    assert actions() == before  # written at the commit, not before
+    record("test.rolled_back_later", "tool", "3", actor_label="test")
     db.session.commit()
-    assert actions() == [*before, "test.kept", "test.in_released_savepoint"]
+    written = rows()[len(before):]
+    assert [action for action, _ in written] == ["test.kept", "test.rolled_back_later"]
+    assert [position for _, position in written] == [None, None]  # not linked yet
+    assert pending() == 2 and verify(documents=False).pending == 2
     record("test.rolled_back", "tool", "4", actor_label="test")
     db.session.rollback()
+    assert link_pending() == 2
     db.session.commit()
-    assert actions() == [*before, "test.kept", "test.in_released_savepoint"]
+    head = db.session.get(AuditChainHead, 1, populate_existing=True)
+    last = before[-1][1] if before else 0
+    assert [position for _, position in rows()[len(before):]] == [last + 1, last + 2]
+    assert head.last_position == last + 2
+    report = verify(documents=False)
+    assert report.whole and report.pending == 0 and report.through == (last + 2,
+                                                                       head.last_sha256)
+
+
+def _refused(sql, **params):
+    """The guard refuses `sql`: the statement fails, its savepoint rolls back."""
+    import pytest
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+        db.session.execute(text(sql), params)
+
+
+def test_the_guard_lets_an_event_be_linked_once_and_changed_never(app):
+    record("test.guarded", "tool", "1", actor_label="test")
+    db.session.commit()
+    event_id = db.session.scalar(select(func.max(AuditEvent.id)))
+    link = ("UPDATE audit_events SET position = :p, previous_sha256 = :h, sha256 = :h "
+            "WHERE id = :id")
+    _refused("UPDATE audit_events SET object_id = 'forged' WHERE id = :id", id=event_id)
+    _refused(link.replace("sha256 = :h WHERE", "sha256 = :h, note = 'x' WHERE"),
+             p=10**9, h="a" * 64, id=event_id)  # linked, and changed on the way
+    _refused("DELETE FROM audit_events WHERE id = :id", id=event_id)
+    assert link_pending() >= 1
+    db.session.commit()
+    _refused(link, p=10**9, h="b" * 64, id=event_id)  # linked already: never again
+    _refused("UPDATE audit_events SET object_id = 'forged' WHERE id = :id", id=event_id)
     assert verify(documents=False).whole
 
 
-def test_a_writer_does_not_wait_for_another_transaction_that_recorded_an_event(
-        tmp_path_factory):
-    """The head is locked only while a transaction commits: a writer that recorded an event
-    and is still working holds nothing that another writer needs (before, every writer waited
-    for it to end). SQLite serialises whole write transactions itself."""
+def test_writers_never_wait_for_the_linker_nor_a_linker_for_another(tmp_path_factory):
+    """A linker holds the head: a writer appends and commits meanwhile, and a second linker
+    returns at once instead of waiting. Events take their places in the order their
+    transactions committed: a writer that started first and committed last comes after."""
+    import pytest
+
     from consortium.web.app import create_app
     from tests.conftest import POSTGRES_URL, TEST_CONFIG, fresh_database, migrate
 
     if not POSTGRES_URL:
-        import pytest
-
         pytest.skip("SQLite has one writer at a time")
-    with fresh_database(tmp_path_factory, "chain_commit") as url:
+    with fresh_database(tmp_path_factory, "chain_link") as url:
         migrate(url)
         shared = create_app({**TEST_CONFIG, "DATABASE_URL": url})
-        recorded, may_commit, committed_meanwhile = (threading.Event(), threading.Event(),
-                                                     threading.Event())
+        holding, release = threading.Event(), threading.Event()
         failures = []
 
-        def slow():
-            with shared.app_context():
-                try:
-                    record("test.slow", "tool", "1", actor_label="slow")
-                    db.session.flush()
-                    recorded.set()
-                    may_commit.wait(timeout=30)
-                    db.session.commit()
-                except Exception as error:  # noqa: BLE001 - reported below
-                    failures.append(error)
-                finally:
-                    db.session.remove()
-
-        def quick():
-            with shared.app_context():
-                try:
-                    recorded.wait(timeout=30)
-                    write(1, "quick")
-                    committed_meanwhile.set()
-                finally:
-                    db.session.remove()
-
-        threads = [threading.Thread(target=slow), threading.Thread(target=quick)]
-        for thread in threads:
+        def in_a_thread(work):
+            """`work` in a session (and so a connection) of its own, as another request."""
+            def run():
+                with shared.app_context():
+                    try:
+                        db.session.execute(text("SET lock_timeout = '2s'"))  # fail, not hang
+                        work()
+                    except Exception as error:  # noqa: BLE001 - reported below
+                        failures.append(error)
+                    finally:
+                        db.session.remove()
+            thread = threading.Thread(target=run)
             thread.start()
-        meanwhile = committed_meanwhile.wait(timeout=10)
-        may_commit.set()
-        for thread in threads:
-            thread.join(timeout=60)
+            return thread
+
+        def linker_holding_the_head():
+            link_pending()
+            holding.set()
+            release.wait(timeout=30)
+            db.session.commit()
+
+        def quick_writer_and_second_linker():
+            write(1, "quick", link=False)  # commits while the head is held
+            assert link_pending() == 0  # the other linker has it: returns at once
+            db.session.commit()
+
         with shared.app_context():
-            report = verify(documents=False)
-            labels = db.session.scalars(select(AuditEvent.actor_label)
-                                        .order_by(AuditEvent.id)).all()
-            db.session.remove()
+            try:
+                holder = in_a_thread(linker_holding_the_head)
+                assert holding.wait(timeout=30)
+                record("test.slow", "tool", "1", actor_label="slow")
+                db.session.flush()  # the lower id, still open
+                in_a_thread(quick_writer_and_second_linker).join(timeout=30)
+                release.set()
+                holder.join(timeout=30)
+                linked = []
+
+                def link_elsewhere():
+                    linked.append(link_pending())
+                    db.session.commit()
+
+                in_a_thread(link_elsewhere).join(timeout=30)  # "quick"; "slow" is still open
+                record("test.after", "tool", "2", actor_label="slow")
+                db.session.commit()  # "slow" and "after" commit together
+                in_a_thread(link_elsewhere).join(timeout=30)
+                assert linked == [1, 2]
+                report = verify(documents=False)
+                by_position = db.session.scalars(select(AuditEvent.actor_label)
+                                                 .order_by(AuditEvent.position)).all()
+                by_id = db.session.scalars(select(AuditEvent.actor_label)
+                                           .order_by(AuditEvent.id)).all()
+            finally:
+                release.set()
+                db.session.remove()
         db.engine_of(shared).dispose()
-    assert failures == [] and meanwhile
-    assert report.whole and labels[-2:] == ["quick", "slow"]  # ids follow the chain
+    assert failures == []
+    assert report.whole and report.pending == 0
+    assert by_position[-3:] == ["quick", "slow", "slow"] and by_id[-3:-1] == ["slow", "quick"]
+
+
+def _slip_in(**columns):
+    """An event inserted behind the registry's back (inserting is what the guard allows)."""
+    values = {"occurred_at": clock.now(), "actor_label": "intruder", "action": "tool.update",
+              "object_type": "tool", "object_id": "forged", "hash_version": 3, **columns}
+    db.session.execute(insert(AuditEvent).values(values))
+    db.session.commit()
+    return db.session.scalar(select(func.max(AuditEvent.id)))
+
+
+def test_an_event_slipped_in_without_the_key_is_linked_and_found(app):
+    write(2)
+    forged = _slip_in(seal="f" * 64)
+    write(1)  # the linker takes it with the others: it cannot tell
+    report = verify(documents=False)
+    assert (report.first_break, report.reason) == (forged, "not written by the registry")
+
+
+def test_an_event_hashed_without_a_place_is_found(app):
+    write(2)
+    assert verify(documents=False).whole
+    outside = _slip_in(sha256="e" * 64, previous_sha256="d" * 64)
+    assert link_pending() == 0  # not the linker's to place
+    report = verify(documents=False)
+    assert (report.first_break, report.reason) == (outside,
+                                                   "hashed without a place in the chain")
+
+
+def test_the_workers_chain_lane_links_every_second(app):
+    from consortium import wiring
+    from consortium.jobs.service import sweep
+
+    write(3, link=False)
+    lane = [task for task in wiring.of(app).periodic if task.lane == "chain"]
+    assert [(task.name, task.every) for task in lane] == [("link_written_events",
+                                                           "AUDIT_LINK_SECONDS")]
+    assert app.config["AUDIT_LINK_SECONDS"] == 1
+    with app.app_context():
+        assert sweep("chain") == {"link_written_events": 3}
+        assert pending() == 0 and verify(documents=False).whole
 
 
 # --- issue 22, item 4: a chain that cannot be shortened or rewritten unseen -----------------
@@ -244,11 +347,13 @@ def test_new_events_are_keyed_with_the_audit_key(app):
 
     write(2)
     newest = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
-    assert newest.hash_version == 2
+    assert newest.hash_version == 3
+    key = app.config["AUDIT_KEY"].encode()
     message = (newest.previous_sha256 + "\n" + canonical(content_of(newest))).encode()
-    assert newest.sha256 == hmac.new(app.config["AUDIT_KEY"].encode(), message,
-                                     hashlib.sha256).hexdigest()
+    assert newest.sha256 == hmac.new(key, message, hashlib.sha256).hexdigest()
     assert newest.sha256 != hashlib.sha256(message).hexdigest()
+    sealed = ("seal\n" + canonical(content_of(newest))).encode()
+    assert newest.seal == hmac.new(key, sealed, hashlib.sha256).hexdigest()
     assert verify().whole
 
 
@@ -261,15 +366,18 @@ def test_the_newest_events_deleted_with_the_head_set_back_show_against_a_checkpo
                                 .limit(3)).all()
     kept_last = newest[2]
     as_the_owner("DELETE FROM audit_events WHERE id > :id", id=kept_last.id)
-    as_the_owner("UPDATE audit_chain SET last_sha256 = :h", h=kept_last.sha256)
+    before = verify()
+    as_the_owner("UPDATE audit_chain SET last_sha256 = :h, last_position = :p",
+                 h=kept_last.sha256, p=kept_last.position)
     assert db.session.get(AuditChainHead, 1, populate_existing=True).last_sha256 == \
         kept_last.sha256
     assert verify().whole  # the attack: on its own the chain looks whole
+    assert (before.first_break, before.reason) == (-1, "the head names another last event")
     report = verify(checkpoints=[held])
     assert not report.whole
     assert report.checkpoint_breaks == [
         f"checkpoint #{held['sequence']} of {held['at']}: the chain was shortened (it has no "
-        f"event #{held['sequence']}; {report.events} events read)"]
+        f"event at place {held['sequence']}; {report.events} events read)"]
 
 
 def test_a_chain_recomputed_without_the_key_shows(app):

@@ -23,13 +23,18 @@ def test_the_worker_walks_only_what_is_new_from_its_checkpoint(app):
     write(5)
     first = verification.verify_incrementally()
     db.session.commit()
-    total = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
-    assert (first.full, first.whole, first.through_event_id) == (True, True, total)
+    total = db.session.scalar(select(AuditEvent.position)
+                              .order_by(AuditEvent.position.desc()).limit(1))
+    assert (first.full, first.whole, first.through_position) == (True, True, total)
     write(3)
     second = verification.verify_incrementally()
     db.session.commit()
     assert (second.full, second.whole, second.events) == (False, True, 3)
-    assert second.from_event_id == first.through_event_id
+    assert second.from_position == first.through_position
+    write(2, link=False)  # a walk on demand links what waits first
+    third = verification.verify_incrementally()
+    assert (third.events, third.whole, third.through_position) == (2, True, total + 5)
+    db.session.commit()
     quiet = verification.verify_incrementally()
     assert (quiet.events, quiet.whole) == (0, True)
 
