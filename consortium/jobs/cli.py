@@ -16,7 +16,8 @@ from consortium.jobs.service import queue, requeue, start_sweeper, sweep
 @with_appcontext
 def worker(burst: bool) -> None:
     """Run long work (statement ZIPs, notices) from Redis at REDIS_URL, and every few seconds
-    close motions whose time has come, send reminders and hand notices over."""
+    close motions whose time has come, send reminders, hand notices over and link the audit
+    events written since the last round into the chain (every AUDIT_LINK_SECONDS)."""
     from rq import SimpleWorker
 
     app = db.the_app()
