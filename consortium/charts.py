@@ -6,21 +6,33 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import leather
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    import leather as leather_module
 
 FONT = "DejaVu Sans, sans-serif"
 BRAND = "#1f4e79"
 
-for _name in ("tick_font_family", "title_font_family", "legend_font_family",
-              "axis_title_font_family"):
-    setattr(leather.theme, _name, FONT)
-leather.theme.background_color = "#ffffff"
-leather.theme.default_series_colors = [BRAND, "#c26a00", "#2e7d32", "#6a3d9a", "#b3261e"]
-leather.theme.tick_font_size = 12
-leather.theme.title_font_size = 14
+
+@cache
+def _leather() -> Any:
+    """leather with the registry's theme, imported by the first chart (not when the app
+    starts: most requests draw none)."""
+    import leather
+
+    for name in ("tick_font_family", "title_font_family", "legend_font_family",
+                 "axis_title_font_family"):
+        setattr(leather.theme, name, FONT)
+    leather.theme.background_color = "#ffffff"
+    leather.theme.default_series_colors = [BRAND, "#c26a00", "#2e7d32", "#6a3d9a", "#b3261e"]
+    leather.theme.tick_font_size = 12
+    leather.theme.title_font_size = 14
+    return leather
 
 _PROLOG = re.compile(r"^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.S)
 
@@ -32,7 +44,7 @@ def _number_formatter(locale: str) -> Callable[[float, int, int], str]:
     return format_tick
 
 
-def _finish(chart: leather.Chart, width: int, height: int, label: str) -> Markup:
+def _finish(chart: leather_module.Chart, width: int, height: int, label: str) -> Markup:
     buffer = io.StringIO()
     chart.to_svg(buffer, width=width, height=height)
     svg = _PROLOG.sub("", buffer.getvalue())
@@ -46,7 +58,7 @@ def _finish(chart: leather.Chart, width: int, height: int, label: str) -> Markup
 def columns(points: Sequence[tuple[str, int]], *, label: str, locale: str = "sv",
             width: int = 520, height: int = 240) -> Markup:
     """Vertical columns, one per category (e.g. population per year)."""
-    chart = leather.Chart()
+    chart = _leather().Chart()
     chart.add_columns([(str(category), value) for category, value in points])
     chart.add_y_axis(tick_formatter=_number_formatter(locale))
     return _finish(chart, width, height, label)
@@ -55,7 +67,7 @@ def columns(points: Sequence[tuple[str, int]], *, label: str, locale: str = "sv"
 def bars(points: Sequence[tuple[str, int | float]], *, label: str, locale: str = "sv",
          width: int = 640, height: int | None = None) -> Markup:
     """Horizontal bars, one per category (e.g. the largest shares of an allocation)."""
-    chart = leather.Chart()
+    chart = _leather().Chart()
     chart.add_bars([(value, str(category)) for category, value in points])
     chart.add_x_axis(tick_formatter=_number_formatter(locale))
     return _finish(chart, width, height or max(150, 50 + 24 * len(points)), label)

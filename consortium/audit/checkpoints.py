@@ -13,19 +13,16 @@ import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
 from sqlalchemy import select
 
 from consortium import clock, db
 from consortium.audit.chain import link_pending
 from consortium.audit.models import AuditCheckpoint, AuditEvent
+
+if TYPE_CHECKING:  # cryptography is imported where a checkpoint is signed or checked
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +30,9 @@ log = logging.getLogger(__name__)
 def signing_key() -> Ed25519PrivateKey:
     """The consortium's key (AUDIT_SIGNING_KEY, a PEM file kept apart from the database);
     made on first use when the file does not exist yet, and said so in the log."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = Path(db.app_config()["AUDIT_SIGNING_KEY"])
     if not path.exists():
         key = Ed25519PrivateKey.generate()
@@ -50,6 +50,8 @@ def signing_key() -> Ed25519PrivateKey:
 
 
 def public_hex(key: Ed25519PrivateKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_key().public_bytes(serialization.Encoding.Raw,
                                          serialization.PublicFormat.Raw).hex()
 
@@ -115,6 +117,9 @@ def compare(checkpoints: list[dict[str, Any]], found: dict[int, str], events: in
             ) -> list[str]:
     """What the chain as it is says against each checkpoint held elsewhere: a signature that
     is not the consortium's, a truncation (the event is gone), or a rewrite (another hash)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     ours = public_hex(signing_key())
     problems = []
     for checkpoint in checkpoints:

@@ -5,16 +5,20 @@ updates it when the meeting is called again or cancelled."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from consortium import clock
 from consortium.governance.models import Meeting, MeetingStatus
+
+if TYPE_CHECKING:  # icalendar is imported where a calendar is made, not when the app starts
+    from icalendar import Event
 
 LENGTH = timedelta(hours=3)  # a meeting with a time of day is shown as three hours long
 
 
 def meeting_event(meeting: Meeting, council_name: str, url: str) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"meeting-{meeting.id}@consortium-registry")
     event.add("summary", f"{council_name} {meeting.year}:{meeting.number}")
@@ -39,6 +43,8 @@ def invitation(meeting: Meeting, council_name: str, url: str, agenda: list[str])
     """The kallelse as an invitation (METHOD:REQUEST): a calendar program adds it, and
     replaces it when a later call comes with a higher SEQUENCE; a cancelled meeting goes out
     as METHOD:CANCEL, which removes it."""
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", "-//Consortium Registry//sv")
     calendar.add("version", "2.0")

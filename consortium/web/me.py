@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from wtforms import BooleanField, SubmitField
 
@@ -28,6 +27,9 @@ from consortium.governance.calendar import meeting_event
 from consortium.governance.models import Council, Meeting, Motion, MotionStatus
 from consortium.notices import service as notices
 from consortium.web.views import bp
+
+if TYPE_CHECKING:  # icalendar is imported where a calendar is made, not when the app starts
+    from icalendar import Event
 
 NOTICE_LABELS = {
     "motion_opened": _l("A vote has opened where you may cast a ballot"),
@@ -144,6 +146,8 @@ def calendar(token: str) -> Any:
         if len(token) >= 32 else None
     if user is None or not user.active:
         abort(404)
+    from icalendar import Calendar
+
     base = app_config()["BASE_URL"]
     feed = Calendar()
     feed.add("prodid", "-//Consortium Registry//sv")
@@ -172,6 +176,8 @@ def calendar(token: str) -> Any:
 
 
 def _closing(motion: Motion, seat: str | None, voted: bool, base: str) -> Event:
+    from icalendar import Event
+
     event = Event()
     closes = motion.closes_at
     assert closes is not None  # only motions that close by themselves are in the calendar
