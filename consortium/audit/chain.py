@@ -28,8 +28,7 @@ from consortium import db
 from consortium.audit.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
-KEYED = 2
-SEALED = 3  # keyed, and sealed by its writer before it has a place (`seal_of`)
+SEALED = 3  # the hash version of new events: keyed (as 2), and sealed by their writer (`seal_of`)
 
 
 def canonical(content: dict[str, Any]) -> str:

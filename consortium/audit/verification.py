@@ -44,7 +44,7 @@ def record(report: Report, *, full: bool, start: int, by: str,
         started_at=started, finished_at=clock.now(), full=full, from_position=start,
         through_position=report.through[0] if whole else start,
         through_sha256=report.through[1] if whole else "",
-        events=report.events, whole=report.first_break is None,
+        events=report.events, whole=whole,
         first_break=report.first_break, reason=report.reason, by=by)
     db.session.add(row)
     db.session.flush()

@@ -18,7 +18,8 @@ class Me(Schema):
 
 
 class CheckpointOut(Schema):
-    sequence = f.Integer(metadata={"description": "The newest event's id when it was signed"})
+    sequence = f.Integer(metadata={"description": "The newest linked event's place in the "
+                                                  "chain when it was signed"})
     sha256 = f.String(metadata={"description": "That event's keyed hash"})
     at = f.String(metadata={"description": "When it was signed (ISO 8601)"})
     public_key = f.String(metadata={"description": "The Ed25519 key that signed it (hex)"})
