@@ -230,10 +230,11 @@ def log() -> Any:
     pages = (page + 1 if has_next else page) if beyond else max(1, -(-total // PAGE_SIZE))
     sentences = _sentences()
     actions = sorted(sentences, key=sentences.__getitem__)
-    from consortium.audit.verification import latest
+    from consortium.audit.verification import latest, stalled
 
     return render_template("audit/log.html", lines=lines(events, sentences), filters=filters,
-                           chain=latest(), verify_form=EmptyForm(formdata=None),
+                           chain=latest(), stalled=stalled(),
+                           verify_form=EmptyForm(formdata=None),
                            errors=errors, total=total, beyond=beyond, count_cap=COUNT_CAP,
                            page=page, pages=pages, kinds=KINDS,
                            actions=[(a, _action_label(sentences[a])) for a in actions])

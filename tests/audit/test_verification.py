@@ -112,3 +112,21 @@ def test_the_page_reads_the_same_with_60_and_10060_events(app, client_as, count_
     with count_queries() as many:
         assert auditor.get("/admin/audit", headers=EN).status_code == 200
     assert many.count == few.count
+
+
+def test_the_page_says_when_events_wait_too_long_for_their_place(app, client_as):
+    from consortium.audit.chain import link_pending, pending
+
+    observer = client_as("observer")
+    write(2, link=False)
+    assert "waited more than a minute" not in observer.get(
+        "/admin/audit", headers=EN).get_data(as_text=True)  # written just now
+    waiting = (f"{pending()} events have waited more than a minute for their place in the "
+               "hash chain")
+    with time_machine.travel(clock.now() + timedelta(minutes=2)):
+        page = observer.get("/admin/audit", headers=EN).get_data(as_text=True)
+        assert f"{waiting}: is the worker running?" in page
+        link_pending()
+        db.session.commit()
+        page = observer.get("/admin/audit", headers=EN).get_data(as_text=True)
+        assert "waited more than a minute" not in page
