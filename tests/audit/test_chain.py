@@ -148,10 +148,10 @@ def test_an_event_is_written_with_its_transaction_and_linked_afterwards(app):
             raise RuntimeError("the savepoint rolls back")
     except RuntimeError:
         pass
-    record("test.rolled_back_later", "tool", "3", actor_label="test")
+    record("test.kept_too", "tool", "3", actor_label="test")
     db.session.commit()
     written = rows()[len(before):]
-    assert [action for action, _ in written] == ["test.kept", "test.rolled_back_later"]
+    assert [action for action, _ in written] == ["test.kept", "test.kept_too"]
     assert [position for _, position in written] == [None, None]  # not linked yet
     assert pending() == 2 and verify(documents=False).pending == 2
     record("test.rolled_back", "tool", "4", actor_label="test")
