@@ -30,6 +30,7 @@ from consortium.costs.service import (
     stored_lines,
     view_from,
 )
+from consortium.frame.paging import page_count
 from consortium.members.models import Municipality, member_between
 from consortium.tools.models import Participation, Tool
 
@@ -339,15 +340,13 @@ def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
     found = db.session.execute(rows_query).all()
     if not found and page > 1:  # beyond the last page: show the last
         count = db.session.scalar(select(func.count()).select_from(selected.subquery())) or 0
-        last = max(1, -(-count // per_page)) if per_page else 1
-        return overview(year, county, tool_slug, last, per_page)
+        return overview(year, county, tool_slug, page_count(count, per_page), per_page)
     count = int(found[0][4]) if found else 0
     fee_total = int(found[0][5]) if found and fees_ok else 0
     sums = {budget_id: int(found[0][6 + index]) if found else 0
             for index, budget_id in enumerate(budget_ids)}
-    pages = max(1, -(-count // per_page)) if per_page else 1
-    shown = found  # rows of id, code, name, county (and the sums, read above)
-    ids = [m.id for m in shown]
+    pages = page_count(count, per_page)
+    ids = [m.id for m in found]
     # The page's amounts per budget, its fees and last year's totals: one statement.
     amounts: dict[tuple[int, int], int] = {}
     fees: dict[int, int] = {}
@@ -377,6 +376,6 @@ def overview(year: int, county: str = "", tool_slug: str = "", page: int = 1,
                 previous[mid] = int(amount)
     rows = [OverviewRow(m, [amounts.get((t.budget.id, m.id)) for t in tool_years],
                         fees.get(m.id) if with_fees else None,
-                        previous.get(m.id) if with_fees else None) for m in shown]
+                        previous.get(m.id) if with_fees else None) for m in found]
     return Overview(year, tool_years, rows, [sums.get(t.budget.id, 0) for t in tool_years],
                     fee_total, problems, count, page, pages)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from consortium import db
 from consortium.auth.access import acting_user, admin_only, readers
 from consortium.auth.models import User
+from consortium.frame.paging import page_count
 from consortium.members import importing
 from consortium.members.forms import ImportConfirmForm, ImportUploadForm
 from consortium.members.models import PopulationImport
@@ -113,7 +114,7 @@ def imports() -> Any:
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     total = rows[0].total if rows else 0
     return render_template("members/imports.html", rows=rows, page=page,
-                           pages=max(1, -(-total // PAGE_SIZE)))
+                           pages=page_count(total, PAGE_SIZE))
 
 
 @bp.route("/imports/<int:import_id>")

@@ -14,6 +14,7 @@ from consortium.charts import columns
 from consortium.errors import DomainError
 from consortium.frame.exports import table_response
 from consortium.frame.forms import show_domain_error
+from consortium.frame.paging import page_count
 from consortium.frame.sections import PageSection
 from consortium.members import queries, service
 from consortium.members.forms import (
@@ -41,7 +42,7 @@ def index() -> Any:
     columns = queries.extra_columns()
     filters = queries.Filters.from_args(request.args, queries.sorts(columns))
     rows, total, counties = queries.register_page(filters, columns)
-    pages = max(1, -(-total // queries.PAGE_SIZE))
+    pages = page_count(total, queries.PAGE_SIZE)
     return render_template("members/index.html", rows=rows, total=total, counties=counties,
                            filters=filters, page=filters.page, pages=pages, columns=columns,
                            today=clock.today(),

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 
 from consortium import clock, db
+from consortium.frame.paging import page_count
 from consortium.members.models import Municipality
 from consortium.members.queries import status_condition
 from consortium.tools.models import Participation, Tool, ToolStatus, UsageFigure
@@ -52,11 +53,11 @@ class ToolDetail:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.current_count // PAGE))
+        return page_count(self.current_count, PAGE)
 
     @property
     def usage_pages(self) -> int:
-        return max(1, -(-self.usage_count // PAGE))
+        return page_count(self.usage_count, PAGE)
 
 
 def detail(slug: str, usage_year: int, page: int = 1, usage_page: int = 1,
@@ -183,7 +184,7 @@ def matrix(filters: MatrixFilters, page: int = 1, per_page: int | None = MATRIX_
     count = found[0].total if found else 0
     if not found and page > 1:  # a page beyond the last: how many there are
         count = db.session.scalar(select(func.count(Municipality.id)).where(*selected)) or 0
-    pages = max(1, -(-count // per_page)) if per_page else 1
+    pages = page_count(count, per_page)
     ids = [municipality.id for municipality in found]
     pairs = set(db.session.execute(
         select(Participation.municipality_id, Participation.tool_id)

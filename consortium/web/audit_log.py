@@ -23,6 +23,7 @@ from consortium.auth.access import acting_user, require_user, roles
 from consortium.auth.forms import EmptyForm
 from consortium.auth.models import Role, User
 from consortium.frame.exports import csv_response
+from consortium.frame.paging import page_count
 from consortium.governance.models import Council, Meeting, Motion
 from consortium.members.models import Municipality, PopulationImport
 from consortium.tools.models import Tool
@@ -227,7 +228,7 @@ def log() -> Any:
     events = list(db.session.scalars(query.options(joinedload(AuditEvent.actor))
                                      .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     has_next, events = len(events) > PAGE_SIZE, events[:PAGE_SIZE]
-    pages = (page + 1 if has_next else page) if beyond else max(1, -(-total // PAGE_SIZE))
+    pages = (page + 1 if has_next else page) if beyond else page_count(total, PAGE_SIZE)
     sentences = _sentences()
     actions = sorted(sentences, key=sentences.__getitem__)
     from consortium.audit.verification import latest, stalled

@@ -63,6 +63,18 @@ APPEND_ONLY_SQLITE = ("CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON au
                       "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END")
 
 
+def _rename_verification_columns(*, to_positions: bool) -> None:
+    """The verifications' anchors count places in the chain, no longer event ids."""
+    renames = [("from_event_id", "from_position"), ("through_event_id", "through_position")]
+    types = (sa.Integer(), sa.BigInteger())
+    old_type, new_type = types if to_positions else types[::-1]
+    with op.batch_alter_table('audit_verifications', schema=None) as batch_op:
+        for ids, positions in renames:
+            old, new = (ids, positions) if to_positions else (positions, ids)
+            batch_op.alter_column(old, new_column_name=new, existing_type=old_type,
+                                  type_=new_type, existing_nullable=False)
+
+
 def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     # Plain ADD COLUMN (no table copy on SQLite, which would drop the append-only triggers)
@@ -84,26 +96,14 @@ def upgrade() -> None:
                                            server_default='0', nullable=False))
     op.execute("UPDATE audit_chain SET last_position = "
                "(SELECT COALESCE(MAX(id), 0) FROM audit_events)")
-    with op.batch_alter_table('audit_verifications', schema=None) as batch_op:
-        batch_op.alter_column('from_event_id', new_column_name='from_position',
-                              existing_type=sa.Integer(), type_=sa.BigInteger(),
-                              existing_nullable=False)
-        batch_op.alter_column('through_event_id', new_column_name='through_position',
-                              existing_type=sa.Integer(), type_=sa.BigInteger(),
-                              existing_nullable=False)
+    _rename_verification_columns(to_positions=True)
 
 
 def downgrade() -> None:
     """Back to linking at the commit. Events still waiting for their place keep none: run
     `flask audit link` before going back."""
     postgres = op.get_bind().dialect.name == "postgresql"
-    with op.batch_alter_table('audit_verifications', schema=None) as batch_op:
-        batch_op.alter_column('from_position', new_column_name='from_event_id',
-                              existing_type=sa.BigInteger(), type_=sa.Integer(),
-                              existing_nullable=False)
-        batch_op.alter_column('through_position', new_column_name='through_event_id',
-                              existing_type=sa.BigInteger(), type_=sa.Integer(),
-                              existing_nullable=False)
+    _rename_verification_columns(to_positions=False)
     # Plain DROP COLUMN on both (SQLite 3.35+), so that no table is copied without its guard
     op.drop_column('audit_chain', 'last_position')
     if postgres:
