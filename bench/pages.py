@@ -239,15 +239,28 @@ def rps(port: int, path: str, cookie: str = "") -> float:
     return sum(done) / (time.perf_counter() - started)
 
 
-def latency_ms(port: int, path: str, cookie: str, count: int = 40) -> float:
+def latency_ms(port: int, path: str, cookie: str, count: int = 40,
+               before: Any = None) -> float:
+    """The median time of one request at a time; `before` runs (untimed) before each."""
     request(port, path, cookie)
     times = []
     for _ in range(count):
+        if before is not None:
+            before()
         started = time.perf_counter()
         status, _h, _b = request(port, path, cookie)
         assert status == 200, (path, status)
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
+
+
+def renew_stamp(url: str) -> None:
+    """What any write to a table behind the finance overview does (frame/stamps.py)."""
+    import psycopg
+
+    with psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(
+            hide_password=False), autocommit=True) as conn:
+        conn.execute("UPDATE data_stamps SET stamp = md5(random()::text) WHERE name = 'costs'")
 
 
 # --- the floor's pages ----------------------------------------------------------------------
@@ -351,9 +364,20 @@ def measure(admin_url: str, grow: bool) -> dict[str, Any]:
                   f"{bare / real:>5.1f}x{mark}", flush=True)
         kept_path = "/costs/budgets/provisum/2025/allocation.pdf"  # adopted: kept at first
         kept = latency_ms(app_port, kept_path, cookie)
-        floor_latency = latency_ms(floor_port, "/floor/a-municipality", "")
+        smallest = "a-municipality" if "a municipality" in pages else \
+            re.sub(r"\W", "-", next(iter(pages)))
+        floor_latency = latency_ms(floor_port, f"/floor/{smallest}", "")
         print(f"a kept document (adopted allocation PDF): {kept:.1f} ms per request "
-              f"(the floor's smallest page: {floor_latency:.1f} ms)")
+              f"(the floor's {smallest}: {floor_latency:.1f} ms)")
+        if "finance overview" in pages:  # measured above as kept: between changes
+            _who, overview = who_and_path(pages["finance overview"])
+            kept_page = latency_ms(app_port, overview, cookies[FINANCE])
+            made_page = latency_ms(app_port, overview, cookies[FINANCE],
+                                   before=lambda: renew_stamp(url))
+            floor_page = latency_ms(floor_port, "/floor/finance-overview", "")
+            print(f"the finance overview one request at a time: kept {kept_page:.1f} ms, "
+                  f"made afresh (the first view after a change) {made_page:.1f} ms; "
+                  f"the floor {floor_page:.1f} ms")
         return {"pages": results, "kept_ms": kept, "url": url}
     finally:
         app.terminate()

@@ -12,6 +12,7 @@ from consortium.costs.models import (
     StoredFee,
 )
 from consortium.documents.models import StoredDocument
+from consortium.frame.stamps import DataStamp
 from consortium.governance.models import (
     AgendaItem,
     Attendance,
@@ -47,7 +48,7 @@ __all__ = [
     "AuditCheckpoint", "AuditEvent", "Invoice", "InvoiceLine", "InvoiceSeries",
     "InvoicingSettings", "Payment",
     "Ballot", "BallotMark", "BoardSeat", "PollOption", "Budget", "ClosedYear", "Council",
-    "Disqualification", "FeeBand",
+    "DataStamp", "Disqualification", "FeeBand",
     "FeeSchedule", "Job",
     "Meeting", "MeetingOfficer", "MeetingSignature", "MembershipPeriod", "Motion",
     "MotionResult", "MotionSeat", "Municipality", "Notice", "NoticeOptOut", "Participation",

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
 from consortium import clock, db
@@ -29,6 +30,7 @@ from consortium.costs.labels import KEY_LABELS
 from consortium.costs.models import BudgetStatus
 from consortium.costs.statements import may_read_statement
 from consortium.errors import DomainError, Invalid
+from consortium.frame import stamps
 from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
 from consortium.frame.exports import kronor, table_response
@@ -103,27 +105,43 @@ def close_year(year: int) -> Any:
 def overview(year: int) -> Any:
     county = request.args.get("county", "").strip()
     tool = request.args.get("tool", "").strip()
-    found = queries.overview(year, county=county, tool_slug=tool,
-                             page=request.args.get("page", 1, type=int))
+    page = request.args.get("page", 1, type=int)
+    user = acting_user()
+    reads_every_statement = user is not None and (
+        user.role in (Role.ADMIN, Role.OBSERVER) or (
+            user.role is Role.FINANCE and user.municipality_id is None))
+    own_id = user.municipality_id if user is not None else None
+    locale = str(get_locale())
+    # The page's content is the same for every reader with the same links, until one of the
+    # tables it reads changes: kept under the "costs" stamp (frame/stamps.py).
+    key = (year, county, tool, page, locale, reads_every_statement,
+           None if reads_every_statement else own_id)
+    content = OVERVIEWS.get(stamps.current(stamps.COSTS), key, lambda: _overview_content(
+        year, county, tool, page, locale, reads_every_statement, own_id))
+    return render_template("costs/overview.html", year=year, content=content)
+
+
+OVERVIEWS: stamps.Memo[Markup] = stamps.Memo()
+
+
+def _overview_content(year: int, county: str, tool: str, page: int, locale: str,
+                      reads_every_statement: bool, own_id: int | None) -> Markup:
+    found = queries.overview(year, county=county, tool_slug=tool, page=page)
     counties = list(db.session.scalars(
         select(Municipality.county).distinct().order_by(Municipality.county)))
     all_tools = list(db.session.scalars(select(Tool).order_by(Tool.name)))
-    user = acting_user()
     # Each row's amounts as the reader writes them, formatted here in one pass: a page of a
     # hundred rows has eight hundred of them.
-    sek, new = sek_formatter(str(get_locale())), _("new")
+    sek, new = sek_formatter(locale), _("new")
     texts = [{"amounts": [sek(a) if a is not None else "" for a in row.amounts],
               "fee": sek(row.fee) if row.fee is not None else "", "total": sek(row.total),
               "previous": sek(row.previous_total) if row.previous_total is not None else "—",
               "change": sek(row.change) if row.change is not None else new}
              for row in found.rows]
-    return render_template("costs/overview.html", o=found, year=year, county=county,
-                           rows=list(zip(found.rows, texts, strict=True)),
-                           tool=tool, counties=counties, all_tools=all_tools,
-                           reads_every_statement=user is not None and (
-                               user.role in (Role.ADMIN, Role.OBSERVER) or (
-                                   user.role is Role.FINANCE and user.municipality_id is None)),
-                           own_id=user.municipality_id if user is not None else None)
+    return Markup(render_template(
+        "costs/_overview.html", o=found, year=year, county=county,
+        rows=list(zip(found.rows, texts, strict=True)), tool=tool, counties=counties,
+        all_tools=all_tools, reads_every_statement=reads_every_statement, own_id=own_id))
 
 
 @bp.route("/<int:year>.<any(csv, xlsx):fmt>")

@@ -1,0 +1,78 @@
+"""Pages kept between requests, honestly: the database renews a stamp whenever a table behind
+them changes, and what was made under one stamp is served only while that stamp stands.
+
+A stamp (`data_stamps`, one row per name) is renewed by triggers on the tables it watches
+(the migration that creates it names them): on every INSERT, UPDATE, DELETE or TRUNCATE,
+inside the writing transaction. So a reader that reads the stamp and then the data (read
+committed) never sees a stamp newer than its data; the stamp is random, so no two states of
+the data share one, not even after a rolled-back change or a restore.
+
+What is kept is memoised per process (`Memo`), keyed by the stamp: a second host keeps its own
+and misses nothing, since every request asks the shared database for the stamp first. Only a
+GET fills a memo: it writes nothing, so it reads committed data only. Without its stamp row
+(a database before the migration) nothing is kept: every request makes its page."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from flask import has_request_context, request
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from consortium import db
+from consortium.db import Base
+
+T = TypeVar("T")
+
+# The stamps and the tables each watches; the migration that adds a stamp installs its
+# triggers (tests compare the tables a kept page reads with the triggers in the database).
+COSTS = "costs"
+
+
+class DataStamp(Base):
+    __tablename__ = "data_stamps"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(40))
+
+
+def current(name: str) -> str | None:
+    """The stamp `name` as the database has it now; None when there is no such stamp."""
+    return db.session.scalar(select(DataStamp.stamp).where(DataStamp.name == name))
+
+
+class Memo(Generic[T]):
+    """The last `size` things made, each under its key (which holds a stamp): a thread-safe
+    LRU. A key that holds no stamp (None) is never kept."""
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._kept: OrderedDict[Hashable, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, stamp: str | None, key: Hashable, make: Callable[[], T]) -> T:
+        if stamp is None or not (has_request_context() and request.method == "GET"):
+            return make()
+        full = (stamp, key)
+        with self._lock:
+            if full in self._kept:
+                self._kept.move_to_end(full)
+                return self._kept[full]
+        made = make()  # outside the lock: two threads may make the same thing once each
+        with self._lock:
+            self._kept[full] = made
+            self._kept.move_to_end(full)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return made
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+    def __len__(self) -> int:
+        return len(self._kept)

@@ -1,0 +1,132 @@
+"""Kept pages (consortium/frame/stamps.py): the database renews a stamp on every write to the
+tables behind a kept page, and what was kept under an old stamp is never served again."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import event, select, text
+
+from consortium import db
+from consortium.costs import keys
+from consortium.costs import service as costs
+from consortium.costs.views import _overview_content
+from consortium.db import Base
+from consortium.frame import stamps
+from consortium.members import service as members
+from consortium.members.models import Municipality
+from consortium.tools import service as tools
+
+EN = {"Accept-Language": "en"}
+
+
+def watched_tables(name: str) -> dict[str, set[str]]:
+    """The tables whose writes renew the stamp, each with its kinds of write, as the database's
+    own catalogue lists the triggers."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        rows = db.session.execute(text(
+            "SELECT event_object_table, lower(event_manipulation) FROM information_schema.triggers "
+            "WHERE trigger_name = :trigger"), {"trigger": f"data_stamp_{name}"})
+    else:
+        rows = [(table, trigger.rsplit("_", 1)[1]) for trigger, table in db.session.execute(text(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE :prefix"), {"prefix": f"data_stamp_{name}_%"})]
+    found: dict[str, set[str]] = {}
+    for table, write in rows:
+        found.setdefault(table, set()).add(write)
+    return found
+
+
+def test_every_kind_of_write_to_a_watched_table_renews_the_stamp(make_municipality):
+    first = stamps.current(stamps.COSTS)
+    municipality = make_municipality("2999", "Ny kommun", "Län")
+    added = stamps.current(stamps.COSTS)
+    municipality.name = "Nyare kommun"
+    db.session.commit()
+    renamed = stamps.current(stamps.COSTS)
+    db.session.delete(municipality)
+    db.session.commit()
+    removed = stamps.current(stamps.COSTS)
+    assert None not in (first, added, renamed, removed)
+    assert len({first, added, renamed, removed}) == 4
+
+
+def test_a_write_elsewhere_leaves_the_stamp(make_user):
+    before = stamps.current(stamps.COSTS)
+    make_user("observer")  # users: not behind the overview
+    assert stamps.current(stamps.COSTS) == before
+
+
+def test_a_rolled_back_change_does_not_come_back_under_its_stamp(make_municipality):
+    """The stamp is random, not a counter: the state after a rolled-back change and a later
+    different one never share a stamp (a counter would give both the same number)."""
+    before = stamps.current(stamps.COSTS)
+    savepoint = db.session.begin_nested()
+    db.session.add(Municipality(code="2998", name="Bortglömd", county="Län"))
+    db.session.flush()
+    undone = stamps.current(stamps.COSTS)
+    savepoint.rollback()
+    assert stamps.current(stamps.COSTS) == before
+    make_municipality("2997", "Annan", "Län")
+    assert stamps.current(stamps.COSTS) not in (before, undone)
+
+
+def test_every_table_the_overview_reads_renews_its_stamp(app, consortium):
+    """What the kept overview is made of: every table its statements name has the costs
+    triggers for every kind of write (a table left out would keep a stale page)."""
+    costs.set_budget(consortium["tool"], 2026, 1_000_000_00,
+                     keys.key_from_data({"method": "equal"}), actor_label="t")
+    db.session.commit()
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = db.engine_of(app)
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with app.test_request_context("/costs/2026"):
+            content = _overview_content(2026, "", "", 1, "en", True, None)
+            _overview_content(2026, "Län", "provisum", 1, "en", True, None)  # the filters
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert "Stockholm" in content
+    read = {table.name for table in Base.metadata.sorted_tables
+            if any(re.search(rf"\b{table.name}\b", statement) for statement in statements)}
+    assert {"municipalities", "budgets", "allocation_lines"} <= read
+    watched = watched_tables(stamps.COSTS)
+    assert read <= set(watched), f"read but not watched: {read - set(watched)}"
+    assert all(writes >= {"insert", "update", "delete"} for writes in watched.values()), watched
+
+
+def test_the_kept_overview_shows_a_change_at_once(client_as, consortium):
+    finance = client_as("finance")
+    costs.set_budget(consortium["tool"], 2026, 900_000_00,
+                     keys.key_from_data({"method": "equal"}), actor_label="t")
+    finance.get("/")  # the greeting after signing in is shown
+    first = finance.get("/costs/2026", headers=EN).get_data(as_text=True)
+    again = finance.get("/costs/2026", headers=EN).get_data(as_text=True)
+    assert "Stockholm" in first and again == first
+    stockholm = db.session.scalar(select(Municipality).where(Municipality.code == "0180"))
+    members.update_municipality(stockholm, {"name": "Stockholms stad"}, actor_label="t")
+    renamed = finance.get("/costs/2026", headers=EN).get_data(as_text=True)
+    assert "Stockholms stad" in renamed
+    tools.set_participation(consortium["tool"], consortium["municipalities"]["1280"],
+                            date(2020, 1, 1), None)
+    # Malmö takes part now: the draft's lines are stored again, 900 000 shared by four
+    shared = finance.get("/costs/2026", headers=EN).get_data(as_text=True)
+    assert "Malmö" in shared and "SEK225,000.00" in shared
+
+
+def test_only_a_get_keeps_and_a_page_without_its_stamp_is_made_each_time(app):
+    memo: stamps.Memo[int] = stamps.Memo(size=2)
+    made = iter(range(100))
+    with app.test_request_context("/", method="POST"):
+        assert [memo.get("s", "k", lambda: next(made)) for _ in range(2)] == [0, 1]
+    with app.test_request_context("/"):
+        assert [memo.get(None, "k", lambda: next(made)) for _ in range(2)] == [2, 3]
+        assert [memo.get("s", "k", lambda: next(made)) for _ in range(2)] == [4, 4]
+        assert memo.get("t", "k", lambda: next(made)) == 5  # a new stamp: made again
+        memo.get("u", "k", lambda: next(made))  # 6; the oldest ("s") goes: two are kept
+        assert len(memo) == 2 and memo.get("s", "k", lambda: next(made)) == 7
