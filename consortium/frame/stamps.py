@@ -28,9 +28,42 @@ from consortium.db import Base
 
 T = TypeVar("T")
 
-# The stamps and the tables each watches; the migration that adds a stamp installs its
-# triggers (tests compare the tables a kept page reads with the triggers in the database).
-COSTS = "costs"
+# The stamps; the migration that adds one installs its triggers on the tables it watches
+# (tests compare the tables a kept page reads with the triggers in the database).
+COSTS = "costs"  # the finance overview
+PARTICIPATION = "participation"  # the participation matrix
+
+SQLITE_WRITES = ("insert", "update", "delete")
+RENEW_PG = """
+CREATE OR REPLACE FUNCTION data_stamp_renew() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE data_stamps SET stamp = replace(gen_random_uuid()::text, '-', '')
+     WHERE name = TG_ARGV[0];
+    RETURN NULL;
+END
+$$;
+"""
+
+
+def watch(dialect: str, name: str, tables: tuple[str, ...]) -> list[str]:
+    """For migrations: the DDL that makes every write to `tables` renew the stamp `name`
+    (PostgreSQL: a trigger per table and statement, calling RENEW_PG's function; SQLite: a
+    trigger per table and kind of write, per row)."""
+    if dialect == "postgresql":
+        return [f"CREATE TRIGGER data_stamp_{name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION data_stamp_renew('{name}')"
+                for table in tables]
+    return [f"CREATE TRIGGER data_stamp_{name}_{table}_{write} AFTER {write.upper()} ON {table} "
+            f"BEGIN UPDATE data_stamps SET stamp = lower(hex(randomblob(16))) "
+            f"WHERE name = '{name}'; END" for table in tables for write in SQLITE_WRITES]
+
+
+def unwatch(dialect: str, name: str, tables: tuple[str, ...]) -> list[str]:
+    """For migrations: the DDL that undoes `watch`."""
+    if dialect == "postgresql":
+        return [f"DROP TRIGGER data_stamp_{name} ON {table}" for table in tables]
+    return [f"DROP TRIGGER data_stamp_{name}_{table}_{write}"
+            for table in tables for write in SQLITE_WRITES]
 
 
 class DataStamp(Base):

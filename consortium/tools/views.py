@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
 from consortium import clock, db
 from consortium.auth.access import acting_user, admin_only, consortium_finance, readers
 from consortium.auth.models import Role
 from consortium.errors import DomainError
+from consortium.frame import stamps
 from consortium.frame.confirm import confirmation
 from consortium.frame.exports import table_response
 from consortium.frame.forms import show_domain_error
@@ -191,8 +194,21 @@ def set_usage(slug: str) -> Any:
 @readers
 def matrix() -> Any:
     filters = queries.MatrixFilters.from_args(request.args)
-    found = queries.matrix(filters, page=request.args.get("page", 1, type=int))
-    return render_template("tools/matrix.html", m=found, filters=filters)
+    page = request.args.get("page", 1, type=int)
+    # The same for every reader until a table it reads changes: kept under its stamp
+    # (frame/stamps.py); the date is in the filters, so tomorrow is another page.
+    key = (tuple(sorted(filters.as_args().items())), page, str(get_locale()))
+    content = MATRICES.get(stamps.current(stamps.PARTICIPATION), key,
+                           lambda: _matrix_content(filters, page))
+    return render_template("tools/matrix.html", content=content)
+
+
+MATRICES: stamps.Memo[Markup] = stamps.Memo()
+
+
+def _matrix_content(filters: queries.MatrixFilters, page: int) -> Markup:
+    return Markup(render_template("tools/_matrix.html", m=queries.matrix(filters, page=page),
+                                  filters=filters))
 
 
 @bp.route("/matrix.<any(csv, xlsx):fmt>")

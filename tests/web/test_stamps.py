@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import event, select, text
 
 from consortium import db
@@ -17,6 +18,8 @@ from consortium.frame import stamps
 from consortium.members import service as members
 from consortium.members.models import Municipality
 from consortium.tools import service as tools
+from consortium.tools.queries import MatrixFilters
+from consortium.tools.views import _matrix_content
 
 EN = {"Accept-Language": "en"}
 
@@ -72,12 +75,8 @@ def test_a_rolled_back_change_does_not_come_back_under_its_stamp(make_municipali
     assert stamps.current(stamps.COSTS) not in (before, undone)
 
 
-def test_every_table_the_overview_reads_renews_its_stamp(app, consortium):
-    """What the kept overview is made of: every table its statements name has the costs
-    triggers for every kind of write (a table left out would keep a stale page)."""
-    costs.set_budget(consortium["tool"], 2026, 1_000_000_00,
-                     keys.key_from_data({"method": "equal"}), actor_label="t")
-    db.session.commit()
+def tables_read(app, make) -> set[str]:
+    """The registry's tables that the statements `make` sends name."""
     statements: list[str] = []
 
     def seen(_conn, _cursor, statement, *_args):
@@ -86,16 +85,34 @@ def test_every_table_the_overview_reads_renews_its_stamp(app, consortium):
     engine = db.engine_of(app)
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        with app.test_request_context("/costs/2026"):
-            content = _overview_content(2026, "", "", 1, "en", True, None)
-            _overview_content(2026, "Län", "provisum", 1, "en", True, None)  # the filters
+        with app.test_request_context("/"):
+            assert "Stockholm" in make()
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    assert "Stockholm" in content
-    read = {table.name for table in Base.metadata.sorted_tables
+    return {table.name for table in Base.metadata.sorted_tables
             if any(re.search(rf"\b{table.name}\b", statement) for statement in statements)}
-    assert {"municipalities", "budgets", "allocation_lines"} <= read
-    watched = watched_tables(stamps.COSTS)
+
+
+KEPT_PAGES = {
+    # every table a kept page's content reads, with and without its filters
+    stamps.COSTS: lambda: _overview_content(2026, "", "", 1, "en", True, None)
+    + _overview_content(2026, "Län", "provisum", 1, "en", True, None),
+    stamps.PARTICIPATION: lambda: _matrix_content(MatrixFilters(on=date(2026, 6, 1)), 1)
+    + _matrix_content(MatrixFilters(on=date(2026, 6, 1), county="Län", status="member",
+                                    only_participants=False, include_retired=True), 1),
+}
+
+
+@pytest.mark.parametrize("name", list(KEPT_PAGES))
+def test_every_table_a_kept_page_reads_renews_its_stamp(app, consortium, name):
+    """A table left out would keep a stale page: every table the page's statements name has
+    the stamp's triggers for every kind of write."""
+    costs.set_budget(consortium["tool"], 2026, 1_000_000_00,
+                     keys.key_from_data({"method": "equal"}), actor_label="t")
+    db.session.commit()
+    read = tables_read(app, KEPT_PAGES[name])
+    assert {"municipalities", "tools"} <= read
+    watched = watched_tables(name)
     assert read <= set(watched), f"read but not watched: {read - set(watched)}"
     assert all(writes >= {"insert", "update", "delete"} for writes in watched.values()), watched
 
@@ -130,3 +147,18 @@ def test_only_a_get_keeps_and_a_page_without_its_stamp_is_made_each_time(app):
         assert memo.get("t", "k", lambda: next(made)) == 5  # a new stamp: made again
         memo.get("u", "k", lambda: next(made))  # 6; the oldest ("s") goes: two are kept
         assert len(memo) == 2 and memo.get("s", "k", lambda: next(made)) == 7
+
+
+def test_the_kept_matrix_shows_a_change_at_once(client_as, consortium, count_queries):
+    observer = client_as("observer")
+    observer.get("/")
+    with count_queries() as made:
+        first = observer.get("/tools/matrix", headers=EN).get_data(as_text=True)
+    with count_queries() as kept:
+        again = observer.get("/tools/matrix", headers=EN).get_data(as_text=True)
+    assert again == first and "3 municipalities" in first and "Malmö" not in first
+    assert kept.count == made.count - 5  # the stamp read instead of the matrix's six
+    tools.set_participation(consortium["tool"], consortium["municipalities"]["1280"],
+                            date(2020, 1, 1), None)
+    joined = observer.get("/tools/matrix", headers=EN).get_data(as_text=True)
+    assert "4 municipalities" in joined and "Malmö" in joined

@@ -1,0 +1,39 @@
+"""a stamp for the participation matrix
+
+Revision ID: 5b0c2f8e91d4
+Revises: eae709d71a06
+Create Date: 2026-12-05 14:20:00.000000
+
+The participation matrix is kept between requests under the stamp "participation"
+(consortium/frame/stamps.py), renewed on every write to the tables it reads.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from consortium.frame import stamps
+
+revision: str = '5b0c2f8e91d4'
+down_revision: str | Sequence[str] | None = 'eae709d71a06'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+PARTICIPATION = ("municipalities", "tools", "participations")
+
+
+def upgrade() -> None:
+    table = sa.table("data_stamps", sa.column("name", sa.String), sa.column("stamp", sa.String))
+    op.bulk_insert(table, [{"name": "participation", "stamp": secrets.token_hex(16)}])
+    for statement in stamps.watch(op.get_bind().dialect.name, "participation", PARTICIPATION):
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    for statement in stamps.unwatch(op.get_bind().dialect.name, "participation", PARTICIPATION):
+        op.execute(statement)
+    op.execute("DELETE FROM data_stamps WHERE name = 'participation'")
