@@ -31,7 +31,7 @@ T = TypeVar("T")
 # The stamps; the migration that adds one installs its triggers on the tables it watches
 # (tests compare the tables a kept page reads with the triggers in the database).
 COSTS = "costs"  # the finance overview
-PARTICIPATION = "participation"  # the participation matrix
+PARTICIPATION = "participation"  # the participation matrix, a tool page's lists
 
 SQLITE_WRITES = ("insert", "update", "delete")
 RENEW_PG = """

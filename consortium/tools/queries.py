@@ -60,11 +60,8 @@ class ToolDetail:
         return page_count(self.usage_count, PAGE)
 
 
-def detail(slug: str, usage_year: int, page: int = 1, usage_page: int = 1,
-           today: date | None = None) -> ToolDetail | None:
-    tool = db.session.scalar(select(Tool).where(Tool.slug == slug))
-    if tool is None:
-        return None
+def detail(tool: Tool, usage_year: int, page: int = 1, usage_page: int = 1,
+           today: date | None = None) -> ToolDetail:
     today = today or clock.today()
     ongoing = and_(Participation.joined_on <= today,
                    or_(Participation.left_on.is_(None), Participation.left_on >= today))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -86,21 +88,44 @@ def edit(slug: str) -> Any:
 
 def _render_detail(slug: str, participation_form: ParticipationForm | None = None,
                    usage_form: UsageForm | None = None, status: int = 200) -> Any:
-    year = request.args.get("year", clock.today().year, type=int) or clock.today().year
-    found = queries.detail(slug, year, page=request.args.get("page", 1, type=int) or 1,
-                           usage_page=request.args.get("upage", 1, type=int) or 1)
-    if found is None:
+    tool = db.session.scalar(select(Tool).where(Tool.slug == slug))
+    if tool is None:
         abort(404)
     today = clock.today()
+    year = request.args.get("year", today.year, type=int) or today.year
+    page = request.args.get("page", 1, type=int) or 1
+    usage_page = request.args.get("upage", 1, type=int) or 1
+    # The lists are the same for every reader until a table they read changes: kept under
+    # the participation stamp (frame/stamps.py); the forms around them are made each time.
+    key = (tool.id, year, page, usage_page, today, str(get_locale()))
+    kept = TOOL_LISTS.get(stamps.current(stamps.PARTICIPATION), key,
+                          lambda: _tool_lists(tool, year, page, usage_page, today))
     participation_form = participation_form or ParticipationForm(formdata=None, joined_on=today)
     usage_form = usage_form or UsageForm(formdata=None, year=year)
     user = acting_user()
     return render_template(
-        "tools/detail.html", d=found, tool=found.tool, current=found.current,
-        other=found.other, participation_form=participation_form, usage_form=usage_form,
-        end_form=EndParticipationForm(formdata=None, left_on=today),
-        can_edit=user is not None and user.role is Role.ADMIN, today=today,
+        "tools/detail.html", tool=tool, kept=kept, participation_form=participation_form,
+        usage_form=usage_form, end_form=EndParticipationForm(formdata=None, left_on=today),
+        can_edit=user is not None and user.role is Role.ADMIN,
     ), status
+
+
+@dataclass(frozen=True)
+class ToolLists:
+    participants: Markup
+    usage: Markup
+    usage_rows: bool  # whether anyone took part in the year (the usage form asks for one)
+
+
+TOOL_LISTS: stamps.Memo[ToolLists] = stamps.Memo()
+
+
+def _tool_lists(tool: Tool, year: int, page: int, usage_page: int, today: date) -> ToolLists:
+    found = queries.detail(tool, year, page=page, usage_page=usage_page, today=today)
+    context = {"d": found, "tool": tool, "current": found.current, "other": found.other}
+    return ToolLists(Markup(render_template("tools/_tool_participants.html", **context)),
+                     Markup(render_template("tools/_tool_usage.html", **context)),
+                     bool(found.usage_rows))
 
 
 @bp.route("/<slug>")

@@ -18,8 +18,9 @@ from consortium.frame import stamps
 from consortium.members import service as members
 from consortium.members.models import Municipality
 from consortium.tools import service as tools
+from consortium.tools.models import Tool
 from consortium.tools.queries import MatrixFilters
-from consortium.tools.views import _matrix_content
+from consortium.tools.views import _matrix_content, _tool_lists
 
 EN = {"Accept-Language": "en"}
 
@@ -93,24 +94,33 @@ def tables_read(app, make) -> set[str]:
             if any(re.search(rf"\b{table.name}\b", statement) for statement in statements)}
 
 
+def tool_lists() -> str:
+    provisum = db.session.scalar(select(Tool).where(Tool.slug == "provisum"))
+    lists = _tool_lists(provisum, 2026, 1, 1, date(2026, 6, 1))
+    return lists.participants + lists.usage
+
+
 KEPT_PAGES = {
     # every table a kept page's content reads, with and without its filters
-    stamps.COSTS: lambda: _overview_content(2026, "", "", 1, "en", True, None)
-    + _overview_content(2026, "Län", "provisum", 1, "en", True, None),
-    stamps.PARTICIPATION: lambda: _matrix_content(MatrixFilters(on=date(2026, 6, 1)), 1)
-    + _matrix_content(MatrixFilters(on=date(2026, 6, 1), county="Län", status="member",
-                                    only_participants=False, include_retired=True), 1),
+    "overview": (stamps.COSTS, lambda: _overview_content(2026, "", "", 1, "en", True, None)
+                 + _overview_content(2026, "Län", "provisum", 1, "en", True, None)),
+    "matrix": (stamps.PARTICIPATION, lambda: _matrix_content(MatrixFilters(on=date(2026, 6, 1)), 1)
+               + _matrix_content(MatrixFilters(on=date(2026, 6, 1), county="Län",
+                                               status="member", only_participants=False,
+                                               include_retired=True), 1)),
+    "tool lists": (stamps.PARTICIPATION, tool_lists),
 }
 
 
-@pytest.mark.parametrize("name", list(KEPT_PAGES))
-def test_every_table_a_kept_page_reads_renews_its_stamp(app, consortium, name):
+@pytest.mark.parametrize("page", list(KEPT_PAGES))
+def test_every_table_a_kept_page_reads_renews_its_stamp(app, consortium, page):
     """A table left out would keep a stale page: every table the page's statements name has
     the stamp's triggers for every kind of write."""
+    name, make = KEPT_PAGES[page]
     costs.set_budget(consortium["tool"], 2026, 1_000_000_00,
                      keys.key_from_data({"method": "equal"}), actor_label="t")
     db.session.commit()
-    read = tables_read(app, KEPT_PAGES[name])
+    read = tables_read(app, make)
     assert {"municipalities", "tools"} <= read
     watched = watched_tables(name)
     assert read <= set(watched), f"read but not watched: {read - set(watched)}"
@@ -162,3 +172,15 @@ def test_the_kept_matrix_shows_a_change_at_once(client_as, consortium, count_que
                             date(2020, 1, 1), None)
     joined = observer.get("/tools/matrix", headers=EN).get_data(as_text=True)
     assert "4 municipalities" in joined and "Malmö" in joined
+
+
+def test_a_kept_tool_page_shows_new_usage_at_once(client_as, consortium):
+    admin = client_as("admin")
+    admin.get("/")
+    first = admin.get("/tools/provisum?year=2026", headers=EN).get_data(as_text=True)
+    assert admin.get("/tools/provisum?year=2026", headers=EN).get_data(as_text=True) == first
+    assert "12,345" not in first and "Enter a usage figure" in first
+    tools.set_usage(consortium["tool"], consortium["municipalities"]["0180"], 2026, 12345,
+                    actor_label="t")
+    after = admin.get("/tools/provisum?year=2026", headers=EN).get_data(as_text=True)
+    assert "12,345" in after
