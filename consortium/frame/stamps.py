@@ -32,6 +32,7 @@ T = TypeVar("T")
 # (tests compare the tables a kept page reads with the triggers in the database).
 COSTS = "costs"  # the finance overview
 PARTICIPATION = "participation"  # the participation matrix, a tool page's lists
+MEMBERS = "members"  # a municipality's membership periods and population figures
 
 SQLITE_WRITES = ("insert", "update", "delete")
 RENEW_PG = """

@@ -7,11 +7,16 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from consortium import clock, db
 from consortium.auth.models import Role, User
-from consortium.members.models import Municipality, PopulationFigure, standing_condition
+from consortium.members.models import (
+    MembershipPeriod,
+    Municipality,
+    PopulationFigure,
+    standing_condition,
+)
 from consortium.signals import answers, register_columns
 
 SORTS = {"code", "name", "county", "status", "population"}
@@ -132,11 +137,8 @@ class Detail:
 
 
 def detail(code: str) -> Detail | None:
-    municipality = db.session.scalar(
-        select(Municipality).where(Municipality.code == code)
-        .options(selectinload(Municipality.population_figures)
-                 .joinedload(PopulationFigure.imported_by),
-                 selectinload(Municipality.membership_periods)))
+    """The municipality and the people of it (its history: `history`)."""
+    municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
     if municipality is None:
         return None
     people = list(db.session.scalars(
@@ -144,3 +146,15 @@ def detail(code: str) -> Detail | None:
                            User.role.in_([Role.REPRESENTATIVE, Role.FINANCE]))
         .order_by(User.role, User.name)))
     return Detail(municipality, people)
+
+
+def history(municipality: Municipality) -> tuple[list[MembershipPeriod], list[PopulationFigure]]:
+    """Its membership periods (oldest first) and population figures (by year, each with the
+    import it came from): two statements."""
+    periods = list(db.session.scalars(
+        select(MembershipPeriod).where(MembershipPeriod.municipality_id == municipality.id)
+        .order_by(MembershipPeriod.joined_on)))
+    figures = list(db.session.scalars(
+        select(PopulationFigure).where(PopulationFigure.municipality_id == municipality.id)
+        .options(joinedload(PopulationFigure.imported_by)).order_by(PopulationFigure.year)))
+    return periods, figures

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from consortium import clock, db
 from consortium.auth.access import acting_user, admin_only, readers, require_user
 from consortium.charts import columns
 from consortium.errors import DomainError
+from consortium.frame import stamps
 from consortium.frame.exports import table_response
 from consortium.frame.forms import show_domain_error
 from consortium.frame.paging import page_count
@@ -77,21 +80,41 @@ def _render_detail(code: str, population_form: PopulationForm | None = None,
     if found is None:
         abort(404)
     municipality = found.municipality
-    figures = municipality.population_figures
-    chart = columns([(str(f.year), f.population) for f in figures],
-                    label=_("Population of %(name)s by year", name=municipality.name),
-                    locale=str(get_locale())) if len(figures) > 1 else None
+    # Its history is the same for every reader until a table behind it changes: kept under
+    # the members stamp (frame/stamps.py); the facts of today and the forms are made each time.
+    locale = str(get_locale())
+    kept = HISTORIES.get(stamps.current(stamps.MEMBERS), (municipality.id, locale),
+                         lambda: _history(municipality, locale))
     user = acting_user()
     sections = sorted((section for section in answers(municipality_sections.send(municipality))
                        if isinstance(section, PageSection)), key=lambda section: section.order)
     return render_template(
-        "members/detail.html", detail=found, m=municipality, chart=chart, sections=sections,
+        "members/detail.html", detail=found, m=municipality, kept=kept, sections=sections,
         membership_form=MembershipForm(formdata=None, on=clock.today()),
         population_form=population_form or PopulationForm(formdata=None),
         delete_form=DeleteForm(formdata=None),
         can_edit=user is not None and user.role.value == "admin",
         can_delete=municipality.status is None and not service.has_history(municipality),
     ), status
+
+
+@dataclass(frozen=True)
+class History:
+    membership: Markup  # the membership periods
+    population: Markup  # the population figures, with their chart
+
+
+HISTORIES: stamps.Memo[History] = stamps.Memo()
+
+
+def _history(municipality: Municipality, locale: str) -> History:
+    periods, figures = queries.history(municipality)
+    chart = columns([(str(f.year), f.population) for f in figures],
+                    label=_("Population of %(name)s by year", name=municipality.name),
+                    locale=locale) if len(figures) > 1 else None
+    return History(
+        Markup(render_template("members/_membership.html", periods=periods)),
+        Markup(render_template("members/_population.html", figures=figures, chart=chart)))
 
 
 @bp.route("/<code>")

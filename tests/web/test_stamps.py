@@ -17,6 +17,7 @@ from consortium.db import Base
 from consortium.frame import stamps
 from consortium.members import service as members
 from consortium.members.models import Municipality
+from consortium.members.views import _history
 from consortium.tools import service as tools
 from consortium.tools.models import Tool
 from consortium.tools.queries import MatrixFilters
@@ -100,6 +101,12 @@ def tool_lists() -> str:
     return lists.participants + lists.usage
 
 
+def municipality_history() -> str:
+    stockholm = db.session.scalar(select(Municipality).where(Municipality.code == "0180"))
+    history = _history(stockholm, "en")
+    return history.membership + history.population
+
+
 KEPT_PAGES = {
     # every table a kept page's content reads, with and without its filters
     "overview": (stamps.COSTS, lambda: _overview_content(2026, "", "", 1, "en", True, None)
@@ -109,6 +116,7 @@ KEPT_PAGES = {
                                                status="member", only_participants=False,
                                                include_retired=True), 1)),
     "tool lists": (stamps.PARTICIPATION, tool_lists),
+    "municipality history": (stamps.MEMBERS, municipality_history),
 }
 
 
@@ -119,9 +127,10 @@ def test_every_table_a_kept_page_reads_renews_its_stamp(app, consortium, page):
     name, make = KEPT_PAGES[page]
     costs.set_budget(consortium["tool"], 2026, 1_000_000_00,
                      keys.key_from_data({"method": "equal"}), actor_label="t")
+    members.set_population(consortium["municipalities"]["0180"], 2017, 940_000)  # a chart
     db.session.commit()
     read = tables_read(app, make)
-    assert {"municipalities", "tools"} <= read
+    assert "municipalities" in read
     watched = watched_tables(name)
     assert read <= set(watched), f"read but not watched: {read - set(watched)}"
     assert all(writes >= {"insert", "update", "delete"} for writes in watched.values()), watched
@@ -184,3 +193,15 @@ def test_a_kept_tool_page_shows_new_usage_at_once(client_as, consortium):
                     actor_label="t")
     after = admin.get("/tools/provisum?year=2026", headers=EN).get_data(as_text=True)
     assert "12,345" in after
+
+
+def test_a_kept_municipality_page_shows_a_new_figure_at_once(client_as, consortium):
+    observer = client_as("observer")
+    observer.get("/")
+    first = observer.get("/municipalities/1860", headers=EN).get_data(as_text=True)
+    assert observer.get("/municipalities/1860", headers=EN).get_data(as_text=True) == first
+    assert "6,001" not in first
+    laxa = db.session.scalar(select(Municipality).where(Municipality.code == "1860"))
+    members.set_population(laxa, 2017, 6001)
+    after = observer.get("/municipalities/1860", headers=EN).get_data(as_text=True)
+    assert "6,001" in after and 'aria-label="Population of Laxå by year"' in after
