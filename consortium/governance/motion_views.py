@@ -129,8 +129,9 @@ def motion(motion_id: int) -> Any:
         disqualified=record.disqualified, disqualify_form=DisqualifyForm(formdata=None),
         reservation_form=ReservationForm(formdata=None),
         may_reserve=own is not None and record.may_reserve(own.id),
-        kept_hash=kept_hash("result", str(found.id)), opening=opening_of(found)
-        if is_admin() else None, record=record, effect_text=effects.describe(found.effect))
+        kept_hash=kept_hash("result", str(found.id)) if record.result is not None else None,
+        opening=opening_of(found) if is_admin() else None, record=record,
+        effect_text=effects.describe(found.effect))
 
 
 @bp.route("/motions/<int:motion_id>/disqualified", methods=["POST"])

@@ -339,8 +339,11 @@ def motion_records(found: Iterable[Motion]) -> list[MotionRecord]:
     ids = [m.id for m in chosen]
     if not ids:
         return []
+    # A result, and reservations against it, exist only once a motion is closed (results.py):
+    # an open motion's page does not ask for them.
+    closed = [m.id for m in chosen if m.status is MotionStatus.CLOSED]
     outcome = {r.motion_id: r for r in db.session.scalars(select(MotionResult).where(
-        MotionResult.motion_id.in_(ids)))}
+        MotionResult.motion_id.in_(closed)))} if closed else {}
     seats: dict[int, list[Seat]] = defaultdict(list)
     secret = {m.id for m in chosen if m.secret}
     for motion_id, mid, code, name, weight, choice, holder, email, reference in \
@@ -362,23 +365,26 @@ def motion_records(found: Iterable[Motion]) -> list[MotionRecord]:
 
     dissent: dict[int, list[Dissent]] = defaultdict(list)
     for reservation in db.session.scalars(select(Reservation).where(
-            Reservation.motion_id.in_(ids)).options(selectinload(Reservation.municipality))
-            .order_by(Reservation.id)):
+            Reservation.motion_id.in_(closed)).options(selectinload(Reservation.municipality))
+            .order_by(Reservation.id)) if closed else ():
         dissent[reservation.motion_id].append(Dissent(
             reservation.municipality_id, reservation.municipality.code,
             reservation.municipality.name, reservation.text))
     options: dict[int, list[Option]] = defaultdict(list)
     kinds = {m.id: m.kind for m in chosen}
+    # only a vote between proposals and an election have options (motions.py: _kind_fields)
+    polled = [m.id for m in chosen if m.kind is not PollKind.YES_NO]
     for option, code in db.session.execute(
             select(PollOption, Municipality.code)
             .outerjoin(Municipality, Municipality.id == PollOption.municipality_id)
-            .where(PollOption.motion_id.in_(ids)).order_by(PollOption.motion_id,
-                                                           PollOption.number)):
+            .where(PollOption.motion_id.in_(polled)).order_by(PollOption.motion_id,
+                                                              PollOption.number)) \
+            if polled else ():
         options[option.motion_id].append(Option(
             option.number, polls.label_of(option, kinds[option.motion_id], code), option.text,
             code, option.score, option.elected))
     marks: dict[tuple[int, int], list[str]] = defaultdict(list)
-    if any(m.kind is not PollKind.YES_NO and not m.secret for m in chosen):
+    if any(m.id in polled and not m.secret for m in chosen):
         for motion_id, mid, label in db.session.execute(
                 select(Ballot.motion_id, Ballot.municipality_id, BallotMark.label)
                 .join(BallotMark, BallotMark.ballot_id == Ballot.id)
