@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from consortium import clock, db
 from consortium.audit.chain import GENESIS, Report, content_of, digest, link_pending, verify
@@ -17,20 +17,25 @@ from consortium.audit.models import AuditEvent, AuditVerification
 
 
 def latest() -> AuditVerification | None:
-    return db.session.scalar(select(AuditVerification)
-                             .order_by(AuditVerification.id.desc()).limit(1))
+    return state()[0]
 
 
 STALLED = timedelta(minutes=1)  # the linker comes every second: a minute means it does not
 
 
-def stalled() -> int:
-    """How many events have waited longer than STALLED for their place in the chain (0 while
-    the worker's linker keeps up): the audit page says so, for the worker is not running."""
-    waiting, oldest = db.session.execute(
-        select(func.count(), func.min(AuditEvent.occurred_at))
-        .where(AuditEvent.position.is_(None))).one()
-    return int(waiting) if oldest is not None and oldest < clock.now() - STALLED else 0
+def state() -> tuple[AuditVerification | None, int]:
+    """The newest verification, and how many events have waited longer than STALLED for their
+    place in the chain (0 while the worker's linker keeps up: the audit page says when not,
+    for the worker is not running). One statement."""
+    waiting = select(func.count()).where(AuditEvent.position.is_(None)).scalar_subquery()
+    oldest = select(func.min(AuditEvent.occurred_at)) \
+        .where(AuditEvent.position.is_(None)).scalar_subquery()
+    newest = select(func.max(AuditVerification.id)).scalar_subquery()
+    one = select(literal(1).label("one")).subquery()
+    found, count, since = db.session.execute(
+        select(AuditVerification, waiting, oldest).select_from(one)
+        .outerjoin(AuditVerification, AuditVerification.id == newest)).one()
+    return found, int(count) if since is not None and since < clock.now() - STALLED else 0
 
 
 def _anchor() -> tuple[AuditVerification | None, str]:

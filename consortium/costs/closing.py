@@ -22,12 +22,14 @@ def reasons_not_to_close(year: int) -> list[str]:
     return reasons_for_years([year])[year]
 
 
-def reasons_for_years(wanted: list[int], budgets: dict[int, list[Budget]] | None = None
-                      ) -> dict[int, list[str]]:
+def reasons_for_years(wanted: list[int], budgets: dict[int, list[Budget]] | None = None,
+                      closed: set[int] | None = None) -> dict[int, list[str]]:
     """Why each year cannot be closed yet, read in a fixed number of statements whatever the
-    number of years, tools or municipalities: the closed years, the tools' current budgets
-    (given when the caller has read them), the fee schedules with the problem stored."""
-    done = set(db.session.scalars(select(ClosedYear.year).where(ClosedYear.year.in_(wanted))))
+    number of years, tools or municipalities: the closed years (`closed`: every closed year,
+    when the caller has read them), the tools' current budgets (given when the caller has
+    read them), the fee schedules with the problem stored."""
+    done = set(db.session.scalars(select(ClosedYear.year).where(ClosedYear.year.in_(wanted)))) \
+        if closed is None else closed & set(wanted)
     open_years = [year for year in wanted if year not in done]
     if budgets is None:
         budgets = latest_by_year(open_years)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union
 
 from consortium import clock, db
 from consortium.auth.models import User
@@ -27,12 +27,16 @@ class Worklist:
 def worklist(user: User, today: date | None = None) -> Worklist:
     today = today or clock.today()
     found = Worklist(consortium_wide=user.municipality_id is None)
-    years = sorted(set(db.session.scalars(select(Budget.year).distinct())) | {today.year})
-    closed = set(db.session.scalars(select(ClosedYear.year)))
+    # the years with a budget and the closed years, in one statement
+    budgeted, closed = {today.year}, set()
+    for year, is_closed in db.session.execute(union(
+            select(Budget.year, literal(False)), select(ClosedYear.year, literal(True)))):
+        (closed if is_closed else budgeted).add(year)
     found.closed = sorted(closed, reverse=True)[:5]
-    open_years = [year for year in years if year not in closed]
+    open_years = [year for year in sorted(budgeted) if year not in closed]
     budgets = latest_by_year(open_years)
-    reasons = reasons_for_years([year for year in open_years if year <= today.year], budgets)
+    reasons = reasons_for_years([year for year in open_years if year <= today.year], budgets,
+                                closed)
     for year in open_years:
         found.drafts += [b for b in budgets[year] if b.status is BudgetStatus.DRAFT]
         if year in reasons:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from consortium import clock, db
 from consortium.audit.service import record
@@ -34,7 +35,9 @@ def municipality_by_code(code: str | None, field: str) -> Municipality | None:
 
 
 def get_council(council_id: int) -> Council:
-    council = db.session.get(Council, council_id)
+    # with its standing chair, which its page and its meetings name: not one statement more
+    council = db.session.get(Council, council_id,
+                             options=[joinedload(Council.chair_municipality)])
     if council is None:
         raise NotFound(_("No council has the number %(id)s.", id=council_id))
     return council

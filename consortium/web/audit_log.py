@@ -231,10 +231,11 @@ def log() -> Any:
     pages = (page + 1 if has_next else page) if beyond else page_count(total, PAGE_SIZE)
     sentences = _sentences()
     actions = sorted(sentences, key=sentences.__getitem__)
-    from consortium.audit.verification import latest, stalled
+    from consortium.audit.verification import state
 
+    chain, stalled = state()
     return render_template("audit/log.html", lines=lines(events, sentences), filters=filters,
-                           chain=latest(), stalled=stalled(),
+                           chain=chain, stalled=stalled,
                            verify_form=EmptyForm(formdata=None),
                            errors=errors, total=total, beyond=beyond, count_cap=COUNT_CAP,
                            page=page, pages=pages, kinds=KINDS,
