@@ -28,7 +28,8 @@ def worklist(user: User, today: date | None = None) -> Worklist:
     today = today or clock.today()
     found = Worklist(consortium_wide=user.municipality_id is None)
     # the years with a budget and the closed years, in one statement
-    budgeted, closed = {today.year}, set()
+    budgeted: set[int] = {today.year}
+    closed: set[int] = set()
     for year, is_closed in db.session.execute(union(
             select(Budget.year, literal(False)), select(ClosedYear.year, literal(True)))):
         (closed if is_closed else budgeted).add(year)
