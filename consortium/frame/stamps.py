@@ -74,9 +74,16 @@ class DataStamp(Base):
     stamp: Mapped[str] = mapped_column(String(40))
 
 
-def current(name: str) -> str | None:
-    """The stamp `name` as the database has it now; None when there is no such stamp."""
-    return db.session.scalar(select(DataStamp.stamp).where(DataStamp.name == name))
+def current(*names: str) -> str | None:
+    """The stamps `names` as the database has them now, as one (a page made of the tables of
+    several stamps is kept under all of them); None when one of them does not exist."""
+    found = {name: stamp for name, stamp in db.session.execute(
+        select(DataStamp.name, DataStamp.stamp).where(DataStamp.name.in_(names)))} \
+        if len(names) > 1 else {names[0]: db.session.scalar(
+            select(DataStamp.stamp).where(DataStamp.name == names[0]))}
+    if any(found.get(name) is None for name in names):
+        return None
+    return "/".join(found[name] for name in names)
 
 
 class Memo(Generic[T]):

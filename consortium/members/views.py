@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -44,12 +45,25 @@ def export_header() -> list[str]:
 def index() -> Any:
     columns = queries.extra_columns()
     filters = queries.Filters.from_args(request.args, queries.sorts(columns))
+    today = clock.today()
+    # The register is the same for every reader on a day until a table it reads changes:
+    # kept under the members stamp and, for the tools in use, the participation stamp.
+    key = (tuple(sorted(filters.as_args().items())), filters.page, today, str(get_locale()))
+    content = REGISTERS.get(stamps.current(stamps.MEMBERS, stamps.PARTICIPATION), key,
+                            lambda: _register(filters, columns, today))
+    return render_template("members/index.html", content=content)
+
+
+REGISTERS: stamps.Memo[Markup] = stamps.Memo()
+
+
+def _register(filters: queries.Filters, columns: list[queries.RegisterColumn],
+              today: date) -> Markup:
     rows, total, counties = queries.register_page(filters, columns)
-    pages = page_count(total, queries.PAGE_SIZE)
-    return render_template("members/index.html", rows=rows, total=total, counties=counties,
-                           filters=filters, page=filters.page, pages=pages, columns=columns,
-                           today=clock.today(),
-                           statuses=["member", "admitted", "applicant", "resigned"])
+    return Markup(render_template(
+        "members/_register.html", rows=rows, total=total, counties=counties, filters=filters,
+        page=filters.page, pages=page_count(total, queries.PAGE_SIZE), columns=columns,
+        today=today, statuses=["member", "admitted", "applicant", "resigned"]))
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")

@@ -17,7 +17,8 @@ from consortium.db import Base
 from consortium.frame import stamps
 from consortium.members import service as members
 from consortium.members.models import Municipality
-from consortium.members.views import _history
+from consortium.members.queries import Filters, extra_columns
+from consortium.members.views import _history, _register
 from consortium.tools import service as tools
 from consortium.tools.models import Tool
 from consortium.tools.queries import MatrixFilters
@@ -117,6 +118,10 @@ KEPT_PAGES = {
                                                include_retired=True), 1)),
     "tool lists": (stamps.PARTICIPATION, tool_lists),
     "municipality history": (stamps.MEMBERS, municipality_history),
+    "register": ((stamps.MEMBERS, stamps.PARTICIPATION), lambda: _register(
+        Filters(), extra_columns(), date(2026, 6, 1)) + _register(
+        Filters(q="stock", county="Län", status="member", sort="tools_in_use", desc=True),
+        extra_columns(), date(2026, 6, 1))),
 }
 
 
@@ -124,14 +129,17 @@ KEPT_PAGES = {
 def test_every_table_a_kept_page_reads_renews_its_stamp(app, consortium, page):
     """A table left out would keep a stale page: every table the page's statements name has
     the stamp's triggers for every kind of write."""
-    name, make = KEPT_PAGES[page]
+    names, make = KEPT_PAGES[page]
     costs.set_budget(consortium["tool"], 2026, 1_000_000_00,
                      keys.key_from_data({"method": "equal"}), actor_label="t")
     members.set_population(consortium["municipalities"]["0180"], 2017, 940_000)  # a chart
     db.session.commit()
     read = tables_read(app, make)
     assert "municipalities" in read
-    watched = watched_tables(name)
+    watched: dict[str, set[str]] = {}
+    for name in (names,) if isinstance(names, str) else names:
+        for table, writes in watched_tables(name).items():
+            watched.setdefault(table, set()).update(writes)
     assert read <= set(watched), f"read but not watched: {read - set(watched)}"
     assert all(writes >= {"insert", "update", "delete"} for writes in watched.values()), watched
 
@@ -205,3 +213,11 @@ def test_a_kept_municipality_page_shows_a_new_figure_at_once(client_as, consorti
     members.set_population(laxa, 2017, 6001)
     after = observer.get("/municipalities/1860", headers=EN).get_data(as_text=True)
     assert "6,001" in after and 'aria-label="Population of Laxå by year"' in after
+
+
+def test_a_page_of_several_stamps_is_kept_under_all_of_them(make_tool):
+    both = stamps.current(stamps.MEMBERS, stamps.PARTICIPATION)
+    assert both == f"{stamps.current(stamps.MEMBERS)}/{stamps.current(stamps.PARTICIPATION)}"
+    make_tool("ny", "Nytt verktyg")  # tools: the participation stamp's, not the members'
+    assert stamps.current(stamps.MEMBERS, stamps.PARTICIPATION) != both
+    assert stamps.current(stamps.MEMBERS, "no such stamp") is None
