@@ -77,11 +77,11 @@ class DataStamp(Base):
 def current(*names: str) -> str | None:
     """The stamps `names` as the database has them now, as one (a page made of the tables of
     several stamps is kept under all of them); None when one of them does not exist."""
-    found = {name: stamp for name, stamp in db.session.execute(
-        select(DataStamp.name, DataStamp.stamp).where(DataStamp.name.in_(names)))} \
-        if len(names) > 1 else {names[0]: db.session.scalar(
-            select(DataStamp.stamp).where(DataStamp.name == names[0]))}
-    if any(found.get(name) is None for name in names):
+    if len(names) == 1:
+        return db.session.scalar(select(DataStamp.stamp).where(DataStamp.name == names[0]))
+    found: dict[str, str] = {name: stamp for name, stamp in db.session.execute(
+        select(DataStamp.name, DataStamp.stamp).where(DataStamp.name.in_(names)))}
+    if any(name not in found for name in names):
         return None
     return "/".join(found[name] for name in names)
 
