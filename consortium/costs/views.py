@@ -3,6 +3,7 @@ membership fees and statements."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -347,10 +348,32 @@ def fees(year: int) -> Any:
 @readers
 def statement(code: str, year: int) -> Any:
     municipality = _statement_municipality(code)
-    return render_template("costs/statement.html", s=queries.statement(municipality, year),
-                           year=year, m=municipality, key_labels=KEY_LABELS,
-                           as_decimal=as_decimal,
-                           kept_hash=kept_hash("statement", f"{code}/{year}"))
+    # The same for every reader of it until a table it reads changes: kept under the stamps
+    # of those tables (frame/stamps.py); the kept PDF's hash is read each time.
+    locale = str(get_locale())
+    kept = STATEMENTS.get(
+        stamps.current(stamps.COSTS, stamps.PARTICIPATION, stamps.MEMBERS),
+        (municipality.id, year, locale), lambda: _statement_content(municipality, year))
+    return render_template("costs/statement.html", kept=kept, year=year, m=municipality,
+                           kept_hash=kept_hash("statement", f"{code}/{year}")
+                           if kept.has_lines else None)
+
+
+@dataclass(frozen=True)
+class KeptStatement:
+    body: Markup  # whether it is final, its problems and its lines (or that there are none)
+    has_lines: bool
+
+
+STATEMENTS: stamps.Memo[KeptStatement] = stamps.Memo()
+
+
+def _statement_content(municipality: Municipality, year: int) -> KeptStatement:
+    found = queries.statement(municipality, year)
+    return KeptStatement(Markup(render_template(
+        "costs/_statement.html", s=found, year=year, m=municipality, key_labels=KEY_LABELS,
+        as_decimal=as_decimal)), bool(found.lines or found.fee or found.fee_missing
+                                      or found.adjustments))
 
 
 def _statement_municipality(code: str) -> Municipality:
