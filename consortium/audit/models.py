@@ -12,10 +12,12 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,6 +53,13 @@ class AuditEvent(Base):
     seal: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        # The events waiting for their place, and how long: a small index (the linker empties
+        # it every second) that the audit page and the linker read, however long the chain
+        Index("ix_audit_events_unlinked", "occurred_at", postgresql_where=text("position IS NULL"),
+              sqlite_where=text("position IS NULL")),
+    )
 
 
 class AuditChainHead(Base):

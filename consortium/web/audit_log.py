@@ -4,13 +4,14 @@ Administrators and observers (revisorer) read it; nobody changes it."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, literal, null, select, union_all
@@ -230,7 +231,6 @@ def log() -> Any:
     has_next, events = len(events) > PAGE_SIZE, events[:PAGE_SIZE]
     pages = (page + 1 if has_next else page) if beyond else page_count(total, PAGE_SIZE)
     sentences = _sentences()
-    actions = sorted(sentences, key=sentences.__getitem__)
     from consortium.audit.verification import state
 
     chain, stalled = state()
@@ -239,7 +239,7 @@ def log() -> Any:
                            verify_form=EmptyForm(formdata=None),
                            errors=errors, total=total, beyond=beyond, count_cap=COUNT_CAP,
                            page=page, pages=pages, kinds=KINDS,
-                           actions=[(a, _action_label(sentences[a])) for a in actions])
+                           actions=_actions_in(str(get_locale())))
 
 
 VERIFY_KIND = "audit.verify"
@@ -271,8 +271,24 @@ def verify_now() -> Any:
 
 
 def _sentences() -> dict[str, str]:
-    """Every kind of event's sentence in the reader's language, translated once per page."""
-    return {action: str(template) for action, template in SENTENCES.items()}
+    """Every kind of event's sentence in the reader's language (not to be changed)."""
+    return _sentences_in(str(get_locale()))
+
+
+@functools.lru_cache(maxsize=8)
+def _sentences_in(locale: str) -> dict[str, str]:
+    """Translated once per language and process, not once per page: the translations are
+    read when the app starts and never change while it runs."""
+    with force_locale(locale):
+        return {action: str(template) for action, template in SENTENCES.items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _actions_in(locale: str) -> list[tuple[str, str]]:
+    """The kinds of event for the filter, each with its label, in the order of the labels."""
+    sentences = _sentences_in(locale)
+    return [(action, _action_label(sentences[action]))
+            for action in sorted(sentences, key=sentences.__getitem__)]
 
 
 def _action_label(sentence: str) -> str:
