@@ -15,7 +15,6 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, literal, null, select, union_all
-from sqlalchemy.orm import joinedload
 
 from consortium import db
 from consortium.audit.filters import PAGE_SIZE, filtered
@@ -95,7 +94,7 @@ KINDS: dict[str, Any] = {
 
 @dataclass
 class Line:
-    event: AuditEvent
+    event: Any  # a row of the event's columns and its actor's name (`event_rows`)
     who: str
     sentence: str
     link: str | None
@@ -112,7 +111,7 @@ def fields_text(values: dict[str, Any] | None) -> str:
                      for name, value in values.items())
 
 
-def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str | None]]:
+def _names(events: Sequence[Any]) -> dict[tuple[str, str], tuple[str, str | None]]:
     """(object type, object id) → (name, link) for the events of one page: one statement for
     every kind of object that occurs, whatever the number of events."""
     wanted: dict[str, set[str]] = {}
@@ -188,7 +187,17 @@ def _names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], tuple[str, str
     return found
 
 
-def lines(events: Sequence[AuditEvent], sentences: dict[str, str] | None = None) -> list[Line]:
+def event_rows(query: Any, limit: int, offset: int = 0) -> list[Any]:
+    """The events `query` selects, as plain rows of their columns and their actor's name:
+    not entities (a page of loaded events cost more than its statements)."""
+    return list(db.session.execute(query.with_only_columns(
+        AuditEvent.id, AuditEvent.occurred_at, AuditEvent.actor_label, AuditEvent.action,
+        AuditEvent.object_type, AuditEvent.object_id, AuditEvent.before, AuditEvent.after,
+        AuditEvent.note, func.coalesce(func.nullif(User.name, ""), User.email).label("actor_name"))
+        .outerjoin(User, User.id == AuditEvent.actor_id).limit(limit).offset(offset)))
+
+
+def lines(events: Sequence[Any], sentences: dict[str, str] | None = None) -> list[Line]:
     """Each event in a sentence. Every text is translated once per page, not once per line
     (a translation look-up costs more than the rest of a line)."""
     names = _names(events)
@@ -197,7 +206,7 @@ def lines(events: Sequence[AuditEvent], sentences: dict[str, str] | None = None)
               "closes_at": _("The registry (closing time)"), "demo": _("The demo")}
     sentences = sentences if sentences is not None else _sentences()
     for event in events:
-        who = event.actor.display_name if event.actor is not None else \
+        who = event.actor_name if event.actor_name is not None else \
             labels.get(event.actor_label, event.actor_label)
         name, link = names.get((event.object_type, event.object_id), (event.object_id, None))
         after = event.after or {}
@@ -226,8 +235,7 @@ def log() -> Any:
         .subquery())) or 0
     beyond = total > COUNT_CAP
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    events = list(db.session.scalars(query.options(joinedload(AuditEvent.actor))
-                                     .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    events = event_rows(query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     has_next, events = len(events) > PAGE_SIZE, events[:PAGE_SIZE]
     pages = (page + 1 if has_next else page) if beyond else page_count(total, PAGE_SIZE)
     sentences = _sentences()
@@ -301,7 +309,7 @@ def _action_label(sentence: str) -> str:
 def log_csv() -> Any:
 
     query, _filters, _errors = filtered(request.args)
-    events = db.session.scalars(query.options(joinedload(AuditEvent.actor)).limit(50_000)).all()
+    events = event_rows(query, 50_000)
     header = ["#", _("When (UTC)"), _("Who"), _("What happened"), _("Action"), _("Object"),
               _("Object id"), _("Before"), _("After"), _("Note")]
     rows = [[line.event.id, line.event.occurred_at.isoformat(timespec="seconds"), line.who,

@@ -29,8 +29,11 @@ def test_an_observer_reads_what_happened_in_sentences(client_as, consortium, mak
     rep = client_as(Role.REPRESENTATIVE, municipality=consortium["municipalities"]["0180"],
                     name="Ombud Stockholm")
     motions.cast_ballot(motion.id, "0180", "no", rep.user)
+    nameless = make_user(Role.ADMIN, email="utan.namn@example.se")  # named by the address
+    councils.create_council({"kind": "board", "name": "Nämnd"}, actor=nameless)
     observer = client_as(Role.OBSERVER)
     html = observer.get("/admin/audit", headers=SV).get_data(as_text=True)
+    assert "utan.namn@example.se inrättade Nämnd" in html
     assert f'<a href="/motions/{motion.id}">Kansliet öppnade beslutsförslaget Verksamhetsplan ' \
         '2027</a>' in html
     assert "Kansliet lade beslutsförslaget Verksamhetsplan 2027" in html
