@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -76,14 +76,22 @@ class DataStamp(Base):
 
 def current(*names: str) -> str | None:
     """The stamps `names` as the database has them now, as one (a page made of the tables of
-    several stamps is kept under all of them); None when one of them does not exist."""
-    if len(names) == 1:
-        return db.session.scalar(select(DataStamp.stamp).where(DataStamp.name == names[0]))
-    found: dict[str, str] = {name: stamp for name, stamp in db.session.execute(
-        select(DataStamp.name, DataStamp.stamp).where(DataStamp.name.in_(names)))}
+    several stamps is kept under all of them); None when one of them does not exist. A GET
+    request reads every stamp once, in one statement, however many kept parts it shows."""
+    if has_request_context() and request.method == "GET":
+        found = g.get("data_stamps")
+        if found is None:
+            found = g.data_stamps = _every_stamp()
+    else:
+        found = _every_stamp()
     if any(name not in found for name in names):
         return None
     return "/".join(found[name] for name in names)
+
+
+def _every_stamp() -> dict[str, str]:
+    return {name: stamp for name, stamp in db.session.execute(
+        select(DataStamp.name, DataStamp.stamp))}
 
 
 class Memo(Generic[T]):

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select
 
 from consortium import db
+from consortium.frame import stamps
 from consortium.frame.sections import PageSection
 from consortium.members.models import Municipality
 from consortium.members.queries import RegisterColumn
@@ -26,6 +28,16 @@ def tools_in_use(on: date, **_kwargs: Any) -> RegisterColumn:
 
 
 def tools_section(municipality: Municipality, **_kwargs: Any) -> PageSection:
+    """The tools it takes part in, kept under the participation stamp (frame/stamps.py)."""
+    return SECTIONS.get(stamps.current(stamps.PARTICIPATION),
+                        (municipality.id, str(get_locale())),
+                        lambda: _tools_section(municipality).rendered())
+
+
+SECTIONS: stamps.Memo[PageSection] = stamps.Memo()
+
+
+def _tools_section(municipality: Municipality) -> PageSection:
     participations = [tuple(row) for row in db.session.execute(
         select(Participation, Tool).join(Tool, Tool.id == Participation.tool_id)
         .where(Participation.municipality_id == municipality.id)

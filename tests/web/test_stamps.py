@@ -22,6 +22,7 @@ from consortium.members.views import _history, _register
 from consortium.tools import service as tools
 from consortium.tools.models import Tool
 from consortium.tools.queries import MatrixFilters
+from consortium.tools.receivers import _tools_section
 from consortium.tools.views import _matrix_content, _tool_lists
 
 EN = {"Accept-Language": "en"}
@@ -128,6 +129,8 @@ KEPT_PAGES = {
         Filters(q="stock", county="Län", status="member", sort="tools_in_use", desc=True),
         extra_columns(), date(2026, 6, 1))),
     "statement": ((stamps.COSTS, stamps.PARTICIPATION, stamps.MEMBERS), statement),
+    "tools section": (stamps.PARTICIPATION, lambda: str(_tools_section(db.session.scalar(
+        select(Municipality).where(Municipality.code == "0180"))).rendered().made)),
 }
 
 
@@ -219,6 +222,11 @@ def test_a_kept_municipality_page_shows_a_new_figure_at_once(client_as, consorti
     members.set_population(laxa, 2017, 6001)
     after = observer.get("/municipalities/1860", headers=EN).get_data(as_text=True)
     assert "6,001" in after and 'aria-label="Population of Laxå by year"' in after
+    assert 'href="/tools/egil"' not in after
+    egil = tools.create_tool({"slug": "egil", "name": "Egil"}, actor_label="t")
+    tools.set_participation(egil, laxa, date(2021, 1, 1), None)  # the tools section, kept
+    joined = observer.get("/municipalities/1860", headers=EN).get_data(as_text=True)
+    assert 'href="/tools/egil"' in joined
 
 
 def test_a_page_of_several_stamps_is_kept_under_all_of_them(make_tool):
