@@ -278,14 +278,18 @@ def make_tool() -> Callable[..., Any]:
 
 
 class QueryCounter:
-    """Counts the SQL statements sent while it is active."""
+    """Counts (and keeps) the SQL statements sent while it is active."""
 
     def __init__(self, engine: Any):
         self.engine = engine
-        self.count = 0
+        self.statements: list[str] = []
 
-    def _count(self, *_args: Any) -> None:
-        self.count += 1
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def _count(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        self.statements.append(statement)
 
     def __enter__(self) -> QueryCounter:
         from sqlalchemy import event

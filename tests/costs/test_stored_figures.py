@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from consortium import db
 from consortium.costs import fee_schedules, keys
@@ -139,25 +139,17 @@ def test_a_membership_change_recomputes_the_fees_from_its_year(drafts):
     assert fees(2026) == {stockholm.id: 1_200_00, laxa.id: 900_00}  # April-December: 9/12
 
 
-def test_a_read_computes_nothing(drafts, client_as, app):
+def test_a_read_computes_nothing(drafts, client_as, count_queries):
     """The statement, the overview and the allocation read stored lines: no population,
     usage or participation period is read to compute a year."""
     fee_schedules.set_fee_schedule(2026, 2024, [FeeBand(None, 1_000_00, 0)])
     members.change_membership(drafts["laxa"], "admit", date(2010, 1, 1))
     finance = client_as("finance")
-    statements: list[str] = []
-
-    def remember(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    engine = db.engine_of(app)
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
+    with count_queries() as sent:
         for url in ("/costs/2026", "/costs/statements/1860/2026",
                     "/costs/budgets/provisum/2026"):
             assert finance.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
+    statements = sent.statements
     assert statements
     assert not [s for s in statements if "population_figures" in s or "usage_figures" in s
                 or "membership_periods.joined_on, membership_periods.left_on" in s]

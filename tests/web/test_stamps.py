@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from consortium import db
 from consortium.costs import keys
@@ -79,22 +79,12 @@ def test_a_rolled_back_change_does_not_come_back_under_its_stamp(make_municipali
     assert stamps.current(stamps.COSTS) not in (before, undone)
 
 
-def tables_read(app, make) -> set[str]:
+def tables_read(app, count_queries, make) -> set[str]:
     """The registry's tables that the statements `make` sends name."""
-    statements: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    engine = db.engine_of(app)
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        with app.test_request_context("/"):
-            assert "<table" in make()
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    with app.test_request_context("/"), count_queries() as sent:
+        assert "<table" in make()
     return {table.name for table in Base.metadata.sorted_tables
-            if any(re.search(rf"\b{table.name}\b", statement) for statement in statements)}
+            if any(re.search(rf"\b{table.name}\b", statement) for statement in sent.statements)}
 
 
 def tool_lists() -> str:
@@ -135,7 +125,7 @@ KEPT_PAGES = {
 
 
 @pytest.mark.parametrize("page", list(KEPT_PAGES))
-def test_every_table_a_kept_page_reads_renews_its_stamp(app, consortium, page):
+def test_every_table_a_kept_page_reads_renews_its_stamp(app, consortium, count_queries, page):
     """A table left out would keep a stale page: every table the page's statements name has
     the stamp's triggers for every kind of write."""
     names, make = KEPT_PAGES[page]
@@ -143,7 +133,7 @@ def test_every_table_a_kept_page_reads_renews_its_stamp(app, consortium, page):
                      keys.key_from_data({"method": "equal"}), actor_label="t")
     members.set_population(consortium["municipalities"]["0180"], 2017, 940_000)  # a chart
     db.session.commit()
-    read = tables_read(app, make)
+    read = tables_read(app, count_queries, make)
     assert "municipalities" in read
     watched: dict[str, set[str]] = {}
     for name in (names,) if isinstance(names, str) else names:
