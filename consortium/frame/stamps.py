@@ -14,13 +14,14 @@ GET fills a memo: it writes nothing, so it reads committed data only. Without it
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from flask import g, has_request_context, request
-from sqlalchemy import String, select
+from sqlalchemy import String, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consortium import db
@@ -65,6 +66,21 @@ def unwatch(dialect: str, name: str, tables: tuple[str, ...]) -> list[str]:
         return [f"DROP TRIGGER data_stamp_{name} ON {table}" for table in tables]
     return [f"DROP TRIGGER data_stamp_{name}_{table}_{write}"
             for table in tables for write in SQLITE_WRITES]
+
+
+def add_stamp(op: Any, name: str, tables: tuple[str, ...]) -> None:
+    """For migrations (`op`: Alembic's): a new stamp, renewed by every write to `tables`."""
+    op.execute(text("INSERT INTO data_stamps (name, stamp) VALUES (:name, :stamp)")
+               .bindparams(name=name, stamp=secrets.token_hex(16)))
+    for statement in watch(op.get_bind().dialect.name, name, tables):
+        op.execute(statement)
+
+
+def drop_stamp(op: Any, name: str, tables: tuple[str, ...]) -> None:
+    """For migrations: undo `add_stamp`."""
+    for statement in unwatch(op.get_bind().dialect.name, name, tables):
+        op.execute(statement)
+    op.execute(text("DELETE FROM data_stamps WHERE name = :name").bindparams(name=name))
 
 
 class DataStamp(Base):

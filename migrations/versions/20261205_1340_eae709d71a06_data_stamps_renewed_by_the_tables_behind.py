@@ -12,7 +12,6 @@ kind of write, per row).
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -33,22 +32,18 @@ COSTS = ("municipalities", "tools", "budgets", "allocation_lines", "fee_schedule
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
-    table = op.create_table('data_stamps',
+    op.create_table('data_stamps',
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('stamp', sa.String(length=40), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_data_stamps'))
     )
-    op.bulk_insert(table, [{"name": "costs", "stamp": secrets.token_hex(16)}])
     if dialect == "postgresql":
         op.execute(stamps.RENEW_PG)
-    for statement in stamps.watch(dialect, "costs", COSTS):
-        op.execute(statement)
+    stamps.add_stamp(op, "costs", COSTS)
 
 
 def downgrade() -> None:
-    dialect = op.get_bind().dialect.name
-    for statement in stamps.unwatch(dialect, "costs", COSTS):
-        op.execute(statement)
-    if dialect == "postgresql":
+    stamps.drop_stamp(op, "costs", COSTS)
+    if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION data_stamp_renew()")
     op.drop_table('data_stamps')

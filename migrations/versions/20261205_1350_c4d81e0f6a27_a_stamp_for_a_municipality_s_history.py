@@ -11,10 +11,8 @@ they read.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 from consortium.frame import stamps
@@ -28,13 +26,8 @@ MEMBERS = ("municipalities", "membership_periods", "population_figures", "popula
 
 
 def upgrade() -> None:
-    table = sa.table("data_stamps", sa.column("name", sa.String), sa.column("stamp", sa.String))
-    op.bulk_insert(table, [{"name": "members", "stamp": secrets.token_hex(16)}])
-    for statement in stamps.watch(op.get_bind().dialect.name, "members", MEMBERS):
-        op.execute(statement)
+    stamps.add_stamp(op, "members", MEMBERS)
 
 
 def downgrade() -> None:
-    for statement in stamps.unwatch(op.get_bind().dialect.name, "members", MEMBERS):
-        op.execute(statement)
-    op.execute("DELETE FROM data_stamps WHERE name = 'members'")
+    stamps.drop_stamp(op, "members", MEMBERS)

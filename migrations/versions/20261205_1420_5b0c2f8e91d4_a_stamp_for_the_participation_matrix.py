@@ -11,10 +11,8 @@ to the tables they read.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 from consortium.frame import stamps
@@ -28,13 +26,8 @@ PARTICIPATION = ("municipalities", "tools", "participations", "usage_figures")
 
 
 def upgrade() -> None:
-    table = sa.table("data_stamps", sa.column("name", sa.String), sa.column("stamp", sa.String))
-    op.bulk_insert(table, [{"name": "participation", "stamp": secrets.token_hex(16)}])
-    for statement in stamps.watch(op.get_bind().dialect.name, "participation", PARTICIPATION):
-        op.execute(statement)
+    stamps.add_stamp(op, "participation", PARTICIPATION)
 
 
 def downgrade() -> None:
-    for statement in stamps.unwatch(op.get_bind().dialect.name, "participation", PARTICIPATION):
-        op.execute(statement)
-    op.execute("DELETE FROM data_stamps WHERE name = 'participation'")
+    stamps.drop_stamp(op, "participation", PARTICIPATION)
