@@ -69,10 +69,10 @@ def home() -> Any:
         held = held_by(user)
     work, overdue = None, []
     if user.role is Role.FINANCE:
-        from consortium.costs.worklist import worklist
+        from consortium.costs.worklist import kept_worklist
         from consortium.invoicing.records import overdue_invoices
 
-        work = worklist(user)
+        work = kept_worklist(user)
         overdue = overdue_invoices(municipality_id=user.municipality_id)
     from consortium.governance.meetings import waiting_for
 
