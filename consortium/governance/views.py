@@ -14,6 +14,7 @@ from consortium import clock, db
 from consortium.auth.access import acting_user, admin_only, readers, require_user
 from consortium.auth.models import Role
 from consortium.errors import DomainError
+from consortium.frame import stamps
 from consortium.frame.confirm import confirmation
 from consortium.frame.documents import kept_hash
 from consortium.frame.exports import csv_response, kronor
@@ -103,6 +104,7 @@ def council_list() -> Any:
 
 
 SHOWN_SEATS, SHOWN_MEETINGS, SHOWN_MOTIONS = 40, 20, 30
+SEATS: stamps.Memo[tuple[list[tuple[str, str]], int]] = stamps.Memo()
 
 
 @bp.route("/councils/<int:council_id>")
@@ -122,8 +124,16 @@ def council(council_id: int) -> Any:
         .limit(None if everything else SHOWN_MOTIONS)).all()
     meeting_form = MeetingForm(formdata=None)
     board = found.kind is CouncilKind.BOARD
-    seats, seat_count = councils.seat_names(found, clock.today(),
-                                            None if everything or board else SHOWN_SEATS)
+    today, shown = clock.today(), None if everything or board else SHOWN_SEATS
+    # An assembly's seats are the members, a tool council's the members taking part: kept
+    # under the stamps of those tables (frame/stamps.py); a board's listed seats are read.
+    stamp = None
+    if found.kind is CouncilKind.ASSEMBLY:
+        stamp = stamps.current(stamps.MEMBERS)
+    elif found.kind is CouncilKind.TOOL:
+        stamp = stamps.current(stamps.MEMBERS, stamps.PARTICIPATION)
+    seats, seat_count = SEATS.get(stamp, (found.id, found.kind, found.tool_id, today, shown),
+                                  lambda: councils.seat_names(found, today, shown))
     seats_form = SeatsForm(formdata=None, seats="\n".join(name for _code, name in seats)) \
         if board else None
     return render_template(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
@@ -17,6 +18,7 @@ from consortium.costs.views import _overview_content, _statement_content
 from consortium.costs.worklist import _made as _worklist
 from consortium.db import Base
 from consortium.frame import stamps
+from consortium.governance import councils
 from consortium.members import service as members
 from consortium.members.models import Municipality
 from consortium.members.queries import Filters, extra_columns
@@ -112,6 +114,13 @@ def finance_worklist() -> str:
     return _worklist(officer, date(2026, 6, 1)).made
 
 
+COUNCILS: dict[str, Any] = {}  # made before the statements are captured
+
+
+def council_seats(kind: str) -> str:
+    return str(councils.seat_names(COUNCILS[kind], date(2026, 6, 1), 40))
+
+
 KEPT_PAGES = {
     # every table a kept page's content reads, with and without its filters
     "overview": (stamps.COSTS, lambda: _overview_content(2026, "", "", 1, "en", True, None)
@@ -128,6 +137,9 @@ KEPT_PAGES = {
         extra_columns(), date(2026, 6, 1))),
     "statement": ((stamps.COSTS, stamps.PARTICIPATION, stamps.MEMBERS), statement),
     "finance worklist": (stamps.COSTS, finance_worklist),
+    "assembly seats": (stamps.MEMBERS, lambda: council_seats("assembly")),
+    "tool council seats": ((stamps.MEMBERS, stamps.PARTICIPATION),
+                           lambda: council_seats("tool")),
     "tools section": (stamps.PARTICIPATION, lambda: str(_tools_section(db.session.scalar(
         select(Municipality).where(Municipality.code == "0180"))).rendered().made)),
 }
@@ -141,6 +153,10 @@ def test_every_table_a_kept_page_reads_renews_its_stamp(app, consortium, count_q
     costs.set_budget(consortium["tool"], 2026, 1_000_000_00,
                      keys.key_from_data({"method": "equal"}), actor_label="t")
     members.set_population(consortium["municipalities"]["0180"], 2017, 940_000)  # a chart
+    COUNCILS["assembly"] = councils.create_council({"kind": "assembly", "name": "Stämma"},
+                                                   actor_label="t")
+    COUNCILS["tool"] = councils.create_council({"kind": "tool", "name": "Förvaltningsråd",
+                                               "tool": "provisum"}, actor_label="t")
     db.session.commit()
     read = tables_read(app, count_queries, make)
     assert "municipalities" in read
@@ -260,3 +276,16 @@ def test_a_kept_worklist_shows_a_new_draft_at_once(client_as, consortium):
                      keys.key_from_data({"method": "equal"}), actor_label="t")
     after = finance.get("/", headers=EN).get_data(as_text=True)
     assert "Provisum 2027" in after and "Budget drafts to adopt" in after
+
+
+def test_a_kept_assembly_shows_a_new_member_at_once(client_as, consortium, make_municipality):
+    assembly = councils.create_council({"kind": "assembly", "name": "Stämma"}, actor_label="t")
+    observer = client_as("observer")
+    observer.get("/")
+    first = observer.get(f"/councils/{assembly.id}", headers=EN).get_data(as_text=True)
+    assert observer.get(f"/councils/{assembly.id}", headers=EN).get_data(as_text=True) == first
+    assert "Laxå" in first and "Uppsala" not in first
+    uppsala = make_municipality("0380", "Uppsala", "Uppsala län")
+    members.change_membership(uppsala, "admit", date(2020, 1, 1))
+    after = observer.get(f"/councils/{assembly.id}", headers=EN).get_data(as_text=True)
+    assert "Uppsala" in after
