@@ -113,12 +113,17 @@ def council(council_id: int) -> Any:
     found: Council = or_404(councils.get_council, council_id)
     # The newest meetings and motions and the first seats; a council's page does not grow
     # with its history or with the consortium (`?all=1` lists everything).
+    # Plain rows of what the lists show, not loaded meetings and motions.
     everything = request.args.get("all") == "1"
     council_meetings = db.session.execute(
-        select(Meeting, func.count().over()).where(Meeting.council_id == found.id)
+        select(Meeting.id, Meeting.year, Meeting.number, Meeting.held_on, Meeting.place,
+               Meeting.status, func.count().over().label("total"))
+        .where(Meeting.council_id == found.id)
         .order_by(Meeting.held_on.desc()).limit(None if everything else SHOWN_MEETINGS)).all()
     council_motions = db.session.execute(
-        select(Motion, MotionResult, func.count().over())
+        select(Motion.id, Motion.title, Motion.secret, Motion.kind, Motion.status,
+               Motion.closes_at, Motion.closed_at, MotionResult.outcome,
+               func.count().over().label("total"))
         .outerjoin(MotionResult, MotionResult.motion_id == Motion.id)
         .where(Motion.council_id == found.id).order_by(Motion.created_at.desc())
         .limit(None if everything else SHOWN_MOTIONS)).all()
@@ -138,10 +143,12 @@ def council(council_id: int) -> Any:
         if board else None
     return render_template(
         "governance/council.html", council=found,
-        meetings=[meeting for meeting, _count in council_meetings],
-        meeting_count=council_meetings[0][1] if council_meetings else 0,
-        motions=[(motion, result) for motion, result, _count in council_motions],
-        motion_count=council_motions[0][2] if council_motions else 0,
+        meetings=council_meetings,
+        meeting_count=council_meetings[0].total if council_meetings else 0,
+        # (the motion, its result where it has one): both read as the same row
+        motions=[(motion, motion if motion.outcome is not None else None)
+                 for motion in council_motions],
+        motion_count=council_motions[0].total if council_motions else 0,
         seats=seats, seat_count=seat_count, labels=LABELS, is_admin=is_admin(),
         meeting_form=meeting_form, seats_form=seats_form, public_form=PublicForm(formdata=None))
 
