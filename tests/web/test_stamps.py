@@ -18,7 +18,7 @@ from consortium.costs.views import _overview_content, _statement_content
 from consortium.costs.worklist import _made as _worklist
 from consortium.db import Base
 from consortium.frame import stamps
-from consortium.governance import councils
+from consortium.governance import councils, motions
 from consortium.members import service as members
 from consortium.members.models import Municipality
 from consortium.members.queries import Filters, extra_columns
@@ -289,3 +289,17 @@ def test_a_kept_assembly_shows_a_new_member_at_once(client_as, consortium, make_
     members.change_membership(uppsala, "admit", date(2020, 1, 1))
     after = observer.get(f"/councils/{assembly.id}", headers=EN).get_data(as_text=True)
     assert "Uppsala" in after
+
+
+def test_a_ballot_renews_no_stamp(client_as, consortium):
+    """Nothing a vote writes is watched: a ballot never waits for a stamp's row (issue "Fast
+    at any size": ballots must not queue behind one lock)."""
+    assembly = councils.create_council({"kind": "assembly", "name": "Stämma"}, actor_label="t")
+    motion = motions.create_motion(assembly, {"title": "Beslut"}, actor_label="t")
+    motions.open_motion(motion, actor_label="t")
+    rep = client_as("representative", municipality=consortium["municipalities"]["0180"])
+    db.session.commit()
+    before = stamps.current(stamps.COSTS, stamps.PARTICIPATION, stamps.MEMBERS)
+    motions.cast_ballot(motion.id, "0180", "yes", rep.user)
+    db.session.commit()
+    assert stamps.current(stamps.COSTS, stamps.PARTICIPATION, stamps.MEMBERS) == before
