@@ -15,11 +15,6 @@ from consortium import clock, db
 from consortium.audit.chain import GENESIS, Report, content_of, digest, link_pending, verify
 from consortium.audit.models import AuditEvent, AuditVerification
 
-
-def latest() -> AuditVerification | None:
-    return state()[0]
-
-
 STALLED = timedelta(minutes=1)  # the linker comes every second: a minute means it does not
 
 

@@ -135,9 +135,5 @@ class Memo(Generic[T]):
                 self._kept.popitem(last=False)
         return made
 
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-
     def __len__(self) -> int:
         return len(self._kept)

@@ -67,7 +67,7 @@ def test_the_full_walk_of_the_command_line_is_recorded(app, client_as):
     # ... the full walk can, and the page shows it as the newest verification
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
-    newest = verification.latest()
+    newest, _waiting = verification.state()
     assert (newest.full, newest.whole, newest.first_break) == (True, False, victim)
 
 
@@ -83,7 +83,7 @@ def test_on_a_schedule_and_on_demand(app, client_as):
     asked = office.post("/admin/audit/verify", headers=EN,
                         data={"csrf_token": csrf_token(office, "/admin/audit")})
     assert asked.status_code == 302
-    newest = verification.latest()
+    newest, _waiting = verification.state()
     assert newest.id > before and newest.by == "on demand" and newest.whole
     page = office.get("/admin/audit", headers=EN).get_data(as_text=True)
     assert "The hash chain was whole when it was last verified" in page
